@@ -1,0 +1,129 @@
+# Makefile -- the one build entry point for hawatch.
+#
+#   make            build build/hawatch
+#   make check      install missing Debian packages, build, run unit tests
+#                   (plain and under ASan+UBSan) and the integration tests
+#                   against real servers started on loopback
+#   make demo       run hawatch against a built-in simulated cluster
+#   make chaos      randomized fault scenarios (STEPS=, SEED=)
+#   make bench      benchmark figures (not timed tests)
+#   make install    install binary, unit file and example config
+#
+# Sources are discovered: every .c in src/, fence/ and reconcile/ except
+# src/main.c goes into one static library that the binary, the unit tests
+# (tests/unit/check_*.c) and the integration probes (tests/itest/*.c) link.
+
+PKGS      := mysqlclient libconfig libnfs libfreeipmi libvirt libsystemd
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+CC      ?= cc
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE -pthread \
+           -Isrc -Ifence -Ireconcile $(PKG_CFLAGS)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined
+
+LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c fence/*.c reconcile/*.c))
+HDRS      := $(wildcard src/*.h fence/*.h reconcile/*.h)
+UNIT_SRCS := $(wildcard tests/unit/check_*.c)
+ITEST_SRCS := $(wildcard tests/itest/*.c)
+
+B  := build
+BS := build-san
+
+LIB_OBJS      := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+LIB_OBJS_SAN  := $(LIB_SRCS:%.c=$(BS)/obj/%.o)
+UNIT_BINS     := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+UNIT_BINS_SAN := $(UNIT_SRCS:tests/unit/%.c=$(BS)/tests/%)
+ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%)
+
+PREFIX ?= /usr/local
+
+.PHONY: all deps check unit unit-san integration demo chaos bench install \
+        clean scenarios bless valgrind
+.DELETE_ON_ERROR:
+
+all: $(B)/hawatch $(ITEST_BINS)
+
+deps:
+	@./scripts/deps.sh
+
+$(B)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BS)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/libhawatch.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BS)/libhawatch.a: $(LIB_OBJS_SAN)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/hawatch: $(B)/obj/src/main.o $(B)/libhawatch.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(B)/tests/%: tests/unit/%.c $(B)/libhawatch.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $< $(B)/libhawatch.a \
+	    $(PKG_LIBS) $(CHECK_LIBS) -lm
+
+$(BS)/tests/%: tests/unit/%.c $(BS)/libhawatch.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CHECK_CFLAGS) -o $@ $< \
+	    $(BS)/libhawatch.a $(PKG_LIBS) $(CHECK_LIBS) -lm
+
+$(B)/itest/%: tests/itest/%.c $(B)/libhawatch.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libhawatch.a $(PKG_LIBS) -lm
+
+unit: $(UNIT_BINS)
+	@./tests/run-unit.sh $(UNIT_BINS)
+
+unit-san: $(UNIT_BINS_SAN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 ./tests/run-unit.sh $(UNIT_BINS_SAN)
+
+integration: all
+	@./tests/integration/run.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-san
+	@$(MAKE) --no-print-directory integration
+
+valgrind: $(UNIT_BINS) all
+	@./tests/run-valgrind.sh $(UNIT_BINS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@./tests/sim/demo.sh
+
+chaos: deps
+	@$(MAKE) --no-print-directory all
+	@./tests/chaos/run.sh $(if $(STEPS),--steps $(STEPS)) $(if $(SEED),--seed $(SEED))
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@./bench/run.sh
+
+install: $(B)/hawatch
+	install -D -m 0755 $(B)/hawatch $(DESTDIR)$(PREFIX)/sbin/hawatch
+	install -D -m 0644 init/hawatch.service \
+	    $(DESTDIR)/lib/systemd/system/hawatch.service
+	install -D -m 0600 config/hawatch.conf \
+	    $(DESTDIR)/etc/hawatch/hawatch.conf.example
+
+clean:
+	rm -rf $(B) $(BS)
