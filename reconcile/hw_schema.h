@@ -1,0 +1,53 @@
+/*
+ * hw_schema.h -- hawatch's own schema (database `hawatch` by default, on the
+ * same server as CloudStack's): creation, versioned migration, and the
+ * audit writer.  CloudStack's tables are never altered.
+ *
+ * Tables:
+ *   schema_version  one row: the migration level applied
+ *   audit           every change hawatch makes, with its evidence (S9)
+ *   fenced_host     hosts hawatch counts as fenced: confirmed off by the
+ *                   daemon's BMC reads, by self-fence timeout, or by an
+ *                   operator (reconcile --confirm-fenced)
+ *   host_exclusion  hosts an operator excluded (hawatch maintenance on)
+ *   leader          who holds leadership, for `hawatch status`
+ */
+#ifndef HAWATCH_HW_SCHEMA_H
+#define HAWATCH_HW_SCHEMA_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+#define HW_SCHEMA_VERSION	1
+
+/* Create/migrate; DDL commits implicitly, so never inside a transaction. */
+int	hw_schema_ensure(struct db *, char *err);
+
+/* 0 if schema present at the current version, else -1 with a reason. */
+int	hw_schema_check(struct db *, char *err);
+
+struct audit_row {
+	const char	*action;	/* "vm.stopped", "ha.released", ... */
+	uint64_t	 host_id;	/* 0: NULL */
+	uint64_t	 vm_id;		/* 0: NULL */
+	uint64_t	 ha_work_id;	/* 0: NULL */
+	const char	*reason;
+	const char	*before;	/* may be NULL */
+	const char	*after;		/* may be NULL */
+	const char	*evidence;	/* JSON object text */
+};
+
+/*
+ * Append one row to a multi-row INSERT being built in sb; call
+ * audit_insert_begin first.  actor/command identify who wrote it.
+ */
+void	audit_insert_begin(struct db *, struct sbuf *);
+void	audit_insert_row(struct db *, struct sbuf *, int first,
+	    const char *actor, const char *command, const struct audit_row *);
+
+/* "`db`.`table`" for the configured schema names */
+const char	*cs_table(struct db *, const char *table, char *buf, size_t len);
+const char	*hw_table(struct db *, const char *table, char *buf, size_t len);
+
+#endif

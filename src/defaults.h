@@ -1,0 +1,61 @@
+/*
+ * defaults.h -- default values for the adapters' knobs (database, BMC
+ * sessions, libvirt, sweeper) with the reason for each.  The decision
+ * core's liveness and fencing knobs, and the failure timeline they add up
+ * to, live in timing.h.
+ */
+#ifndef HAWATCH_DEFAULTS_H
+#define HAWATCH_DEFAULTS_H
+
+#include "timing.h"
+
+/* --- database ----------------------------------------------------------- */
+/* A TCP connect to a live MariaDB takes < 1 ms; 3 s only covers a busy one. */
+#define DB_CONNECT_TIMEOUT_S_DEFAULT	3
+/* One statement must never hold the tick longer than a few ticks. */
+#define DB_READ_TIMEOUT_S_DEFAULT	5
+#define DB_WRITE_TIMEOUT_S_DEFAULT	5
+/*
+ * Row-lock wait inside a reconcile transaction.  CloudStack holds VM row
+ * locks only for the length of one state update (milliseconds); waiting
+ * longer than this means something is stuck and we retry next tick.
+ */
+#define DB_LOCK_WAIT_S_DEFAULT		5
+/* CloudStack's cluster.heartbeat.threshold: an mshost row older is dead. */
+#define MS_DEAD_AFTER_MS_DEFAULT	150000
+
+/* --- BMC sessions (see reference/ipmi.md 4.3) --------------------------- */
+/*
+ * libfreeipmi retransmits at r, r, 2r, 2r, ...; a session timeout just
+ * below a retransmit boundary (1990 = 500+500+1000-10) fails at a stable
+ * 2 s instead of jittering to 3 s.
+ */
+#define BMC_SESSION_TIMEOUT_MS_DEFAULT	1990
+#define BMC_RETRANS_TIMEOUT_MS_DEFAULT	500
+/* Each worker holds one session; a hung BMC occupies one for 2 s. */
+#define BMC_WORKERS_DEFAULT		8
+
+/* --- libvirt and the sweeper -------------------------------------------- */
+/* A remote libvirt open takes ~2 ms on a LAN; 5 s allows TLS on a slow host. */
+#define VIRT_OPEN_TIMEOUT_MS_DEFAULT	5000
+#define VIRT_CALL_TIMEOUT_MS_DEFAULT	10000
+/* A paused VM costs its users; once a minute bounds the outage added. */
+#define SWEEP_INTERVAL_MS_DEFAULT	60000
+/*
+ * Longer than the pause of an fsfreeze or a memory snapshot, so hawatch
+ * never resumes a domain that CloudStack paused on purpose for a moment.
+ */
+#define PAUSE_GRACE_MS_DEFAULT		120000
+/* A backup job whose processed bytes have not moved for 10 min is stuck. */
+#define JOB_STALL_AFTER_MS_DEFAULT	600000
+#define MAX_RESUME_ATTEMPTS_DEFAULT	3
+#define RESUME_BACKOFF_MS_DEFAULT	60000
+/* QEMU re-pauses within milliseconds when storage is still full. */
+#define RESUME_SETTLE_MS_DEFAULT	2000
+/*
+ * The agent kills nothing before cmds.timeout (7200 s) runs out for a
+ * TakeBackupCommand; a BackingUp row older than that has no live script.
+ */
+#define BACKUP_TIMEOUT_MS_DEFAULT	7200000
+
+#endif
