@@ -29,6 +29,8 @@ struct db {
 	struct db_config	 cfg;
 	unsigned long		 statements;
 	int			 in_txn;
+	int			 hw_ready;	/* hawatch schema: 0 unknown,
+						   1 absent/old, 2 current */
 };
 
 int	 db_connect(struct db *, const struct db_config *, char *err);

@@ -91,7 +91,7 @@ release_dead_claims(struct db *db, const struct claim_opts *o,
 		return -1;
 	if (o->dry_run || r->n == 0)
 		goto done;
-	if (db_begin(db, err) == -1)
+	if (hw_schema_ensure(db, err) == -1 || db_begin(db, err) == -1)
 		goto fail;
 	if (read_claims(db, o->ms_dead_after_ms, 1, &locked, err) == -1)
 		goto fail;

@@ -125,6 +125,21 @@ hw_schema_check(struct db *db, char *err)
 }
 
 int
+hw_schema_present(struct db *db, char *err)
+{
+	uint64_t	level;
+
+	if (db->hw_ready == 2)
+		return 1;
+	if (db->hw_ready == 0 || db->hw_ready == 1) {
+		if (current_level(db, &level, err) == -1)
+			return -1;
+		db->hw_ready = level >= HW_SCHEMA_VERSION ? 2 : 1;
+	}
+	return db->hw_ready == 2;
+}
+
+int
 hw_schema_ensure(struct db *db, char *err)
 {
 	char		 sql[2048], q[160], t[160];
@@ -132,6 +147,10 @@ hw_schema_ensure(struct db *db, char *err)
 	size_t		 l, i;
 	int		 rc = -1;
 
+	/* the common case: already current, no DDL, no lock */
+	if ((rc = hw_schema_present(db, err)) != 0)
+		return rc == 1 ? 0 : -1;
+	rc = -1;
 	snprintf(sql, sizeof(sql), "SELECT GET_LOCK('%.64s.schema', %u)",
 	    db->cfg.hawatch_name, db->cfg.lock_wait_timeout_s);
 	if (db_query_u64(db, "schema lock", sql, &got, err) != 0)
@@ -169,6 +188,7 @@ hw_schema_ensure(struct db *db, char *err)
 			goto out;
 	}
 	rc = 0;
+	db->hw_ready = 2;
 out:
 	snprintf(sql, sizeof(sql), "DO RELEASE_LOCK('%.64s.schema')",
 	    db->cfg.hawatch_name);

@@ -27,6 +27,13 @@ int	hw_schema_ensure(struct db *, char *err);
 /* 0 if schema present at the current version, else -1 with a reason. */
 int	hw_schema_check(struct db *, char *err);
 
+/*
+ * 1 if hawatch's schema is present at the current level, 0 if not (yet),
+ * -1 on error.  Cached per connection.  Readers use it to treat a missing
+ * schema as "no records", so a read-only command never creates it.
+ */
+int	hw_schema_present(struct db *, char *err);
+
 struct audit_row {
 	const char	*action;	/* "vm.stopped", "ha.released", ... */
 	uint64_t	 host_id;	/* 0: NULL */

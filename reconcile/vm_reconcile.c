@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "hw_schema.h"
 #include "log.h"
 #include "util.h"
@@ -156,6 +157,12 @@ read_fence_record(struct db *db, uint64_t host_id, struct fence_record *fr,
 	char		 sql[512], t[160];
 
 	memset(fr, 0, sizeof(*fr));
+	switch (hw_schema_present(db, err)) {
+	case -1:
+		return -1;
+	case 0:
+		return 0;	/* no hawatch schema yet: no records */
+	}
 	snprintf(sql, sizeof(sql), "SELECT source, host_status, "
 	    "host_update_count, confirmed_at FROM %s WHERE host_id = %llu AND "
 	    "cleared_at IS NULL", HWT(db, "fenced_host", t),
@@ -365,24 +372,38 @@ apply_vm_updates(struct db *db, struct rec_result *r, uint64_t host_id,
 	size_t			 i;
 	int			 first = 1;
 
+	/*
+	 * CloudStack's guard, WHERE id=? AND state=<old> AND host_id=<old> AND
+	 * update_count=<old>, for every VM in one statement: the per-VM old
+	 * values come from CASE id (an OR of 1000 conjunctions makes
+	 * MariaDB's range optimizer take seconds).
+	 */
 	sbuf_init(&sb);
 	sbuf_add(&sb, "UPDATE %s SET state = 'Stopped', host_id = NULL, "
 	    "last_host_id = %llu, power_state = 'PowerOff', update_time = "
-	    "UTC_TIMESTAMP(), update_count = update_count + 1 WHERE ",
-	    TBL(db, "vm_instance", t), (unsigned long long)host_id);
-	for (i = 0; i < r->nvms; i++) {
-		const struct rec_vm *v = &r->vms[i];
-
-		if (!is_live(v))
-			continue;
-		sbuf_add(&sb, "%s(id = %llu AND state = ", first ? "" : " OR ",
-		    (unsigned long long)v->id);
-		db_quote(db, &sb, v->state_before);
-		sbuf_add(&sb, " AND host_id = %llu AND update_count = %llu)",
-		    (unsigned long long)host_id,
-		    (unsigned long long)v->update_count_before);
-		first = 0;
-	}
+	    "UTC_TIMESTAMP(), update_count = update_count + 1 WHERE host_id = "
+	    "%llu AND id IN (", TBL(db, "vm_instance", t),
+	    (unsigned long long)host_id, (unsigned long long)host_id);
+	for (i = 0; i < r->nvms; i++)
+		if (is_live(&r->vms[i])) {
+			sbuf_add(&sb, "%s%llu", first ? "" : ", ",
+			    (unsigned long long)r->vms[i].id);
+			first = 0;
+		}
+	sbuf_add(&sb, ") AND state = CASE id");
+	for (i = 0; i < r->nvms; i++)
+		if (is_live(&r->vms[i])) {
+			sbuf_add(&sb, " WHEN %llu THEN ",
+			    (unsigned long long)r->vms[i].id);
+			db_quote(db, &sb, r->vms[i].state_before);
+		}
+	sbuf_add(&sb, " END AND update_count = CASE id");
+	for (i = 0; i < r->nvms; i++)
+		if (is_live(&r->vms[i]))
+			sbuf_add(&sb, " WHEN %llu THEN %llu",
+			    (unsigned long long)r->vms[i].id,
+			    (unsigned long long)r->vms[i].update_count_before);
+	sbuf_add(&sb, " END");
 	if (db_exec(db, "mark VMs Stopped", sb.s, &affected, err) == -1) {
 		sbuf_free(&sb);
 		return -1;
@@ -615,6 +636,7 @@ reconcile_host(struct db *db, uint64_t host_id, const struct rec_opts *o,
 	struct fence_record	fr;
 	uint64_t		host_uc = 0;
 	unsigned long		stmt0 = db->statements;
+	uint64_t		t0 = clock_mono_us();
 	size_t			i, nlive = 0;
 	int			record_confirm;
 
@@ -655,7 +677,7 @@ reconcile_host(struct db *db, uint64_t host_id, const struct rec_opts *o,
 	if (o->dry_run || (nlive == 0 && !record_confirm))
 		goto done;
 
-	if (db_begin(db, err) == -1)
+	if (hw_schema_ensure(db, err) == -1 || db_begin(db, err) == -1)
 		goto fail;
 	if (record_confirm &&
 	    record_confirmation(db, r, o, host_uc, err) == -1)
@@ -692,6 +714,7 @@ done:
 		}
 	}
 	r->statements = db->statements - stmt0;
+	r->elapsed_us = clock_mono_us() - t0;
 	return 0;
 fail:
 	db_rollback(db);
@@ -723,6 +746,14 @@ reconcile_fenced_hosts(struct db *db, uint64_t **ids, size_t *n, char *err)
 {
 	char	sql[512], t[160];
 
+	switch (hw_schema_present(db, err)) {
+	case -1:
+		return -1;
+	case 0:
+		*ids = NULL;
+		*n = 0;
+		return 0;
+	}
 	snprintf(sql, sizeof(sql), "SELECT host_id FROM %s WHERE cleared_at "
 	    "IS NULL ORDER BY host_id", HWT(db, "fenced_host", t));
 	return read_id_list(db, "read fenced hosts", sql, ids, n, err);
@@ -734,6 +765,18 @@ reconcile_unconfirmed_fenced(struct db *db, uint64_t **ids, size_t *n,
 {
 	char	sql[768], t1[160], t2[160], t3[160];
 
+	switch (hw_schema_present(db, err)) {
+	case -1:
+		return -1;
+	case 0:
+		snprintf(sql, sizeof(sql), "SELECT hc.resource_id FROM %s hc "
+		    "JOIN %s h ON h.id = hc.resource_id WHERE hc.resource_type = "
+		    "'Host' AND hc.ha_state = 'Fenced' AND h.removed IS NULL "
+		    "ORDER BY hc.resource_id", TBL(db, "ha_config", t1),
+		    TBL(db, "host", t2));
+		return read_id_list(db, "read unconfirmed fenced hosts", sql,
+		    ids, n, err);
+	}
 	snprintf(sql, sizeof(sql), "SELECT hc.resource_id FROM %s hc JOIN %s h "
 	    "ON h.id = hc.resource_id WHERE hc.resource_type = 'Host' AND "
 	    "hc.ha_state = 'Fenced' AND h.removed IS NULL AND hc.resource_id "

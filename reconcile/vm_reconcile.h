@@ -80,6 +80,7 @@ struct rec_result {
 	size_t		 nvms;
 	unsigned	 n_changed, n_requeued, n_migrating, n_skipped;
 	unsigned long	 statements;
+	uint64_t	 elapsed_us;		/* plan + apply */
 };
 
 struct rec_opts {

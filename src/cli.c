@@ -33,7 +33,7 @@ cli_load_config(struct cli *c)
 }
 
 int
-cli_db_open(struct cli *c, struct db *db, int ensure_schema)
+cli_db_open(struct cli *c, struct db *db, int schema)
 {
 	char	err[ERR_LEN];
 
@@ -41,8 +41,8 @@ cli_db_open(struct cli *c, struct db *db, int ensure_schema)
 		fprintf(stderr, "hawatch: %s\n", err);
 		return -1;
 	}
-	if (ensure_schema ? hw_schema_ensure(db, err) :
-	    hw_schema_check(db, err)) {
+	if ((schema == 1 && hw_schema_ensure(db, err) == -1) ||
+	    (schema == 0 && hw_schema_check(db, err) == -1)) {
 		fprintf(stderr, "hawatch: %s\n", err);
 		db_close(db);
 		return -1;

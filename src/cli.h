@@ -35,8 +35,11 @@ struct cli {
 
 /* load cfg (exits the process with EXIT_ERROR on failure, message printed) */
 int	cli_load_config(struct cli *);
-/* connect; 0 or -1 with the error printed; ensure_schema: migrate */
-int	cli_db_open(struct cli *, struct db *, int ensure_schema);
+/*
+ * connect; 0 or -1 with the error printed.  schema: 1 create/migrate
+ * hawatch's schema, 0 require it, -1 leave it to the command.
+ */
+int	cli_db_open(struct cli *, struct db *, int schema);
 int	cli_parse_id(const char *opt, const char *s, uint64_t *out);
 void	cli_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

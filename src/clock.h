@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 uint64_t	clock_mono_ms(void);	/* CLOCK_MONOTONIC, ms */
+uint64_t	clock_mono_us(void);	/* CLOCK_MONOTONIC, us (measurements) */
 uint64_t	clock_wall_ms(void);	/* CLOCK_REALTIME, ms since the epoch */
 void		clock_sleep_ms(uint64_t);	/* tests and tools only */
 

@@ -90,8 +90,9 @@ render_host_table(struct run *run, const struct rec_result *r)
 		sbuf_add(o, "\n");
 	}
 	sbuf_add(o, "  summary: reconciled=%u requeued=%u migrating=%u "
-	    "skipped=%u statements=%lu%s\n", r->n_changed, r->n_requeued,
-	    r->n_migrating, r->n_skipped, r->statements,
+	    "skipped=%u statements=%lu elapsed=%.1fms%s\n", r->n_changed,
+	    r->n_requeued, r->n_migrating, r->n_skipped, r->statements,
+	    r->elapsed_us / 1000.0,
 	    run->dry_run ? " (dry run: nothing written)" : "");
 }
 
@@ -126,9 +127,10 @@ render_host_json(struct run *run, const struct rec_result *r,
 		sbuf_json_str(o, r->refuse_reason);
 	}
 	sbuf_add(o, ",\"summary\":{\"reconciled\":%u,\"requeued\":%u,"
-	    "\"migrating\":%u,\"skipped\":%u,\"statements\":%lu},\"vms\":[",
-	    r->n_changed, r->n_requeued, r->n_migrating, r->n_skipped,
-	    r->statements);
+	    "\"migrating\":%u,\"skipped\":%u,\"statements\":%lu,"
+	    "\"elapsed_ms\":%.3f},\"vms\":[", r->n_changed, r->n_requeued,
+	    r->n_migrating, r->n_skipped, r->statements,
+	    r->elapsed_us / 1000.0);
 	for (i = 0; i < r->nvms; i++) {
 		const struct rec_vm *v = &r->vms[i];
 
@@ -378,8 +380,8 @@ cmd_reconcile(struct cli *c, int argc, char **argv)
 	}
 	if (cli_load_config(c) == -1)
 		return EXIT_ERROR;
-	/* a dry run must write nothing: not even the schema migration */
-	if (cli_db_open(c, &db, !run.dry_run) == -1)
+	/* hawatch's schema is created only right before a first write */
+	if (cli_db_open(c, &db, -1) == -1)
 		return EXIT_ERROR;
 
 	sbuf_init(&run.out);
