@@ -87,10 +87,10 @@ $(B)/itest/%: tests/itest/%.c $(B)/libhawatch.a $(HDRS)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libhawatch.a $(PKG_LIBS) -lm
 
 unit: $(UNIT_BINS)
-	@./tests/run-unit.sh $(UNIT_BINS)
+	@HAWATCH_TOP=$(CURDIR) ./tests/run-unit.sh $(UNIT_BINS)
 
 unit-san: $(UNIT_BINS_SAN)
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	@HAWATCH_TOP=$(CURDIR) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 ./tests/run-unit.sh $(UNIT_BINS_SAN)
 

@@ -404,7 +404,10 @@ set_key(struct parse *p, const struct key *k, const config_setting_t *s,
 			    path, config_setting_get_string(s),
 			    (unsigned long long)k->min,
 			    (unsigned long long)k->max);
-		*(uint64_t *)dst = ms;
+		if (k->size == sizeof(unsigned))
+			*(unsigned *)dst = (unsigned)ms;	/* max <= 60000 */
+		else
+			*(uint64_t *)dst = ms;
 		return 0;
 	case KT_BOOL:
 		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
