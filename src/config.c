@@ -613,6 +613,16 @@ pool_extra(struct parse *p, const config_setting_t *s, void *base)
 		pc->id = (uint64_t)id;
 		return 1;
 	}
+	if (strcmp(name, "cluster_id") == 0) {
+		if (config_setting_type(s) != CONFIG_TYPE_INT &&
+		    config_setting_type(s) != CONFIG_TYPE_INT64)
+			return perr(p, s, "pools cluster_id must be an integer");
+		id = config_setting_get_int64(s);
+		if (id <= 0)
+			return perr(p, s, "pools cluster_id must be > 0");
+		pc->cluster_id = (uint64_t)id;
+		return 1;
+	}
 	if (strcmp(name, "url") == 0 || strcmp(name, "path") == 0) {
 		if (pc->spec[0] != '\0')
 			return perr(p, s, "pools: give url or path, not both");

@@ -45,6 +45,8 @@ struct db_config {
 struct pool_config {
 	uint64_t	id;		/* storage_pool.id it overrides, or own */
 	char		spec[CFG_STR];	/* nfs://... URL or /local/dir */
+	uint64_t	cluster_id;	/* own pools: hosts of this cluster;
+					   0: every host */
 	int		from_config;	/* 1: listed in config */
 };
 

@@ -1,0 +1,74 @@
+/*
+ * inventory.h -- what the daemon reads from the databases each tick.
+ *
+ * An adapter: plain reads, no decisions.  inventory_load() fills a fresh
+ * struct inventory from CloudStack's tables (KVM routing hosts, their
+ * clusters and private IPs, NFS primary pools and which hosts they serve,
+ * VM counts per host, BMC addresses from oobm) and from hawatch's own
+ * (operator exclusions, fence records), merged with the config's pools.
+ * Every query is bounded by the session's read timeout; on any error the
+ * caller keeps the previous inventory and treats the database as down.
+ *
+ * Host -> pool mapping follows CloudStack: a CLUSTER-scoped pool serves
+ * the hosts of its cluster, a ZONE-scoped pool every host of its zone.
+ * Only pool_type NetworkFilesystem carries KVM heartbeats.
+ */
+#ifndef HAWATCH_INVENTORY_H
+#define HAWATCH_INVENTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "db.h"
+
+#define INV_MAX_POOLS_PER_HOST	8
+
+enum inv_ignore {
+	INV_WATCHED,
+	INV_MAINTENANCE,	/* resource_state (Prepare)Maintenance... */
+	INV_DISABLED,		/* resource_state Disabled */
+	INV_EXCLUDED,		/* hawatch maintenance on */
+};
+
+struct inv_host {
+	uint64_t	 id;
+	uint64_t	 cluster_id;
+	uint64_t	 zone_id;
+	char		 name[256];
+	char		 ip[64];		/* private_ip_address */
+	char		 status[32];		/* host.status */
+	char		 resource_state[32];
+	enum inv_ignore	 ignore;
+	uint32_t	 vms_active;		/* Running/Starting/Stopping */
+	char		 bmc_addr[256];		/* oobm.address, "" if none */
+	unsigned	 bmc_port;		/* oobm.port, 0 if none */
+	int		 fence_record;		/* hawatch.fenced_host open */
+	char		 fence_source[16];
+	size_t		 pools[INV_MAX_POOLS_PER_HOST];	/* into inv.pools */
+	size_t		 npools;
+};
+
+struct inv_pool {
+	uint64_t	 id;
+	uint64_t	 cluster_id;		/* 0: zone scope / every host */
+	uint64_t	 zone_id;		/* 0: any */
+	char		 spec[CFG_STR];		/* nfs://... or /dir */
+	char		 name[256];
+};
+
+struct inventory {
+	struct inv_host	*hosts;		/* sorted by id */
+	size_t		 nhosts;
+	struct inv_pool	*pools;		/* sorted by id */
+	size_t		 npools;
+	int		 hw_schema;	/* hawatch schema present */
+};
+
+int	inventory_load(struct db *, const struct config *, struct inventory *,
+	    char *err);
+void	inventory_free(struct inventory *);
+const struct inv_host *inventory_host(const struct inventory *, uint64_t id);
+const char *inv_ignore_name(enum inv_ignore);
+
+#endif
