@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "defaults.h"
+#include "ipmi.h"
 #include "util.h"
 
 enum key_type {
@@ -732,6 +733,45 @@ is_identifier(const char *s)
 	return 1;
 }
 
+/* BMC privilege and workaround names, globally and per host */
+static int
+validate_bmc(struct parse *p, const config_t *cf, struct config *c)
+{
+	config_setting_t	*bmc = config_lookup(cf, "bmc");
+	config_setting_t	*hosts, *at;
+	char			 e[ERR_LEN];
+	unsigned		 wa;
+	size_t			 i;
+	int			 pr;
+
+	if (ipmi_privilege_parse(c->bmc.privilege, &pr, e) == -1)
+		return perr(p, bmc ? config_setting_lookup(bmc, "privilege") :
+		    NULL, "bmc.privilege: %s", e);
+	if (ipmi_workarounds_parse(c->bmc.workarounds, &wa, e) == -1)
+		return perr(p, bmc ? config_setting_lookup(bmc, "workarounds") :
+		    NULL, "bmc.workarounds: %s", e);
+	hosts = bmc ? config_setting_lookup(bmc, "hosts") : NULL;
+	for (i = 0; i < c->bmc.nhosts; i++) {
+		struct bmc_host_config *h = &c->bmc.hosts[i];
+
+		at = hosts ? config_setting_get_elem(hosts, (unsigned)i) : NULL;
+		if (h->privilege[0] != '\0' &&
+		    ipmi_privilege_parse(h->privilege, &pr, e) == -1)
+			return perr(p, at, "bmc.hosts[%zu] (host %llu) "
+			    "privilege: %s", i, (unsigned long long)h->host_id,
+			    e);
+		if (h->workarounds[0] != '\0') {
+			h->has_workarounds = 1;
+			if (ipmi_workarounds_parse(h->workarounds, &wa,
+			    e) == -1)
+				return perr(p, at, "bmc.hosts[%zu] (host %llu) "
+				    "workarounds: %s", i,
+				    (unsigned long long)h->host_id, e);
+		}
+	}
+	return 0;
+}
+
 /* Cross-field rules that no single key can check. */
 static int
 validate(struct parse *p, const config_t *cf, struct config *c)
@@ -780,6 +820,8 @@ validate(struct parse *p, const config_t *cf, struct config *c)
 		    (unsigned long long)c->daemon.dead_after_ms,
 		    (unsigned long long)c->daemon.agent_hb_interval_ms);
 	}
+	if (validate_bmc(p, cf, c) == -1)
+		return -1;
 	if (c->bmc.retrans_timeout_ms >= c->bmc.session_timeout_ms)
 		return perr(p, config_setting_lookup(root, "bmc"),
 		    "bmc.retransmission_timeout must be below "

@@ -173,6 +173,11 @@ static const struct bad {
 	{ "sweep = { optout = [ \"\" ]; };\n", "sweep.optout[0] must be a "
 	    "non-empty string" },
 	{ "log_level = \"loud\";\n", "log_level must be one of" },
+	{ "bmc = {\n privilege = \"god\";\n};\n", "t.conf:2: bmc.privilege" },
+	{ "bmc = { workarounds = \"opensesspriv,nosuch\"; };\n",
+	    "bmc.workarounds" },
+	{ "bmc = { hosts = ( { host_id = 3; privilege = \"x\"; } ); };\n",
+	    "bmc.hosts[0] (host 3) privilege" },
 	{ "database = { host = \"x\"\n", "t.conf:2: syntax error" },
 };
 

@@ -1,0 +1,766 @@
+/*
+ * ipmi.c -- one BMC over IPMI 2.0 (lanplus) with libfreeipmi (see ipmi.h).
+ *
+ * Where it sits: bmc_pool.c worker threads call ipmi_power_status() every
+ * poll interval and ipmi_fence() on request; the results become
+ * observations for the pure core.  This file never decides anything.
+ *
+ * Invariants:
+ *  - every libfreeipmi session opened here is closed and destroyed on every
+ *    path (struct ipmi_sess, sess_close());
+ *  - the only chassis control ever sent is POWER_DOWN, at most once per
+ *    ipmi_fence() call, and only right after an "on" reading in the same
+ *    session;
+ *  - every network wait is bounded by the target's session timeout, which
+ *    is never 0 (0 would mean libfreeipmi's 20 s default);
+ *  - the password is passed to libfreeipmi and nowhere else: no err string
+ *    or log line contains it.
+ * Name resolution inside libfreeipmi (gethostbyname) is not bounded by the
+ * session timeout: configure BMC addresses as IP literals.
+ *
+ * It does not retry: a failure is reported as such and the caller (the
+ * core, through bmc_pool) re-queries before deciding anything.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <freeipmi/freeipmi.h>
+
+#include "clock.h"
+#include "ipmi.h"
+#include "util.h"
+
+struct ipmi_sess {
+	const struct ipmi_target *t;
+	ipmi_ctx_t		 ctx;
+	char			 addr[IPMI_ADDR_LEN];
+};
+
+static const struct {
+	const char	*name;
+	unsigned	 flag;
+} ipmi_wa[] = {
+	{ "authcap",	IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_AUTHENTICATION_CAPABILITIES },
+	{ "intel20",	IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_INTEL_2_0_SESSION },
+	{ "supermicro20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUPERMICRO_2_0_SESSION },
+	{ "sun20",	IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUN_2_0_SESSION },
+	{ "opensesspriv", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_OPEN_SESSION_PRIVILEGE },
+	{ "integritycheckvalue", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NON_EMPTY_INTEGRITY_CHECK_VALUE },
+	{ "nochecksumcheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NO_CHECKSUM_CHECK },
+};
+
+/* FreeIPMI workaround names that only exist for IPMI 1.5 sessions. */
+static const char *ipmi_wa_15[] = {
+	"idzero", "unexpectedauth", "forcepermsg", "endianseq",
+	"noauthcodecheck",
+};
+
+const char *
+bmc_status_name(enum bmc_status s)
+{
+	switch (s) {
+	case BMC_ON:		return "on";
+	case BMC_OFF:		return "off";
+	case BMC_TIMEOUT:	return "timeout";
+	case BMC_AUTH_PASSWORD:	return "auth_password";
+	case BMC_AUTH_USER:	return "auth_user";
+	case BMC_PRIVILEGE:	return "privilege";
+	case BMC_BUSY:		return "busy";
+	case BMC_BAD_ANSWER:	return "bad_answer";
+	case BMC_ERROR:		return "error";
+	}
+	return "invalid";
+}
+
+const char *
+bmc_status_message(enum bmc_status s)
+{
+	switch (s) {
+	case BMC_ON:
+		return "chassis power is on";
+	case BMC_OFF:
+		return "chassis power is off";
+	case BMC_TIMEOUT:
+		return "no answer from the BMC within the session timeout; "
+		    "power state unknown";
+	case BMC_AUTH_PASSWORD:
+		return "the BMC rejected the password";
+	case BMC_AUTH_USER:
+		return "the BMC does not know this username";
+	case BMC_PRIVILEGE:
+		return "the privilege level cannot be obtained or is "
+		    "insufficient for this user (check the account's "
+		    "privilege; some BMCs need workaround opensesspriv)";
+	case BMC_BUSY:
+		return "the BMC is busy: no free session slot or internal "
+		    "IPMI error (sessions idle out; retry later)";
+	case BMC_BAD_ANSWER:
+		return "the BMC answered with an error completion code, "
+		    "an unsupported command, or no power state";
+	case BMC_ERROR:
+		return "IPMI error (configuration, address or local failure)";
+	}
+	return "invalid status";
+}
+
+const char *
+fence_state_name(enum fence_state f)
+{
+	switch (f) {
+	case BF_NONE:		return "none";
+	case BF_RUNNING:	return "running";
+	case BF_OFF_CONFIRMED:	return "off_confirmed";
+	case BF_FAILED_UNKNOWN:	return "failed_unknown";
+	case BF_AUTH_ERROR:	return "auth_error";
+	}
+	return "invalid";
+}
+
+/* libfreeipmi errnum -> status; table in reference/ipmi.md 7. */
+enum bmc_status
+ipmi_errnum_status(int errnum)
+{
+	switch (errnum) {
+	case IPMI_ERR_USERNAME_INVALID:
+		return BMC_AUTH_USER;
+	case IPMI_ERR_PASSWORD_INVALID:
+	case IPMI_ERR_K_G_INVALID:
+		return BMC_AUTH_PASSWORD;
+	case IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
+	case IPMI_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
+	case IPMI_ERR_AUTHENTICATION_TYPE_UNAVAILABLE:
+		return BMC_PRIVILEGE;
+	case IPMI_ERR_CONNECTION_TIMEOUT:
+	case IPMI_ERR_SESSION_TIMEOUT:
+	case IPMI_ERR_PASSWORD_VERIFICATION_TIMEOUT:
+	case IPMI_ERR_MESSAGE_TIMEOUT:
+	case IPMI_ERR_DRIVER_TIMEOUT:
+		/* a timeout proves nothing, not even a wrong password */
+		return BMC_TIMEOUT;
+	case IPMI_ERR_BMC_BUSY:
+	case IPMI_ERR_DRIVER_BUSY:
+	case IPMI_ERR_IPMI_ERROR:	/* RMCP+ "insufficient resources" */
+		return BMC_BUSY;
+	case IPMI_ERR_BAD_COMPLETION_CODE:
+	case IPMI_ERR_COMMAND_INVALID_OR_UNSUPPORTED:
+	case IPMI_ERR_COMMAND_INVALID_FOR_SELECTED_INTERFACE:
+		return BMC_BAD_ANSWER;
+	default:
+		return BMC_ERROR;
+	}
+}
+
+static pthread_once_t	ipmi_once = PTHREAD_ONCE_INIT;
+static int		ipmi_init_rc;
+static int		ipmi_init_errno;
+
+static void
+ipmi_init_once(void)
+{
+	/* libfreeipmi: "in threaded programs, must be called before threads
+	 * are created" (crypto library init). */
+	ipmi_init_rc = ipmi_rmcpplus_init();
+	ipmi_init_errno = errno;
+}
+
+int
+ipmi_global_init(char *err)
+{
+	pthread_once(&ipmi_once, ipmi_init_once);
+	if (ipmi_init_rc < 0) {
+		set_err(err, "ipmi: crypto init failed: %s",
+		    strerror(ipmi_init_errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+ipmi_target_init(struct ipmi_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->port = IPMI_PORT_DEFAULT;
+	t->cipher_suite = IPMI_CIPHER_DEFAULT;
+	t->privilege = IPMI_PRIVILEGE_LEVEL_OPERATOR;
+	t->workaround_flags = 0;
+	t->session_timeout_ms = IPMI_SESSION_TIMEOUT_MS_DEFAULT;
+	t->retrans_timeout_ms = IPMI_RETRANS_TIMEOUT_MS_DEFAULT;
+}
+
+void
+ipmi_target_clear(struct ipmi_target *t)
+{
+	explicit_bzero(t, sizeof(*t));
+}
+
+static int
+ipmi_host_char_ok(char c, int v6)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F') || c == '.')
+		return 1;
+	if (v6)
+		return c == ':';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    c == '-' || c == '_';
+}
+
+int
+ipmi_target_set_addr(struct ipmi_target *t, const char *s, char *err)
+{
+	const char	*host, *hend, *port = NULL, *p;
+	uint64_t	 v = 0;
+	int		 v6 = 0;
+	size_t		 n;
+
+	if (s == NULL || *s == '\0') {
+		set_err(err, "bmc address: empty");
+		return -1;
+	}
+	host = s;
+	if (*s == '[') {
+		v6 = 1;
+		host = s + 1;
+		if ((hend = strchr(host, ']')) == NULL) {
+			set_err(err, "bmc address '%s': missing ']'", s);
+			return -1;
+		}
+		if (hend[1] == ':')
+			port = hend + 2;
+		else if (hend[1] != '\0') {
+			set_err(err, "bmc address '%s': junk after ']'", s);
+			return -1;
+		}
+	} else {
+		hend = strchr(s, ':');
+		if (hend != NULL && strchr(hend + 1, ':') != NULL) {
+			set_err(err, "bmc address '%s': IPv6 addresses need "
+			    "brackets: [addr]:port", s);
+			return -1;
+		}
+		if (hend != NULL)
+			port = hend + 1;
+		else
+			hend = s + strlen(s);
+	}
+	n = (size_t)(hend - host);
+	if (n == 0 || n >= IPMI_HOST_LEN) {
+		set_err(err, "bmc address '%.300s': host must be 1..%d bytes",
+		    s, IPMI_HOST_LEN - 1);
+		return -1;
+	}
+	for (p = host; p < hend; p++) {
+		if (!ipmi_host_char_ok(*p, v6)) {
+			set_err(err, "bmc address '%s': bad character '%c' in "
+			    "host", s, *p);
+			return -1;
+		}
+	}
+	if (port != NULL && (parse_u64(port, &v) < 0 || v == 0 ||
+	    v > 65535)) {
+		set_err(err, "bmc address '%s': port must be 1..65535", s);
+		return -1;
+	}
+	memcpy(t->host, host, n);
+	t->host[n] = '\0';
+	t->port = port != NULL ? (uint16_t)v : IPMI_PORT_DEFAULT;
+	return 0;
+}
+
+const char *
+ipmi_target_addr(const struct ipmi_target *t, char *buf, size_t len)
+{
+	if (strchr(t->host, ':') != NULL)
+		snprintf(buf, len, "[%s]:%u", t->host, (unsigned)t->port);
+	else
+		snprintf(buf, len, "%s:%u", t->host, (unsigned)t->port);
+	return buf;
+}
+
+int
+ipmi_target_check(const struct ipmi_target *t, char *err)
+{
+	char	addr[IPMI_ADDR_LEN];
+
+	if (t->host[0] == '\0' || memchr(t->host, '\0', IPMI_HOST_LEN) ==
+	    NULL) {
+		set_err(err, "bmc: host is empty or unterminated");
+		return -1;
+	}
+	ipmi_target_addr(t, addr, sizeof(addr));
+	if (t->port == 0) {
+		set_err(err, "bmc %s: port 0", addr);
+		return -1;
+	}
+	if (strnlen(t->user, IPMI_USER_LEN) > IPMI_MAX_USER_NAME_LENGTH) {
+		set_err(err, "bmc %s: username longer than %d bytes", addr,
+		    IPMI_MAX_USER_NAME_LENGTH);
+		return -1;
+	}
+	if (strnlen(t->password, IPMI_PASS_LEN) >
+	    IPMI_2_0_MAX_PASSWORD_LENGTH) {
+		set_err(err, "bmc %s: password longer than %d bytes", addr,
+		    IPMI_2_0_MAX_PASSWORD_LENGTH);
+		return -1;
+	}
+	if (t->cipher_suite < 0 || t->cipher_suite > 255 ||
+	    !IPMI_CIPHER_SUITE_ID_SUPPORTED(t->cipher_suite)) {
+		set_err(err, "bmc %s: cipher suite %d not supported (0-3, "
+		    "6-8, 11-12, 15-17)", addr, t->cipher_suite);
+		return -1;
+	}
+	if (t->privilege != IPMI_PRIVILEGE_LEVEL_OPERATOR &&
+	    t->privilege != IPMI_PRIVILEGE_LEVEL_ADMIN) {
+		set_err(err, "bmc %s: privilege %d: chassis control needs "
+		    "operator or admin", addr, t->privilege);
+		return -1;
+	}
+	if (t->session_timeout_ms == 0 || t->retrans_timeout_ms == 0 ||
+	    t->retrans_timeout_ms >= t->session_timeout_ms) {
+		set_err(err, "bmc %s: need 0 < retransmit timeout (%u ms) < "
+		    "session timeout (%u ms)", addr, t->retrans_timeout_ms,
+		    t->session_timeout_ms);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipmi_workarounds_parse(const char *csv, unsigned *out, char *err)
+{
+	const char	*p = csv, *e;
+	char		 tok[32];
+	unsigned	 flags = 0;
+	size_t		 n, i;
+	int		 found, none = 0, ntok = 0;
+
+	for (; p != NULL && *p != '\0'; p = *e == ',' ? e + 1 : e) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		e = p + strcspn(p, ",");
+		n = (size_t)(e - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		ntok++;
+		if (n == 0) {
+			set_err(err, "workarounds '%s': empty name", csv);
+			return -1;
+		}
+		if (n >= sizeof(tok)) {
+			set_err(err, "workarounds: unknown name '%.*s'",
+			    (int)n, p);
+			return -1;
+		}
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		if (strcasecmp(tok, "none") == 0) {
+			none = 1;
+			continue;
+		}
+		found = 0;
+		for (i = 0; i < NELEM(ipmi_wa); i++) {
+			if (strcasecmp(tok, ipmi_wa[i].name) == 0) {
+				flags |= ipmi_wa[i].flag;
+				found = 1;
+			}
+		}
+		for (i = 0; !found && i < NELEM(ipmi_wa_15); i++) {
+			if (strcasecmp(tok, ipmi_wa_15[i]) == 0) {
+				set_err(err, "workarounds: '%s' applies to "
+				    "IPMI 1.5 only (hawatch uses IPMI 2.0)",
+				    tok);
+				return -1;
+			}
+		}
+		if (!found) {
+			set_err(err, "workarounds: unknown name '%s' (known: "
+			    "authcap, intel20, supermicro20, sun20, "
+			    "opensesspriv, integritycheckvalue, "
+			    "nochecksumcheck, none)", tok);
+			return -1;
+		}
+		if (*e == ',' && e[1] == '\0') {
+			set_err(err, "workarounds '%s': empty name", csv);
+			return -1;
+		}
+	}
+	if (none && ntok > 1) {
+		set_err(err, "workarounds '%s': 'none' cannot be combined",
+		    csv);
+		return -1;
+	}
+	*out = flags;
+	return 0;
+}
+
+void
+ipmi_workarounds_format(unsigned flags, char *buf, size_t len)
+{
+	size_t	i, o = 0;
+	int	n;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < NELEM(ipmi_wa); i++) {
+		if ((flags & ipmi_wa[i].flag) == 0)
+			continue;
+		n = snprintf(buf + o, len - o, "%s%s", o ? "," : "",
+		    ipmi_wa[i].name);
+		if (n < 0 || (size_t)n >= len - o)
+			return;
+		o += (size_t)n;
+	}
+	if (o == 0)
+		snprintf(buf, len, "none");
+}
+
+int
+ipmi_privilege_parse(const char *s, int *out, char *err)
+{
+	if (s != NULL && strcasecmp(s, "operator") == 0)
+		*out = IPMI_PRIVILEGE_LEVEL_OPERATOR;
+	else if (s != NULL && strcasecmp(s, "admin") == 0)
+		*out = IPMI_PRIVILEGE_LEVEL_ADMIN;
+	else {
+		set_err(err, "privilege '%s': use operator or admin (chassis "
+		    "control needs at least operator)", s ? s : "");
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+ipmi_privilege_name(int p)
+{
+	switch (p) {
+	case IPMI_PRIVILEGE_LEVEL_CALLBACK:	return "callback";
+	case IPMI_PRIVILEGE_LEVEL_USER:		return "user";
+	case IPMI_PRIVILEGE_LEVEL_OPERATOR:	return "operator";
+	case IPMI_PRIVILEGE_LEVEL_ADMIN:	return "admin";
+	case IPMI_PRIVILEGE_LEVEL_OEM:		return "oem";
+	}
+	return "invalid";
+}
+
+int
+ipmi_password_load(const char *path, char *buf, size_t len, char *err)
+{
+	char	tmp[256];
+	ssize_t	r;
+	size_t	n = 0;
+	int	fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		set_err(err, "password file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (n < sizeof(tmp) - 1) {
+		r = read(fd, tmp + n, sizeof(tmp) - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			set_err(err, "password file %s: %s", path,
+			    strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	tmp[n] = '\0';
+	tmp[strcspn(tmp, "\n")] = '\0';
+	n = strlen(tmp);
+	if (n > 0 && tmp[n - 1] == '\r')
+		tmp[--n] = '\0';
+	if (n == 0) {
+		set_err(err, "password file %s: empty first line", path);
+		goto out;
+	}
+	if (n > IPMI_2_0_MAX_PASSWORD_LENGTH || n >= len) {
+		set_err(err, "password file %s: password longer than %d bytes",
+		    path, IPMI_2_0_MAX_PASSWORD_LENGTH);
+		goto out;
+	}
+	memcpy(buf, tmp, n + 1);
+	rc = 0;
+out:
+	explicit_bzero(tmp, sizeof(tmp));
+	close(fd);
+	return rc;
+}
+
+/*
+ * When libfreeipmi really gives up: retransmits go out after r, r, 2r, 2r,
+ * 3r, 3r, ... and the failure comes at the first cumulative boundary at or
+ * after the session timeout (measured, reference/ipmi.md 4.3; exactly on a
+ * boundary it sometimes takes one interval more).
+ */
+unsigned
+ipmi_session_fail_ms(const struct ipmi_target *t)
+{
+	unsigned long	sum = 0, r = t->retrans_timeout_ms;
+	unsigned	k;
+
+	if (r == 0 || t->session_timeout_ms == 0)
+		return t->session_timeout_ms;
+	for (k = 0; sum < t->session_timeout_ms; k++)
+		sum += r * (k / 2 + 1);
+	return (unsigned)sum;
+}
+
+/* --- sessions ---------------------------------------------------------- */
+
+static enum bmc_status
+sess_fail(struct ipmi_sess *s, const char *what, char *err)
+{
+	int		e = ipmi_ctx_errnum(s->ctx);
+	enum bmc_status	st = ipmi_errnum_status(e);
+
+	set_err(err, "bmc %s user '%s': %s: %s: %s (libfreeipmi errnum %d: "
+	    "%s)", s->addr, s->t->user, what, bmc_status_name(st),
+	    bmc_status_message(st), e, ipmi_ctx_errormsg(s->ctx));
+	return st;
+}
+
+static void
+sess_close(struct ipmi_sess *s)
+{
+	if (s->ctx == NULL)
+		return;
+	ipmi_ctx_close(s->ctx);		/* sends Close Session */
+	ipmi_ctx_destroy(s->ctx);
+	s->ctx = NULL;
+}
+
+/* Returns 0 with an open session, or -1 with *st and err. */
+static int
+sess_open(struct ipmi_sess *s, enum bmc_status *st, char *err)
+{
+	const struct ipmi_target *t = s->t;
+
+	if ((s->ctx = ipmi_ctx_create()) == NULL) {
+		set_err(err, "bmc %s: ipmi_ctx_create: %s", s->addr,
+		    strerror(errno));
+		*st = BMC_ERROR;
+		return -1;
+	}
+	if (ipmi_ctx_open_outofband_2_0(s->ctx, s->addr,
+	    t->user[0] ? t->user : NULL, t->password[0] ? t->password : NULL,
+	    NULL, 0, (uint8_t)t->privilege, (uint8_t)t->cipher_suite,
+	    t->session_timeout_ms, t->retrans_timeout_ms, t->workaround_flags,
+	    IPMI_FLAGS_DEFAULT) < 0) {
+		*st = sess_fail(s, "open session", err);
+		ipmi_ctx_destroy(s->ctx);	/* nothing open to close */
+		s->ctx = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Get Chassis Status.  Returns BMC_ON/BMC_OFF or a failure (err filled). */
+static enum bmc_status
+sess_power(struct ipmi_sess *s, char *err)
+{
+	fiid_obj_t	rs;
+	uint64_t	on = 0;
+	enum bmc_status	st;
+
+	if ((rs = fiid_obj_create(tmpl_cmd_get_chassis_status_rs)) == NULL) {
+		set_err(err, "bmc %s: fiid_obj_create: %s", s->addr,
+		    strerror(errno));
+		return BMC_ERROR;
+	}
+	if (ipmi_cmd_get_chassis_status(s->ctx, rs) < 0)
+		st = sess_fail(s, "get chassis status", err);
+	else if (FIID_OBJ_GET(rs, "current_power_state.power_is_on", &on) <
+	    0) {
+		set_err(err, "bmc %s: get chassis status: %s: answer has no "
+		    "current_power_state.power_is_on (%s)", s->addr,
+		    bmc_status_name(BMC_BAD_ANSWER), fiid_obj_errormsg(rs));
+		st = BMC_BAD_ANSWER;
+	} else
+		st = on ? BMC_ON : BMC_OFF;
+	fiid_obj_destroy(rs);
+	return st;
+}
+
+/* Chassis Control POWER_DOWN.  Returns 0, or -1 with *st and err. */
+static int
+sess_power_down(struct ipmi_sess *s, enum bmc_status *st, char *err)
+{
+	fiid_obj_t	rs;
+	int		rc = 0;
+
+	if ((rs = fiid_obj_create(tmpl_cmd_chassis_control_rs)) == NULL) {
+		set_err(err, "bmc %s: fiid_obj_create: %s", s->addr,
+		    strerror(errno));
+		*st = BMC_ERROR;
+		return -1;
+	}
+	if (ipmi_cmd_chassis_control(s->ctx, IPMI_CHASSIS_CONTROL_POWER_DOWN,
+	    rs) < 0) {
+		*st = sess_fail(s, "chassis control power down", err);
+		rc = -1;
+	}
+	fiid_obj_destroy(rs);
+	return rc;
+}
+
+static int
+sess_init(struct ipmi_sess *s, const struct ipmi_target *t, char *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->t = t;
+	ipmi_target_addr(t, s->addr, sizeof(s->addr));
+	if (ipmi_target_check(t, err) < 0)
+		return -1;
+	return ipmi_global_init(err);
+}
+
+static int
+is_power(enum bmc_status st)
+{
+	return st == BMC_ON || st == BMC_OFF;
+}
+
+static int
+is_auth(enum bmc_status st)
+{
+	return st == BMC_AUTH_PASSWORD || st == BMC_AUTH_USER ||
+	    st == BMC_PRIVILEGE;
+}
+
+int
+ipmi_power_status(const struct ipmi_target *t, enum bmc_status *out,
+    char *err)
+{
+	struct ipmi_sess	s;
+
+	*out = BMC_ERROR;
+	if (sess_init(&s, t, err) < 0)
+		return -1;
+	if (sess_open(&s, out, err) < 0)
+		return -1;
+	*out = sess_power(&s, err);
+	sess_close(&s);
+	return is_power(*out) ? 0 : -1;
+}
+
+/* One reading for the fence loop; opens a session if none is open and
+ * closes it again if the reading failed (the next one starts afresh). */
+static enum bmc_status
+fence_read(struct ipmi_sess *s, char *err)
+{
+	enum bmc_status	st;
+
+	if (s->ctx == NULL && sess_open(s, &st, err) < 0)
+		return st;
+	st = sess_power(s, err);
+	if (!is_power(st))
+		sess_close(s);
+	return st;
+}
+
+/* Deadline-bounded pause between read-backs, cut short by *cancel. */
+static void
+fence_nap(uint64_t ms, const atomic_int *cancel)
+{
+	struct timespec	ts;
+	uint64_t	slice;
+
+	while (ms > 0 && (cancel == NULL || atomic_load(cancel) == 0)) {
+		slice = ms < 50 ? ms : 50;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)slice * 1000000L;
+		nanosleep(&ts, NULL);
+		ms -= slice;
+	}
+}
+
+int
+ipmi_fence_cancelable(const struct ipmi_target *t, unsigned fence_timeout_ms,
+    const atomic_int *cancel, struct fence_report *r, char *err)
+{
+	struct ipmi_sess	s;
+	enum bmc_status		st;
+	char			rerr[ERR_LEN] = "";
+	const char		*why = NULL;
+	uint64_t		start = clock_mono_ms(), deadline, now, nap;
+	unsigned		offs = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->result = BF_FAILED_UNKNOWN;
+	r->first = r->last = BMC_ERROR;
+	deadline = start + fence_timeout_ms;
+	if (sess_init(&s, t, err) < 0)
+		goto out;
+	for (;;) {
+		st = fence_read(&s, rerr);
+		r->last = st;
+		if (r->reads++ == 0)
+			r->first = st;
+		if (st == BMC_OFF && ++offs >= 2) {
+			r->result = BF_OFF_CONFIRMED;
+			break;
+		}
+		if (st != BMC_OFF)
+			offs = 0;
+		if (!is_power(st) && !r->control_sent) {
+			/* never send control without a fresh "on" reading */
+			r->result = is_auth(st) ? BF_AUTH_ERROR :
+			    BF_FAILED_UNKNOWN;
+			set_err(err, "%s", rerr);
+			break;
+		}
+		if (st == BMC_ON && !r->control_sent) {
+			r->control_sent = 1;
+			if (sess_power_down(&s, &st, rerr) < 0) {
+				r->last = st;
+				r->result = is_auth(st) ? BF_AUTH_ERROR :
+				    BF_FAILED_UNKNOWN;
+				set_err(err, "%s%s", rerr, is_auth(st) ? "" :
+				    "; the power-down may still land");
+				break;
+			}
+			continue;	/* read back at once */
+		}
+		now = clock_mono_ms();
+		if (cancel != NULL && atomic_load(cancel) != 0)
+			why = "fence cancelled";
+		else if (now >= deadline)
+			why = "power not confirmed off within the fence timeout";
+		if (why != NULL) {
+			set_err(err, "bmc %s: %s (%u ms, %u readings, last "
+			    "%s); power-down %s%s%s", s.addr, why,
+			    fence_timeout_ms, r->reads, bmc_status_name(st),
+			    r->control_sent ? "sent, it may still land" :
+			    "not sent", is_power(st) ? "" : "; last error: ",
+			    is_power(st) ? "" : rerr);
+			break;
+		}
+		/* libfreeipmi times a session out from its last answer, so
+		 * never idle longer than half the session timeout */
+		nap = IPMI_FENCE_READBACK_MS;
+		if (nap > t->session_timeout_ms / 2)
+			nap = t->session_timeout_ms / 2;
+		fence_nap(deadline - now < nap ? deadline - now : nap, cancel);
+	}
+	sess_close(&s);
+out:
+	r->elapsed_ms = clock_mono_ms() - start;
+	return r->result == BF_OFF_CONFIRMED ? 0 : -1;
+}
+
+int
+ipmi_fence(const struct ipmi_target *t, unsigned fence_timeout_ms,
+    struct fence_report *r, char *err)
+{
+	return ipmi_fence_cancelable(t, fence_timeout_ms, NULL, r, err);
+}
