@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # mariadb.sh -- a throw-away MariaDB 10.11 server for integration tests (sourced, bash).
 #
 # Source after tests/lib/common.sh.  mariadb_start creates a fresh datadir under $T/db, starts
@@ -38,6 +39,13 @@ _mariadb_opts() {
 		--innodb-flush-log-at-trx-commit=2 --performance-schema=0 --skip-log-bin
 }
 
+# _mariadb_alive: like common.sh's running, without forking ps (the start loop polls it often)
+_mariadb_alive() {
+	local _pid _comm st
+	read -r _pid _comm st _ <"/proc/$DB_PID/stat" 2>/dev/null || return 1
+	[ "$st" != Z ]
+}
+
 _mariadb_ping() {
 	mariadb-admin --no-defaults --socket="$DB_SOCK" -uroot --connect-timeout=1 ping \
 		>/dev/null 2>&1
@@ -51,9 +59,11 @@ _mariadb_launch() {
 	DB_PID=$!
 	export DB_PID
 	track "$DB_PID"
+	# no "Killed" job notice from bash after mariadb_kill9; bash still reaps it
+	disown "$DB_PID" 2>/dev/null || true
 	# the socket appears when mariadbd starts listening: wait for it without forking, then ping
 	until [ -S "$DB_SOCK" ] && _mariadb_ping; do
-		if ! running "$DB_PID"; then
+		if ! _mariadb_alive; then
 			tail -20 "$DB_DIR/error.log" >&2 || true
 			fail "mariadbd (pid $DB_PID) exited during start"
 		fi
@@ -140,12 +150,11 @@ sql() {
 
 # mariadb_stop: SIGTERM, wait up to 20 s for a clean shutdown (usually ~0.5-1.2 s), then KILL
 mariadb_stop() {
-	local i
 	[ -n "${DB_PID:-}" ] || return 0
 	running "$DB_PID" || return 0
 	kill -TERM "$DB_PID" 2>/dev/null || true
 	kill -CONT "$DB_PID" 2>/dev/null || true
-	for i in $(seq 1 400); do
+	for _ in $(seq 1 400); do
 		running "$DB_PID" || return 0
 		sleep 0.05
 	done
