@@ -103,6 +103,13 @@ check: deps
 	@$(MAKE) --no-print-directory unit-san
 	@$(MAKE) --no-print-directory integration
 
+scenarios: $(B)/tests/check_scenarios
+	@HAWATCH_TOP=$(CURDIR) $(B)/tests/check_scenarios
+
+# after reviewing build/scenarios/<name>/actual: make bless SCEN=012
+bless: $(B)/tests/check_scenarios
+	@HAWATCH_TOP=$(CURDIR) BLESS=1 SCEN=$(SCEN) $(B)/tests/check_scenarios
+
 valgrind: $(UNIT_BINS) all
 	@./tests/run-valgrind.sh $(UNIT_BINS)
 

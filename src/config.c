@@ -23,6 +23,7 @@
 #include "config.h"
 #include "defaults.h"
 #include "ipmi.h"
+#include "policy.h"
 #include "util.h"
 
 enum key_type {
@@ -155,22 +156,22 @@ config_defaults(struct config *c)
 	c->db.lock_wait_timeout_s = DB_LOCK_WAIT_S_DEFAULT;
 	c->db.ms_dead_after_ms = MS_DEAD_AFTER_MS_DEFAULT;
 
-	c->daemon.tick_interval_ms = TICK_INTERVAL_MS_DEFAULT;
+	c->daemon.tick_interval_ms = TICK_MS_DEFAULT;
 	c->daemon.dead_after_ms = DEAD_AFTER_MS_DEFAULT;
 	c->daemon.startup_grace_ms = STARTUP_GRACE_MS_DEFAULT;
 	c->daemon.fence_quiet_ms = FENCE_QUIET_MS_DEFAULT;
 	c->daemon.fence_max_attempts = FENCE_MAX_ATTEMPTS_DEFAULT;
 	c->daemon.fence_timeout_ms = FENCE_TIMEOUT_MS_DEFAULT;
 	c->daemon.bmc_poll_interval_ms = BMC_POLL_INTERVAL_MS_DEFAULT;
-	c->daemon.storm_guard = 1;
-	c->daemon.storm_fraction_permille = STORM_FRACTION_PERMILLE_DEFAULT;
+	c->daemon.storm_guard = STORM_GUARD_ENABLED_DEFAULT;
+	c->daemon.storm_fraction_permille = STORM_FRACTION_DEFAULT;
 	c->daemon.self_fence_after_ms = 0;
 	c->daemon.rearm_after_ms = REARM_AFTER_MS_DEFAULT;
 	c->daemon.hb_read_deadline_ms = HB_READ_DEADLINE_MS_DEFAULT;
 	c->daemon.leader_retry_ms = LEADER_RETRY_MS_DEFAULT;
 	strcpy(c->daemon.status_file, "/run/hawatch/status.json");
 	c->daemon.agent_hb_interval_ms = AGENT_HB_INTERVAL_MS_DEFAULT;
-	c->daemon.agent_hb_timeout_ms = AGENT_HB_TIMEOUT_MS_DEFAULT;
+	c->daemon.agent_hb_timeout_ms = AGENT_HB_WRITE_TIMEOUT_MS_DEFAULT;
 	c->daemon.agent_hb_max_tries = AGENT_HB_MAX_TRIES_DEFAULT;
 	c->daemon.agent_hb_retry_sleep_ms = AGENT_HB_RETRY_SLEEP_MS_DEFAULT;
 
@@ -780,6 +781,7 @@ validate(struct parse *p, const config_t *cf, struct config *c)
 	config_setting_t	*db = config_setting_lookup(root, "database");
 	config_setting_t	*d = config_setting_lookup(root, "daemon");
 	config_setting_t	*at;
+	struct core_policy	 pol;
 	char			 e[ERR_LEN];
 
 	if (c->db.name[0] == '\0' || c->db.hawatch_name[0] == '\0')
@@ -820,6 +822,9 @@ validate(struct parse *p, const config_t *cf, struct config *c)
 		    (unsigned long long)c->daemon.dead_after_ms,
 		    (unsigned long long)c->daemon.agent_hb_interval_ms);
 	}
+	policy_from_config(c, &pol);
+	if (core_policy_check(&pol, e) == -1)
+		return perr(p, d, "daemon: %s", e);
 	if (validate_bmc(p, cf, c) == -1)
 		return -1;
 	if (c->bmc.retrans_timeout_ms >= c->bmc.session_timeout_ms)
@@ -830,7 +835,6 @@ validate(struct parse *p, const config_t *cf, struct config *c)
 	    strncmp(c->sweep.uri_template, "test:///", 8) != 0)
 		return perr(p, config_setting_lookup(root, "sweep"),
 		    "sweep.uri_template must contain {ip}");
-	(void)e;
 	return 0;
 }
 

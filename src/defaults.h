@@ -9,6 +9,15 @@
 
 #include "timing.h"
 
+/* --- the daemon loop ----------------------------------------------------- */
+/*
+ * One round of heartbeat reads over every pool must end well within a
+ * tick; 2 s leaves the tick loop responsive with one hung NFS server.
+ */
+#define HB_READ_DEADLINE_MS_DEFAULT	2000
+/* A standby asks for leadership this often: bounds the failover time. */
+#define LEADER_RETRY_MS_DEFAULT		1000
+
 /* --- database ----------------------------------------------------------- */
 /* A TCP connect to a live MariaDB takes < 1 ms; 3 s only covers a busy one. */
 #define DB_CONNECT_TIMEOUT_S_DEFAULT	3

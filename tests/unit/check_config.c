@@ -106,7 +106,7 @@ START_TEST(test_values_parsed)
 	    "name = \"cs\"; password = \"pw\"; lock_wait_timeout = 2; };\n"
 	    "daemon = { dead_after = \"3s\"; tick_interval = \"250ms\"; "
 	    "storm_fraction = 0.75; agent_heartbeat_interval = \"1s\"; "
-	    "storm_guard = false; };\n"
+	    "storm_guard = false; agent_heartbeat_timeout = \"1s\"; };\n"
 	    "pools = ( { id = 4; url = \"nfs://127.0.0.1/export?version=4\"; },"
 	    " { id = 9; path = \"/mnt/p\"; } );\n"
 	    "bmc = { workarounds = \"opensesspriv\"; hosts = ( { host_id = 6; "
@@ -151,7 +151,7 @@ static const struct bad {
 	{ "daemon = { storm_guard = 1; };\n", "storm_guard must be true or "
 	    "false" },
 	{ "daemon = { self_fence_after = \"5m\"; };\n", "daemon.self_fence_after"
-	    " = 300000ms is below 420000ms" },
+	    " = 300000ms is below 415000ms" },
 	{ "daemon = { dead_after = \"30s\"; };\n", "must exceed "
 	    "daemon.agent_heartbeat_interval" },
 	{ "database = { password = \"a\"; password_file = \"/x\"; };\n",

@@ -1,0 +1,670 @@
+/*
+ * host_fsm.c -- per-host liveness/fencing state machine (pure: no I/O,
+ * no clock).
+ *
+ * Called by core_step() for each host in host-id order, in three phases:
+ *   fsm_track()    record what this tick's observations say: heartbeat
+ *                  changes per pool (change-based liveness, startup
+ *                  seeding), BMC readings (runs of off/on), fence results;
+ *   fsm_verdict()  what the heartbeats prove: alive, suspect, dead (S1)
+ *                  or unknown;
+ *   fsm_step()     the transition(s) and actions, one next_<state>() per
+ *                  state; a host may chain up to CORE_FSM_CHAIN
+ *                  transitions in one tick (suspect -> dead -> fencing).
+ *
+ * Invariants: S1 no fence on one signal (ACT_FENCE only from next_dead(),
+ * only with verdict V_DEAD and no guard holding); S2 no reconcile before
+ * confirmed off (ACT_RECONCILE only from next_fenced(), and HS_FENCED is
+ * entered only on two off readings, an executor-confirmed off, an
+ * operator confirmation or the self-fence rule); HS_RETURNED never fences.
+ * Every transition goes through fsm_enter(), which records the event and
+ * raises/clears the host alert.
+ * Does not: decide cluster guards (guards.c) or execute anything.
+ */
+#include <string.h>
+
+#include "core.h"
+#include "timing.h"
+
+#define RUN_MAX	1000	/* runs only matter up to 2; saturate */
+
+/* ------------------------------------------------------------------ */
+/* Phase 1: tracking                                                   */
+
+static void
+track_sync_pools(struct core_host *h, const struct host_obs *o)
+{
+	struct core_track	 nt[CORE_MAX_POOLS_PER_HOST], key;
+	size_t			 i, j, n = 0;
+
+	for (i = 0; i < o->nhb; i++) {
+		memset(&key, 0, sizeof(key));
+		key.pool_id = o->hb[i].pool_id;
+		for (j = 0; j < h->ntr; j++)
+			if (h->tr[j].pool_id == key.pool_id)
+				key = h->tr[j];
+		for (j = n; j > 0 && nt[j - 1].pool_id > key.pool_id; j--)
+			nt[j] = nt[j - 1];
+		nt[j] = key;
+		n++;
+	}
+	memcpy(h->tr, nt, n * sizeof(nt[0]));
+	h->ntr = n;
+}
+
+static const struct hb_reading *
+reading_for(const struct host_obs *o, uint32_t pool_id)
+{
+	size_t	i;
+
+	for (i = 0; i < o->nhb; i++)
+		if (o->hb[i].pool_id == pool_id)
+			return &o->hb[i];
+	return NULL;
+}
+
+static void
+track_one(struct core_tick *t, struct core_host *h, struct core_track *tr,
+    const struct hb_reading *r)
+{
+	const struct core_pool	*p = NULL;
+	int64_t			 lag;
+
+	tr->pool_ix = core_pool_find(t->st, tr->pool_id);
+	if (tr->pool_ix != (size_t)-1)
+		p = &t->st->p[tr->pool_ix];
+	tr->status = r->status;
+	tr->usable = p != NULL && p->readable && r->status == HB_OK;
+	if (r->status == HB_GARBAGE && !tr->garbage_reported)
+		tr->garbage_reported = tr->garbage_new = 1;
+	else if (r->status == HB_OK)
+		tr->garbage_reported = 0;
+	if (!tr->usable)
+		return;
+	if (tr->ev == EV_NONE) {
+		tr->value = r->value;
+		tr->mtime_ms = r->mtime_ms;
+		if (!h->no_seed && p->have_fresh && (guard_in_startup(t) ||
+		    (uint64_t)t->now == t->st->first_ms)) {
+			/* Same server clock: the lag is a lower bound of
+			 * how long ago this file last changed. */
+			lag = p->fresh_mtime_ms - r->mtime_ms;
+			if (lag < 0)
+				lag = 0;
+			tr->last_change_ms = t->now - lag;
+			tr->ev = EV_SEEDED;
+		} else {
+			tr->last_change_ms = t->now;
+			tr->ev = EV_BASELINE;
+		}
+		return;
+	}
+	if (r->value != tr->value || r->mtime_ms != tr->mtime_ms) {
+		tr->value = r->value;
+		tr->mtime_ms = r->mtime_ms;
+		tr->last_change_ms = t->now;
+		tr->ev = EV_OBSERVED;
+		h->have_obs_change = 1;
+		h->last_obs_change_ms = t->now;
+	}
+}
+
+void
+fsm_track(struct core_tick *t, struct core_host *h)
+{
+	const struct host_obs	*o = h->o;
+	size_t			 i;
+
+	h->fence_new = o->fence_seq != h->fence_seq_seen;
+	h->fence_seq_seen = o->fence_seq;
+	h->op_rise = o->operator_confirmed_off && !h->operator_prev;
+	h->operator_prev = o->operator_confirmed_off;
+	if (o->ignored != IGN_NONE) {
+		h->power_seq_seen = o->power_seq;
+		return;
+	}
+	track_sync_pools(h, o);
+	for (i = 0; i < h->ntr; i++)
+		track_one(t, h, &h->tr[i], reading_for(o, h->tr[i].pool_id));
+
+	if (o->power_seq != 0 && o->power_seq != h->power_seq_seen) {
+		h->power_seq_seen = o->power_seq;
+		if (o->power == PWR_OFF) {
+			h->off_run += h->off_run < RUN_MAX;
+			h->on_run = 0;
+		} else if (o->power == PWR_ON) {
+			h->on_run += h->on_run < RUN_MAX;
+			h->off_run = 0;
+		}
+	}
+	/* A host that is off cannot write: a change contradicts the run. */
+	if (h->have_obs_change && h->last_obs_change_ms == t->now)
+		h->off_run = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Phase 2: verdict (S1)                                               */
+
+static enum act_why
+unusable_why(const struct core_tick *t, const struct core_track *tr)
+{
+	if (tr->pool_ix == (size_t)-1 || !t->st->p[tr->pool_ix].readable)
+		return WHY_POOL_UNREADABLE;
+	switch (tr->status) {
+	case HB_GARBAGE:
+		return WHY_HB_GARBAGE;
+	case HB_MISSING:
+		return WHY_HB_MISSING;
+	default:
+		return WHY_HB_UNKNOWN;
+	}
+}
+
+static void
+verdict_set(struct core_host *h, enum core_verdict v, enum act_why why)
+{
+	h->verdict = v;
+	h->vwhy = why;
+	h->stale = v == V_SUSPECT || v == V_DEAD;
+}
+
+void
+fsm_verdict(struct core_tick *t, struct core_host *h)
+{
+	const struct core_policy *pol = t->pol;
+	const struct core_track	*tr;
+	const struct core_pool	*p;
+	enum act_why		 why = WHY_NONE;
+	int64_t			 age, a;
+	int			 any = 0, all = 1, alive = 0;
+	size_t			 i;
+
+	h->age_ms = 0;
+	if (h->o->ignored != IGN_NONE) {
+		verdict_set(h, V_UNKNOWN, WHY_NONE);
+		return;
+	}
+	if (h->ntr == 0) {
+		verdict_set(h, V_UNKNOWN, WHY_NO_POOLS);
+		return;
+	}
+	age = INT64_MAX;
+	for (i = 0; i < h->ntr; i++) {
+		tr = &h->tr[i];
+		if (!tr->usable) {
+			if (all)
+				why = unusable_why(t, tr);
+			all = 0;
+			continue;
+		}
+		any = 1;
+		a = t->now - tr->last_change_ms;
+		if (a < age)
+			age = a;
+		if (tr->ev >= EV_SEEDED && a < (int64_t)pol->suspect_after_ms)
+			alive = 1;
+	}
+	if (any)
+		h->age_ms = age;
+	if (alive) {
+		verdict_set(h, V_ALIVE, WHY_HB_ADVANCING);
+		return;
+	}
+	if (!any) {
+		verdict_set(h, V_UNKNOWN, why);
+		return;
+	}
+	if (age < (int64_t)pol->suspect_after_ms) {	/* first readings */
+		verdict_set(h, V_UNKNOWN, all ? WHY_NO_EVIDENCE : why);
+		return;
+	}
+	if (!all) {		/* stale where seen, unknown elsewhere */
+		verdict_set(h, V_SUSPECT, why);
+		return;
+	}
+	if (age < (int64_t)pol->dead_after_ms) {
+		verdict_set(h, V_SUSPECT, WHY_HB_STALE);
+		return;
+	}
+	for (i = 0; i < h->ntr; i++) {	/* S1: another host advances */
+		p = &t->st->p[h->tr[i].pool_ix];
+		if (p->nadvancing == 0) {
+			/* alone; or peers fresh but not yet SEEN changing
+			 * (startup); or every heartbeat stopped */
+			if (p->nhosts < 2)
+				why = WHY_NO_PEER;
+			else if (p->youngest_ms <
+			    (int64_t)pol->suspect_after_ms)
+				why = WHY_NO_EVIDENCE;
+			else
+				why = WHY_POOL_STALL;
+			verdict_set(h, V_SUSPECT, why);
+			return;
+		}
+	}
+	verdict_set(h, V_DEAD, WHY_HB_DEAD);
+}
+
+/* ------------------------------------------------------------------ */
+/* Phase 3: transitions                                                */
+
+void
+fsm_enter(struct core_tick *t, struct core_host *h, enum host_state to,
+    enum act_why why)
+{
+	struct core_event	*e;
+	enum host_state		 from = h->v.state;
+
+	if (from == to)
+		return;
+	if (h->v.alert) {
+		core_emit(t, ACT_CLEAR_ALERT, h->v.host_id, h->v.alert_why,
+		    h->v.cluster_id, 0);
+		h->v.alert = 0;
+		h->v.alert_why = WHY_NONE;
+	}
+	if (t->evs->n < t->evs->cap) {	/* always true: bound checked */
+		e = &t->evs->v[t->evs->n++];
+		e->t_ms = (uint64_t)t->now;
+		e->host_id = h->v.host_id;
+		e->from = from;
+		e->to = to;
+		e->why = why;
+	}
+	h->v.state = to;
+	h->v.since_ms = (uint64_t)t->now;
+	h->v.why = why;
+	h->v.hold = WHY_NONE;
+	switch (to) {
+	case HS_ALIVE:
+		h->v.fence_attempts = 0;
+		h->fence_ended = 0;
+		break;
+	case HS_FENCING:
+		h->v.fence_attempts++;
+		h->fence_started_ms = t->now;
+		h->fence_new = 0;	/* results from now on are this one's */
+		break;
+	case HS_FENCED:
+		h->off_run = h->on_run = 0;
+		h->reconcile_sent = 0;
+		break;
+	case HS_UNFENCEABLE:
+		h->unf_by_reading = 0;
+		h->v.alert = 1;
+		h->v.alert_why = why;
+		core_emit(t, ACT_ALERT, h->v.host_id, why, h->v.cluster_id, 0);
+		break;
+	case HS_RETURNED:
+		h->off_run = h->on_run = 0;
+		h->healthy = 0;
+		core_emit(t, ACT_REPORT, h->v.host_id, why, h->v.cluster_id, 0);
+		break;
+	case HS_IGNORED:
+		/* Leaving ignore must start from nothing: no stale
+		 * pre-maintenance data, no mtime estimate. */
+		h->ntr = 0;
+		h->have_obs_change = 0;
+		h->no_seed = 1;
+		h->off_run = h->on_run = 0;
+		h->v.fence_attempts = 0;
+		h->fence_ended = 0;
+		h->reconcile_sent = 0;
+		h->healthy = 0;
+		h->bmc_auth_reported = 0;
+		break;
+	case HS_UNKNOWN:
+	case HS_SUSPECT:
+	case HS_DEAD:
+		break;
+	}
+}
+
+/* Two off readings or an operator confirmation: FENCED from anywhere. */
+static int
+positive_death(struct core_tick *t, struct core_host *h)
+{
+	if (h->op_rise) {
+		h->op_rise = 0;
+		fsm_enter(t, h, HS_FENCED, WHY_OPERATOR_CONFIRMED);
+		return 1;
+	}
+	if (h->off_run >= 2) {
+		fsm_enter(t, h, HS_FENCED, WHY_POWER_OFF_CONFIRMED);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+follow_verdict(struct core_tick *t, struct core_host *h)
+{
+	switch (h->verdict) {
+	case V_UNKNOWN:
+		fsm_enter(t, h, HS_UNKNOWN, h->vwhy);
+		h->v.hold = h->vwhy;
+		break;
+	case V_ALIVE:
+		fsm_enter(t, h, HS_ALIVE, h->vwhy);
+		break;
+	case V_SUSPECT:
+		fsm_enter(t, h, HS_SUSPECT, h->vwhy);
+		if (h->vwhy != WHY_HB_STALE)
+			h->v.hold = h->vwhy;
+		break;
+	case V_DEAD:
+		fsm_enter(t, h, HS_DEAD, h->vwhy);
+		break;
+	}
+}
+
+static void
+next_unknown(struct core_tick *t, struct core_host *h)
+{
+	if (!positive_death(t, h))
+		follow_verdict(t, h);
+}
+
+static void
+next_alive(struct core_tick *t, struct core_host *h)
+{
+	if (!positive_death(t, h))
+		follow_verdict(t, h);
+}
+
+static void
+next_suspect(struct core_tick *t, struct core_host *h)
+{
+	if (!positive_death(t, h))
+		follow_verdict(t, h);
+}
+
+static enum act_why
+unfenceable_why(const struct core_host *h)
+{
+	if (h->o->power == PWR_UNKNOWN || h->o->power == PWR_NO_BMC)
+		return WHY_BMC_UNREACHABLE;
+	return WHY_FENCE_BUDGET_EXHAUSTED;
+}
+
+static void
+next_dead(struct core_tick *t, struct core_host *h)
+{
+	enum act_why	hold;
+
+	if (positive_death(t, h))
+		return;
+	if (h->verdict != V_DEAD) {
+		follow_verdict(t, h);
+		return;
+	}
+	if (h->fence_new && h->o->fence == FENCE_OFF_CONFIRMED) {
+		/* a late result of an attempt we gave up on */
+		fsm_enter(t, h, HS_FENCED, WHY_FENCE_OFF_CONFIRMED);
+		return;
+	}
+	if (guard_self_fence_ready(t, h)) {
+		fsm_enter(t, h, HS_FENCED, WHY_SELF_FENCE_ELAPSED);
+		return;
+	}
+	if (h->o->power == PWR_AUTH_ERROR || h->o->power == PWR_NO_BMC) {
+		fsm_enter(t, h, HS_UNFENCEABLE, h->o->power == PWR_NO_BMC ?
+		    WHY_BMC_UNREACHABLE : WHY_BMC_AUTH);
+		h->unf_by_reading = 1;
+		return;
+	}
+	if (h->v.fence_attempts >= t->pol->fence_max_attempts) {
+		fsm_enter(t, h, HS_UNFENCEABLE, unfenceable_why(h));
+		return;
+	}
+	if ((hold = guard_fence_hold(t, h)) != WHY_NONE) {
+		h->v.hold = hold;
+		return;
+	}
+	core_emit(t, ACT_FENCE, h->v.host_id, WHY_HB_DEAD, h->v.cluster_id, 0);
+	fsm_enter(t, h, HS_FENCING, WHY_HB_DEAD);
+}
+
+static void
+fence_over(struct core_tick *t, struct core_host *h, enum act_why why)
+{
+	h->fence_ended = 1;
+	h->fence_ended_ms = t->now;
+	if (why == WHY_BMC_AUTH)
+		fsm_enter(t, h, HS_UNFENCEABLE, WHY_BMC_AUTH);
+	else if (h->v.fence_attempts >= t->pol->fence_max_attempts)
+		fsm_enter(t, h, HS_UNFENCEABLE, unfenceable_why(h));
+	else
+		fsm_enter(t, h, HS_DEAD, why);
+}
+
+static void
+next_fencing(struct core_tick *t, struct core_host *h)
+{
+	if (positive_death(t, h))
+		return;
+	if (h->fence_new) {
+		switch (h->o->fence) {
+		case FENCE_OFF_CONFIRMED:
+			fsm_enter(t, h, HS_FENCED, WHY_FENCE_OFF_CONFIRMED);
+			return;
+		case FENCE_FAILED_UNKNOWN:
+			fence_over(t, h, WHY_FENCE_FAILED);
+			return;
+		case FENCE_AUTH_ERROR:
+			fence_over(t, h, WHY_BMC_AUTH);
+			return;
+		case FENCE_NONE:
+		case FENCE_RUNNING:
+			break;
+		}
+	}
+	if (t->now - h->fence_started_ms >=
+	    (int64_t)calc_fence_stuck_ms(t->pol->fence_timeout_ms))
+		fence_over(t, h, WHY_FENCE_TIMEOUT);
+}
+
+static void
+next_fenced(struct core_tick *t, struct core_host *h)
+{
+	h->op_rise = 0;			/* already confirmed */
+	if (h->on_run >= 2) {
+		fsm_enter(t, h, HS_RETURNED, WHY_POWER_RETURNED);
+		return;
+	}
+	if (h->have_obs_change &&
+	    h->last_obs_change_ms > (int64_t)h->v.since_ms) {
+		fsm_enter(t, h, HS_RETURNED, WHY_HB_RETURNED);
+		return;
+	}
+	if (!t->obs->is_leader) {
+		h->reconcile_sent = 0;	/* the next leader tick reconciles */
+		h->v.hold = WHY_NOT_LEADER;
+		return;
+	}
+	/* Once on entry (and on gaining leadership), then every tick
+	 * while CloudStack still records VMs active on the host. */
+	if (!h->reconcile_sent || h->o->vms_active > 0) {
+		core_emit(t, ACT_RECONCILE, h->v.host_id,
+		    h->reconcile_sent ? WHY_VMS_ACTIVE : h->v.why,
+		    h->v.cluster_id, 0);
+		h->reconcile_sent = 1;
+	}
+}
+
+static void
+next_unfenceable(struct core_tick *t, struct core_host *h)
+{
+	enum pwr_obs	pw = h->o->power;
+
+	if (positive_death(t, h))
+		return;
+	if (h->verdict == V_ALIVE) {
+		fsm_enter(t, h, HS_ALIVE, WHY_HB_ADVANCING);
+		return;
+	}
+	if (h->fence_new && h->o->fence == FENCE_OFF_CONFIRMED) {
+		fsm_enter(t, h, HS_FENCED, WHY_FENCE_OFF_CONFIRMED);
+		return;
+	}
+	if (guard_self_fence_ready(t, h)) {
+		fsm_enter(t, h, HS_FENCED, WHY_SELF_FENCE_ELAPSED);
+		return;
+	}
+	/* The reading that made it unfenceable is fine again.  (A fence
+	 * that failed on privilege while status reads work stays put.) */
+	if (h->unf_by_reading && (pw == PWR_ON || pw == PWR_OFF) &&
+	    h->v.fence_attempts < t->pol->fence_max_attempts) {
+		fsm_enter(t, h, HS_DEAD, WHY_BMC_RECOVERED);
+		return;
+	}
+	h->v.hold = h->v.why;
+}
+
+static void
+next_returned(struct core_tick *t, struct core_host *h)
+{
+	if (h->op_rise) {
+		h->op_rise = 0;
+		fsm_enter(t, h, HS_FENCED, WHY_OPERATOR_CONFIRMED);
+		return;
+	}
+	/* Off again, but only once the heartbeat stopped too: an off
+	 * reading against a writing host must not loop FENCED/RETURNED. */
+	if (h->off_run >= 2 && h->verdict != V_ALIVE) {
+		fsm_enter(t, h, HS_FENCED, WHY_POWER_OFF_CONFIRMED);
+		return;
+	}
+	if (h->verdict == V_ALIVE && h->o->power != PWR_OFF) {
+		if (!h->healthy) {
+			h->healthy = 1;
+			h->healthy_since_ms = t->now;
+		}
+	} else
+		h->healthy = 0;
+	if (h->healthy && t->now - h->healthy_since_ms >=
+	    (int64_t)t->pol->rearm_after_ms) {
+		fsm_enter(t, h, HS_ALIVE, WHY_REARMED);
+		return;
+	}
+	if (h->verdict == V_DEAD && !h->v.alert) {
+		h->v.alert = 1;
+		h->v.alert_why = WHY_DEAD_BEFORE_REARM;
+		core_emit(t, ACT_ALERT, h->v.host_id, WHY_DEAD_BEFORE_REARM,
+		    h->v.cluster_id, 0);
+	} else if (h->verdict == V_ALIVE && h->v.alert) {
+		h->v.alert = 0;
+		core_emit(t, ACT_CLEAR_ALERT, h->v.host_id,
+		    WHY_DEAD_BEFORE_REARM, h->v.cluster_id, 0);
+		h->v.alert_why = WHY_NONE;
+	}
+	h->v.hold = h->v.alert ? WHY_DEAD_BEFORE_REARM : WHY_NONE;
+}
+
+static enum act_why
+ignore_why(enum ign_reason r)
+{
+	switch (r) {
+	case IGN_MAINTENANCE:
+		return WHY_IGN_MAINTENANCE;
+	case IGN_DISABLED:
+		return WHY_IGN_DISABLED;
+	case IGN_REMOVED:
+		return WHY_IGN_REMOVED;
+	case IGN_OPERATOR:
+	case IGN_NONE:
+		break;
+	}
+	return WHY_IGN_OPERATOR;
+}
+
+static void
+view_refresh(struct core_tick *t, struct core_host *h)
+{
+	const struct core_track	*tr;
+	struct pool_view	*pv;
+	size_t			 i;
+
+	h->v.power = h->o->power;
+	h->v.vms_active = h->o->vms_active;
+	h->v.stale_ms = h->age_ms > 0 ? (uint64_t)h->age_ms : 0;
+	h->v.npools = h->ntr;
+	for (i = 0; i < h->ntr; i++) {
+		tr = &h->tr[i];
+		pv = &h->v.pools[i];
+		pv->pool_id = tr->pool_id;
+		pv->status = tr->status;
+		pv->readable = tr->pool_ix != (size_t)-1 &&
+		    t->st->p[tr->pool_ix].readable;
+		pv->value = tr->value;
+		pv->mtime_ms = tr->mtime_ms;
+		pv->last_change_ms = tr->last_change_ms;
+		pv->seeded = tr->ev == EV_SEEDED;
+	}
+}
+
+void
+fsm_step(struct core_tick *t, struct core_host *h)
+{
+	const struct host_obs	*o = h->o;
+	enum host_state		 from;
+	size_t			 i;
+
+	if (o->ignored != IGN_NONE) {
+		fsm_enter(t, h, HS_IGNORED, ignore_why(o->ignored));
+		h->age_ms = 0;
+		view_refresh(t, h);
+		return;
+	}
+	if (h->v.state == HS_IGNORED)
+		fsm_enter(t, h, HS_UNKNOWN, WHY_UNIGNORED);
+
+	for (i = 0; i < h->ntr; i++)
+		if (h->tr[i].garbage_new) {
+			h->tr[i].garbage_new = 0;
+			core_emit(t, ACT_REPORT, h->v.host_id, WHY_HB_GARBAGE,
+			    h->v.cluster_id, h->tr[i].pool_id);
+		}
+	if (o->power == PWR_AUTH_ERROR && !h->bmc_auth_reported) {
+		h->bmc_auth_reported = 1;
+		core_emit(t, ACT_REPORT, h->v.host_id, WHY_BMC_AUTH,
+		    h->v.cluster_id, 0);
+	} else if (o->power == PWR_ON || o->power == PWR_OFF)
+		h->bmc_auth_reported = 0;
+
+	for (i = 0; i < CORE_FSM_CHAIN; i++) {
+		from = h->v.state;
+		h->v.hold = WHY_NONE;
+		switch (h->v.state) {
+		case HS_UNKNOWN:
+			next_unknown(t, h);
+			break;
+		case HS_ALIVE:
+			next_alive(t, h);
+			break;
+		case HS_SUSPECT:
+			next_suspect(t, h);
+			break;
+		case HS_DEAD:
+			next_dead(t, h);
+			break;
+		case HS_FENCING:
+			next_fencing(t, h);
+			break;
+		case HS_FENCED:
+			next_fenced(t, h);
+			break;
+		case HS_UNFENCEABLE:
+			next_unfenceable(t, h);
+			break;
+		case HS_RETURNED:
+			next_returned(t, h);
+			break;
+		case HS_IGNORED:	/* handled above */
+			break;
+		}
+		if (h->v.state == from)
+			break;
+	}
+	view_refresh(t, h);
+}

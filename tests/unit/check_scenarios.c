@@ -1,0 +1,849 @@
+/*
+ * check_scenarios.c -- golden scenario tests for the decision core.
+ *
+ * Globs $HAWATCH_TOP/tests/scenarios/NNN-slug/ (HAWATCH_TOP defaults to
+ * ".", the repo root `make unit` runs from), runs each `script` through
+ * a small simulated cluster and the very same core_step() with a fake
+ * clock, writes what happened to `actual` and compares it with the
+ * golden `expect`, failing on the first differing line.
+ *
+ *   actual goes to $HAWATCH_SCEN_OUT/<slug>/actual, else
+ *   <top>/build/scenarios/<slug>/actual, else /tmp/hawatch-scenarios/.
+ *   A missing expect fails.  BLESS=1 writes expect from actual (review
+ *   the diff before committing); SCEN=<substring> runs a subset.
+ *
+ * The script language (verbs, per-tick order, output format) is
+ * documented in tests/scenarios/README.
+ */
+#include <check.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core.h"
+
+#define MAXH	32
+#define MAXP	16
+#define SERVER0	100000000LL	/* NFS server clock at t=0, ms */
+#define OUTMAX	(256 * 1024)
+
+struct sim_file {
+	uint64_t	 value;
+	int64_t		 mtime;
+	int		 exists;
+	enum hb_status	 rd;		/* read override; HB_OK = none */
+};
+
+struct sim_host {
+	uint64_t	 id, cluster;
+	int		 present;
+	uint32_t	 pools[CORE_MAX_POOLS_PER_HOST];
+	size_t		 npools;
+	struct sim_file	 f[CORE_MAX_POOLS_PER_HOST];
+	int		 beating, stopped, powered;
+	uint64_t	 every, next_beat;
+	int		 bmc_set, bmc_none;
+	enum pwr_obs	 bmc;
+	uint64_t	 pseq;
+	enum fence_result fres, fencer_res;
+	uint64_t	 fseq, fencer_after, fencer_lands, done_at, lands_at;
+	int		 fencer_hang, pending, landing;
+	uint32_t	 vms;
+	enum ign_reason	 ign;
+	int		 confirm;
+};
+
+struct sim_pool {
+	uint32_t	 id;
+	int		 unreadable, stalled;
+};
+
+struct sim {
+	struct core_policy pol;
+	struct sim_host	 h[MAXH];
+	size_t		 nh;
+	struct sim_pool	 p[MAXP];
+	size_t		 np;
+	uint64_t	 now, tick, end;
+	int		 leader;
+	char		*out;
+	size_t		 outn;
+	char		 err[512];
+};
+
+static char	 g_top[1024], g_outdir[1024];
+static glob_t	 g_glob;
+static size_t	*g_idx;		/* scenarios selected by SCEN */
+
+static void
+outf(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+fmtb(char *buf, size_t sz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* snprintf for paths and messages: truncation is acceptable here. */
+static void
+fmtb(char *buf, size_t sz, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sz, fmt, ap);
+	va_end(ap);
+}
+
+static void
+outf(struct sim *s, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(s->out + s->outn, OUTMAX - s->outn, fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < OUTMAX - s->outn)
+		s->outn += (size_t)n;
+}
+
+static struct sim_host *
+host_get(struct sim *s, uint64_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i].id == id)
+			return &s->h[i];
+	return NULL;
+}
+
+static struct sim_pool *
+pool_get(struct sim *s, uint32_t id, int create)
+{
+	size_t	i, j;
+
+	for (i = 0; i < s->np; i++)
+		if (s->p[i].id == id)
+			return &s->p[i];
+	if (!create || s->np == MAXP)
+		return NULL;
+	for (i = 0; i < s->np && s->p[i].id < id; i++)
+		;
+	for (j = s->np; j > i; j--)
+		s->p[j] = s->p[j - 1];
+	memset(&s->p[i], 0, sizeof(s->p[i]));
+	s->p[i].id = id;
+	s->np++;
+	return &s->p[i];
+}
+
+static int
+name_lookup(const char *w, const char *(*fn)(int), int last, int *out)
+{
+	int	i;
+
+	for (i = 0; i <= last; i++)
+		if (strcmp(fn(i), w) == 0) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Adapters so the enum name functions fit name_lookup(). */
+static const char *n_hb(int v) { return hb_status_name((enum hb_status)v); }
+static const char *n_pw(int v) { return pwr_obs_name((enum pwr_obs)v); }
+static const char *n_fr(int v) { return fence_result_name((enum fence_result)v); }
+static const char *n_ig(int v) { return ign_reason_name((enum ign_reason)v); }
+
+static int
+num(const char *w, uint64_t *v)
+{
+	return w == NULL ? -1 : parse_u64(w, v);
+}
+
+static int
+policy_set(struct core_policy *p, const char *k, uint64_t v)
+{
+	static const struct { const char *k; size_t off; int u32; } tab[] = {
+#define F(n, u) { #n, offsetof(struct core_policy, n), u }
+		F(suspect_after_ms, 0), F(dead_after_ms, 0),
+		F(startup_grace_ms, 0), F(fence_timeout_ms, 0),
+		F(fence_quiet_ms, 0), F(fence_max_attempts, 1),
+		F(storm_fraction, 1), F(self_fence_after_ms, 0),
+		F(rearm_after_ms, 0), F(bmc_poll_interval_ms, 0),
+		F(agent_hb_interval_ms, 0), F(agent_hb_write_timeout_ms, 0),
+		F(agent_hb_max_tries, 1), F(agent_hb_retry_sleep_ms, 0),
+#undef F
+	};
+	size_t	i;
+
+	if (strcmp(k, "storm_guard_enabled") == 0) {
+		p->storm_guard_enabled = v != 0;
+		return 0;
+	}
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (strcmp(tab[i].k, k) == 0) {
+			if (tab[i].u32)
+				*(uint32_t *)((char *)p + tab[i].off) =
+				    (uint32_t)v;
+			else
+				*(uint64_t *)((char *)p + tab[i].off) = v;
+			return 0;
+		}
+	return -1;
+}
+
+static void
+sim_defaults(struct sim *s)
+{
+	memset(s, 0, sizeof(*s));
+	core_policy_defaults(&s->pol);
+	s->pol.agent_hb_interval_ms = 1000;
+	s->pol.agent_hb_write_timeout_ms = 1000;
+	s->pol.agent_hb_max_tries = 2;
+	s->pol.agent_hb_retry_sleep_ms = 1000;
+	s->pol.suspect_after_ms = 3000;
+	s->pol.dead_after_ms = 6000;
+	s->pol.startup_grace_ms = 2000;
+	s->pol.fence_timeout_ms = 3000;
+	s->pol.fence_quiet_ms = 4000;
+	s->pol.rearm_after_ms = 20000;
+	s->tick = 1000;
+	s->end = 30000;
+	s->leader = 1;
+}
+
+static void
+fence_start(struct sim_host *h, uint64_t now)
+{
+	if (h->pending)
+		return;
+	h->pending = 1;
+	h->fres = FENCE_RUNNING;
+	h->done_at = now + h->fencer_after;
+	if (h->fencer_lands) {
+		h->landing = 1;
+		h->lands_at = now + h->fencer_lands;
+	}
+}
+
+/* One script command (tokens w[0..n-1], time already stripped). */
+static int
+apply(struct sim *s, char **w, int n)
+{
+	struct sim_host	*h = NULL;
+	struct sim_pool	*p;
+	uint64_t	 a = 0, b = 0, c = 0;
+	char		*tok, *save = NULL;
+	size_t		 i;
+	int		 e = 0;
+
+	if (n >= 2 && strcmp(w[0], "pool") != 0 && strcmp(w[0], "host") != 0 &&
+	    strcmp(w[0], "leader") != 0 && strcmp(w[0], "tick") != 0 &&
+	    strcmp(w[0], "policy") != 0 && strcmp(w[0], "end") != 0) {
+		if (num(w[1], &a) == -1 || (h = host_get(s, a)) == NULL)
+			return -1;
+	}
+	if (strcmp(w[0], "tick") == 0 && n == 2)
+		return num(w[1], &s->tick);
+	if (strcmp(w[0], "end") == 0 && n == 1)
+		return 0;	/* time handled by the caller */
+	if (strcmp(w[0], "policy") == 0 && n == 3)
+		return num(w[2], &a) == -1 ? -1 : policy_set(&s->pol, w[1], a);
+	if (strcmp(w[0], "leader") == 0 && n == 2) {
+		s->leader = strcmp(w[1], "0") != 0;
+		return 0;
+	}
+	if (strcmp(w[0], "host") == 0 && n == 6 &&
+	    strcmp(w[2], "cluster") == 0 && strcmp(w[4], "pools") == 0) {
+		if (num(w[1], &a) == -1 || num(w[3], &b) == -1 ||
+		    s->nh == MAXH || host_get(s, a) != NULL)
+			return -1;
+		for (i = s->nh; i > 0 && s->h[i - 1].id > a; i--)
+			s->h[i] = s->h[i - 1];
+		h = &s->h[i];
+		memset(h, 0, sizeof(*h));
+		s->nh++;
+		h->id = a;
+		h->cluster = b;
+		h->present = h->powered = 1;
+		h->fencer_res = FENCE_OFF_CONFIRMED;
+		h->fencer_after = 2000;
+		for (tok = strtok_r(w[5], ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			if (num(tok, &c) == -1 || h->npools ==
+			    CORE_MAX_POOLS_PER_HOST || !pool_get(s, c, 1))
+				return -1;
+			h->pools[h->npools++] = (uint32_t)c;
+		}
+		return 0;
+	}
+	if (strcmp(w[0], "pool") == 0 && n == 3) {
+		if (num(w[1], &a) == -1 || (p = pool_get(s, a, 0)) == NULL)
+			return -1;
+		if (strcmp(w[2], "unreadable") == 0 || strcmp(w[2],
+		    "readable") == 0)
+			p->unreadable = w[2][0] == 'u';
+		else if (strcmp(w[2], "stall") == 0 || strcmp(w[2],
+		    "unstall") == 0)
+			p->stalled = w[2][0] == 's';
+		else
+			return -1;
+		return 0;
+	}
+	if (h == NULL)
+		return -1;
+	if (strcmp(w[0], "remove") == 0 && n == 2)
+		h->present = 0;
+	else if (strcmp(w[0], "beat") == 0 && n == 4 &&
+	    strcmp(w[2], "every") == 0) {
+		if (num(w[3], &h->every) == -1 || h->every == 0)
+			return -1;
+		h->beating = 1;
+		h->next_beat = s->now;
+	} else if (strcmp(w[0], "stop") == 0 && n == 2)
+		h->stopped = 1;
+	else if (strcmp(w[0], "resume") == 0 && n == 2) {
+		h->stopped = 0;
+		h->next_beat = s->now;
+	} else if (strcmp(w[0], "hb") == 0 && n >= 5 &&
+	    strcmp(w[2], "pool") == 0) {
+		if (num(w[3], &b) == -1)
+			return -1;
+		for (i = 0; i < h->npools && h->pools[i] != b; i++)
+			;
+		if (i == h->npools)
+			return -1;
+		if (n == 8 && strcmp(w[4], "value") == 0 &&
+		    strcmp(w[6], "mtime") == 0) {
+			if (num(w[5], &h->f[i].value) == -1 ||
+			    num(w[7], &c) == -1)
+				return -1;
+			h->f[i].mtime = (int64_t)c;
+			h->f[i].exists = 1;
+		} else if (n == 5 && name_lookup(w[4], n_hb, HB_LAST, &e) == 0)
+			h->f[i].rd = (enum hb_status)e;
+		else
+			return -1;
+	} else if (strcmp(w[0], "power") == 0 && n == 3) {
+		if (strcmp(w[2], "on") == 0) {
+			if (!h->powered)
+				h->next_beat = s->now;
+			h->powered = 1;
+		} else if (strcmp(w[2], "off") == 0)
+			h->powered = 0;
+		else
+			return -1;
+	} else if (strcmp(w[0], "bmc") == 0 && n == 3) {
+		h->bmc_set = h->bmc_none = 0;
+		if (strcmp(w[2], "none") == 0)
+			h->bmc_none = 1;
+		else if (strcmp(w[2], "real") != 0) {
+			if (name_lookup(w[2], n_pw, PWR_LAST, &e) == -1)
+				return -1;
+			h->bmc_set = 1;
+			h->bmc = (enum pwr_obs)e;
+		}
+	} else if (strcmp(w[0], "fencer") == 0 && (n == 5 || n == 7) &&
+	    strcmp(w[3], "after") == 0) {
+		h->fencer_hang = strcmp(w[2], "hang") == 0;
+		if (!h->fencer_hang && name_lookup(w[2], n_fr, FENCE_LAST,
+		    &e) == -1)
+			return -1;
+		h->fencer_res = h->fencer_hang ? FENCE_RUNNING :
+		    (enum fence_result)e;
+		if (num(w[4], &h->fencer_after) == -1)
+			return -1;
+		h->fencer_lands = 0;
+		if (n == 7 && (strcmp(w[5], "lands") != 0 ||
+		    num(w[6], &h->fencer_lands) == -1))
+			return -1;
+	} else if (strcmp(w[0], "fence") == 0 && n == 3) {
+		if (name_lookup(w[2], n_fr, FENCE_LAST, &e) == -1)
+			return -1;
+		h->fres = (enum fence_result)e;
+		h->fseq++;
+		h->pending = 0;
+	} else if (strcmp(w[0], "vms") == 0 && n == 3) {
+		if (num(w[2], &a) == -1)
+			return -1;
+		h->vms = (uint32_t)a;
+	} else if (strcmp(w[0], "ignore") == 0 && n == 3) {
+		if (name_lookup(w[2], n_ig, IGN_LAST, &e) == -1 || e == 0)
+			return -1;
+		h->ign = (enum ign_reason)e;
+	} else if (strcmp(w[0], "unignore") == 0 && n == 2)
+		h->ign = IGN_NONE;
+	else if (strcmp(w[0], "confirm") == 0 && n == 2)
+		h->confirm = 1;
+	else if (strcmp(w[0], "unconfirm") == 0 && n == 2)
+		h->confirm = 0;
+	else if (strcmp(w[0], "view") == 0 && n == 2)
+		return 1;	/* printed after the tick */
+	else
+		return -1;
+	return 0;
+}
+
+/* The world moves: fencer completions, heartbeat writes, BMC readings. */
+static void
+world(struct sim *s)
+{
+	struct sim_host	*h;
+	struct sim_pool	*p;
+	size_t		 i, j;
+
+	for (i = 0; i < s->nh; i++) {
+		h = &s->h[i];
+		if (h->landing && s->now >= h->lands_at) {
+			h->landing = 0;
+			h->powered = 0;
+		}
+		if (h->pending && !h->fencer_hang && s->now >= h->done_at) {
+			h->pending = 0;
+			h->fres = h->fencer_res;
+			h->fseq++;
+			if (h->fres == FENCE_OFF_CONFIRMED)
+				h->powered = 0;
+		}
+		if (h->beating && !h->stopped && h->powered &&
+		    s->now >= h->next_beat) {
+			for (j = 0; j < h->npools; j++) {
+				p = pool_get(s, h->pools[j], 0);
+				if (p->stalled)
+					continue;
+				h->f[j].value = (uint64_t)(SERVER0 +
+				    (int64_t)s->now) / 1000;
+				h->f[j].mtime = SERVER0 + (int64_t)s->now;
+				h->f[j].exists = 1;
+			}
+			while (h->next_beat <= s->now)
+				h->next_beat += h->every;
+		}
+		if (!h->bmc_none) {
+			h->pseq++;
+			h->bmc = h->bmc_set ? h->bmc :
+			    (h->powered ? PWR_ON : PWR_OFF);
+		}
+	}
+}
+
+static size_t
+build_obs(struct sim *s, struct host_obs *ho, struct pool_obs *po)
+{
+	struct sim_host	*h;
+	struct sim_pool	*p;
+	struct hb_reading *r;
+	size_t		 i, j, n = 0;
+
+	for (i = 0; i < s->np; i++) {
+		po[i].pool_id = s->p[i].id;
+		po[i].readable = !s->p[i].unreadable;
+	}
+	for (i = 0; i < s->nh; i++) {
+		h = &s->h[i];
+		if (!h->present)
+			continue;
+		memset(&ho[n], 0, sizeof(ho[n]));
+		ho[n].host_id = h->id;
+		ho[n].cluster_id = h->cluster;
+		ho[n].ignored = h->ign;
+		ho[n].nhb = h->npools;
+		for (j = 0; j < h->npools; j++) {
+			p = pool_get(s, h->pools[j], 0);
+			r = &ho[n].hb[j];
+			r->pool_id = h->pools[j];
+			if (p->unreadable)
+				r->status = HB_UNKNOWN;
+			else if (h->f[j].rd != HB_OK)
+				r->status = h->f[j].rd;
+			else if (!h->f[j].exists)
+				r->status = HB_MISSING;
+			else {
+				r->status = HB_OK;
+				r->value = h->f[j].value;
+				r->mtime_ms = h->f[j].mtime;
+			}
+		}
+		ho[n].power = h->bmc_none && h->pseq == 0 ? PWR_UNKNOWN :
+		    h->bmc;
+		ho[n].power_seq = h->pseq;
+		ho[n].fence = h->fres;
+		ho[n].fence_seq = h->fseq;
+		ho[n].vms_active = h->vms;
+		ho[n].operator_confirmed_off = h->confirm;
+		n++;
+	}
+	return n;
+}
+
+static void
+print_tick(struct sim *s, const struct actions *acts,
+    const struct core_events *evs)
+{
+	const struct action	*a;
+	size_t			 i;
+	unsigned long long	 t = (unsigned long long)s->now;
+
+	for (i = 0; i < evs->n; i++)
+		outf(s, "%llu host %llu: %s -> %s (%s)\n", t,
+		    (unsigned long long)evs->v[i].host_id,
+		    host_state_name(evs->v[i].from),
+		    host_state_name(evs->v[i].to), act_why_name(evs->v[i].why));
+	for (i = 0; i < acts->n; i++) {
+		a = &acts->v[i];
+		if (a->host_id != 0)
+			outf(s, "%llu host %llu: %s (%s)", t,
+			    (unsigned long long)a->host_id,
+			    act_kind_name(a->kind), act_why_name(a->why));
+		else if (a->pool_id != 0)
+			outf(s, "%llu pool %u: %s (%s)", t, a->pool_id,
+			    act_kind_name(a->kind), act_why_name(a->why));
+		else
+			outf(s, "%llu cluster %llu: %s (%s)", t,
+			    (unsigned long long)a->cluster_id,
+			    act_kind_name(a->kind), act_why_name(a->why));
+		if (a->host_id != 0 && a->pool_id != 0)
+			outf(s, " pool %u", a->pool_id);
+		outf(s, "\n");
+	}
+}
+
+static void
+print_view(struct sim *s, struct core_state *st, uint64_t id)
+{
+	const struct host_core_view *v = core_host_view(st, id);
+
+	if (v == NULL) {
+		outf(s, "%llu host %llu: view none\n",
+		    (unsigned long long)s->now, (unsigned long long)id);
+		return;
+	}
+	outf(s, "%llu host %llu: view state=%s hold=%s attempts=%u alert=%s "
+	    "stale_ms=%llu power=%s\n", (unsigned long long)s->now,
+	    (unsigned long long)id, host_state_name(v->state),
+	    act_why_name(v->hold), v->fence_attempts,
+	    v->alert ? act_why_name(v->alert_why) : "none",
+	    (unsigned long long)v->stale_ms, pwr_obs_name(v->power));
+}
+
+struct line { uint64_t t; char *w[12]; int n; int lineno; };
+
+/* Parse and run one scenario; fills s->out.  -1 with s->err on error. */
+static int
+run_script(struct sim *s, const char *path)
+{
+	static struct line	 L[1024];
+	static char		 buf[64 * 1024];
+	static struct host_obs	 ho[MAXH];
+	static struct pool_obs	 po[MAXP];
+	static struct action	 av[4096];
+	static struct core_event ev[4096];
+	struct actions		 acts = { av, 0, 4096 };
+	struct core_events	 evs = { ev, 0, 4096 };
+	struct core_state	*st;
+	struct core_obs		 obs;
+	FILE			*f;
+	char			*line, *save, *tok, *sv2;
+	size_t			 nl = 0, k = 0, len, i;
+	int			 lineno = 0, r, nviews;
+	uint64_t		 views[16];
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fmtb(s->err, sizeof(s->err), "%s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		if (strchr(line, '#'))
+			*strchr(line, '#') = '\0';
+		memset(&L[nl], 0, sizeof(L[nl]));
+		L[nl].lineno = lineno;
+		for (tok = strtok_r(line, " \t", &sv2); tok != NULL &&
+		    L[nl].n < 12; tok = strtok_r(NULL, " \t", &sv2)) {
+			if (strncmp(tok, "t=", 2) == 0) {
+				if (parse_u64(tok + 2, &L[nl].t) == -1)
+					goto bad;
+			} else
+				L[nl].w[L[nl].n++] = tok;
+		}
+		if (L[nl].n == 0)
+			continue;
+		if (strcmp(L[nl].w[0], "end") == 0) {
+			s->end = L[nl].t;
+			continue;
+		}
+		if ((nl > 0 && L[nl].t < L[nl - 1].t) ||
+		    (L[nl].t > 0 && strcmp(L[nl].w[0], "policy") == 0))
+			goto bad;
+		if (++nl == 1024)
+			goto bad;
+	}
+	s->out[0] = '\0';
+	if ((st = core_state_new()) == NULL)
+		return -1;
+	for (s->now = 0; s->now <= s->end; s->now += s->tick) {
+		nviews = 0;
+		for (; k < nl && L[k].t <= s->now; k++) {
+			lineno = L[k].lineno;
+			if ((r = apply(s, L[k].w, L[k].n)) == -1)
+				goto bad_st;
+			if (r == 1 && nviews < 16)
+				parse_u64(L[k].w[1], &views[nviews++]);
+			if (s->now == 0 && core_policy_check(&s->pol,
+			    s->err) == -1) {
+				core_state_free(st);
+				return -1;
+			}
+		}
+		world(s);
+		obs.now_ms = s->now;
+		obs.is_leader = s->leader;
+		obs.hosts = ho;
+		obs.nhosts = build_obs(s, ho, po);
+		obs.pools = po;
+		obs.npools = s->np;
+		acts.n = evs.n = 0;
+		if (core_state_reserve(st, obs.nhosts, obs.npools) == -1 ||
+		    core_step(&s->pol, st, &obs, &acts, &evs) == -1) {
+			core_obs_check(&s->pol, st, &obs, &acts, &evs, s->err);
+			core_state_free(st);
+			return -1;
+		}
+		print_tick(s, &acts, &evs);
+		for (i = 0; i < (size_t)nviews; i++)
+			print_view(s, st, views[i]);
+		for (i = 0; i < acts.n; i++) {
+			struct sim_host *h = host_get(s, av[i].host_id);
+
+			if (h != NULL && av[i].kind == ACT_FENCE)
+				fence_start(h, s->now);
+			if (h != NULL && av[i].kind == ACT_RECONCILE)
+				h->vms = 0;
+		}
+		if (s->tick == 0)
+			break;
+	}
+	core_state_free(st);
+	return 0;
+bad_st:
+	core_state_free(st);
+bad:
+	fmtb(s->err, sizeof(s->err), "%s:%d: bad line", path, lineno);
+	return -1;
+}
+
+static int
+read_file(const char *path, char **out, size_t *len)
+{
+	FILE	*f;
+	long	 n;
+
+	*out = NULL;
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) == -1) {
+		fclose(f);
+		return -1;
+	}
+	*out = calloc(1, (size_t)n + 1);
+	*len = fread(*out, 1, (size_t)n, f);
+	fclose(f);
+	return 0;
+}
+
+static int
+write_file(const char *path, const char *data, size_t len)
+{
+	FILE	*f;
+	int	 r;
+
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	r = fwrite(data, 1, len, f) == len ? 0 : -1;
+	if (fclose(f) != 0)
+		r = -1;
+	return r;
+}
+
+static void
+mkdirs(const char *path)
+{
+	char	tmp[1024], *q;
+
+	fmtb(tmp, sizeof(tmp), "%s", path);
+	for (q = tmp + 1; *q; q++)
+		if (*q == '/') {
+			*q = '\0';
+			mkdir(tmp, 0755);
+			*q = '/';
+		}
+	mkdir(tmp, 0755);
+}
+
+/* Line n (0-based) of text, copied to buf; NULL past the end. */
+static const char *
+nth_line(const char *text, size_t n, char *buf, size_t sz)
+{
+	const char	*e;
+	size_t		 l;
+
+	while (n-- > 0) {
+		if ((text = strchr(text, '\n')) == NULL)
+			return NULL;
+		text++;
+	}
+	if (*text == '\0')
+		return NULL;
+	e = strchr(text, '\n');
+	l = e ? (size_t)(e - text) : strlen(text);
+	if (l >= sz)
+		l = sz - 1;
+	memcpy(buf, text, l);
+	buf[l] = '\0';
+	return buf;
+}
+
+/* A unified-diff-like message around the first differing line. */
+static void
+first_diff(const char *slug, const char *exp, const char *act, char *msg,
+    size_t sz)
+{
+	char		 a[256], b[256], c[256];
+	const char	*la, *lb;
+	size_t		 i, j, off;
+
+	for (i = 0;; i++) {
+		la = nth_line(exp, i, a, sizeof(a));
+		lb = nth_line(act, i, b, sizeof(b));
+		if (la == NULL || lb == NULL || strcmp(la, lb) != 0)
+			break;
+	}
+	off = (size_t)snprintf(msg, sz, "scenario %s differs at line %zu\n"
+	    "--- expect\n+++ actual\n@@ -%zu +%zu @@\n", slug, i + 1, i + 1,
+	    i + 1);
+	for (j = i > 3 ? i - 3 : 0; j < i && off < sz; j++)
+		off += (size_t)snprintf(msg + off, sz - off, " %s\n",
+		    nth_line(exp, j, c, sizeof(c)));
+	if (off < sz)
+		off += (size_t)snprintf(msg + off, sz - off, "-%s\n+%s\n",
+		    la ? la : "(end of expect)", lb ? lb : "(end of actual)");
+}
+
+START_TEST(test_scenario)
+{
+	static struct sim	 s;
+	static char		 out[OUTMAX];
+	char			 dir[1200], path[1400], odir[1400], msg[4096];
+	const char		*slug, *bless = getenv("BLESS");
+	char			*exp = NULL, *readme = NULL;
+	size_t			 elen = 0, rlen = 0, l;
+
+	fmtb(dir, sizeof(dir), "%s", g_glob.gl_pathv[g_idx[_i]]);
+	l = strlen(dir);
+	if (l > 0 && dir[l - 1] == '/')
+		dir[--l] = '\0';
+	slug = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+
+	fmtb(path, sizeof(path), "%s/README", dir);
+	ck_assert_msg(read_file(path, &readme, &rlen) == 0 && rlen > 0,
+	    "scenario %s: README missing or empty", slug);
+	free(readme);
+
+	sim_defaults(&s);
+	s.out = out;
+	fmtb(path, sizeof(path), "%s/script", dir);
+	ck_assert_msg(run_script(&s, path) == 0, "scenario %s: %s", slug,
+	    s.err);
+
+	fmtb(odir, sizeof(odir), "%s/%s", g_outdir, slug);
+	mkdirs(odir);
+	fmtb(path, sizeof(path), "%s/actual", odir);
+	ck_assert_msg(write_file(path, s.out, s.outn) == 0,
+	    "scenario %s: cannot write %s", slug, path);
+
+	fmtb(path, sizeof(path), "%s/expect", dir);
+	if (bless != NULL && strcmp(bless, "1") == 0) {
+		ck_assert_msg(write_file(path, s.out, s.outn) == 0,
+		    "scenario %s: cannot bless %s", slug, path);
+		fprintf(stderr, "blessed %s\n", path);
+		return;
+	}
+	ck_assert_msg(read_file(path, &exp, &elen) == 0,
+	    "scenario %s: no expect file (review %s/actual, then run with "
+	    "BLESS=1)", slug, odir);
+	if (elen != s.outn || memcmp(exp, s.out, elen) != 0) {
+		first_diff(slug, exp, s.out, msg, sizeof(msg));
+		free(exp);
+		ck_abort_msg("%s(full actual: %s/actual)", msg, odir);
+	}
+	free(exp);
+}
+END_TEST
+
+static void
+setup_paths(void)
+{
+	const char	*top = getenv("HAWATCH_TOP");
+	const char	*out = getenv("HAWATCH_SCEN_OUT");
+	struct stat	 sb;
+
+	fmtb(g_top, sizeof(g_top), "%s", top && *top ? top : ".");
+	if (out && *out)
+		fmtb(g_outdir, sizeof(g_outdir), "%s", out);
+	else {
+		fmtb(g_outdir, sizeof(g_outdir), "%s/build", g_top);
+		if (stat(g_outdir, &sb) == 0 && S_ISDIR(sb.st_mode))
+			fmtb(g_outdir, sizeof(g_outdir),
+			    "%s/build/scenarios", g_top);
+		else
+			fmtb(g_outdir, sizeof(g_outdir),
+			    "/tmp/hawatch-scenarios");
+	}
+}
+
+int
+main(void)
+{
+	char		 pat[1200];
+	const char	*only = getenv("SCEN");
+	Suite		*su;
+	TCase		*tc;
+	SRunner		*sr;
+	size_t		 i, j;
+	int		 nf;
+
+	setup_paths();
+	fmtb(pat, sizeof(pat), "%s/tests/scenarios/*/", g_top);
+	if (glob(pat, 0, NULL, &g_glob) != 0 || g_glob.gl_pathc == 0) {
+		fprintf(stderr, "check_scenarios: no scenarios under %s\n",
+		    pat);
+		return 1;
+	}
+	g_idx = calloc(g_glob.gl_pathc, sizeof(*g_idx));
+	for (i = j = 0; i < g_glob.gl_pathc; i++)
+		if (only == NULL || strstr(g_glob.gl_pathv[i], only) != NULL)
+			g_idx[j++] = i;
+	su = suite_create("scenarios");
+	tc = tcase_create("golden");
+	tcase_add_loop_test(tc, test_scenario, 0, (int)j);
+	suite_add_tcase(su, tc);
+	sr = srunner_create(su);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	globfree(&g_glob);
+	free(g_idx);
+	return nf == 0 ? 0 : 1;
+}
