@@ -47,5 +47,7 @@ void	cli_usage_error(const char *cmd, const char *fmt, ...)
 int	cmd_reconcile(struct cli *, int argc, char **argv);
 int	cmd_maintenance(struct cli *, int argc, char **argv);
 int	cmd_config_check(struct cli *, int argc, char **argv);
+int	cmd_status(struct cli *, int argc, char **argv);
+int	cmd_run(struct cli *, int argc, char **argv);
 
 #endif

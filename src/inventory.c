@@ -70,16 +70,18 @@ load_hosts(struct db *db, struct inventory *inv, char *err)
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
 	struct inv_host	*h;
-	char		 sql[1024], t1[160];
+	char		 sql[1024], t1[160], t2[160];
 	size_t		 n;
 	const char	*rs;
 
 	/* KVM routing hosts that CloudStack has not removed */
-	snprintf(sql, sizeof(sql), "SELECT id, IFNULL(cluster_id, 0), "
-	    "data_center_id, name, private_ip_address, status, resource_state "
-	    "FROM %s WHERE removed IS NULL AND type = 'Routing' AND "
-	    "hypervisor_type = 'KVM' ORDER BY id",
-	    cs_table(db, "host", t1, sizeof(t1)));
+	snprintf(sql, sizeof(sql), "SELECT h.id, IFNULL(h.cluster_id, 0), "
+	    "h.data_center_id, h.name, h.private_ip_address, h.status, "
+	    "h.resource_state, IFNULL(hc.ha_state, '') FROM %s h LEFT JOIN %s "
+	    "hc ON hc.resource_id = h.id AND hc.resource_type = 'Host' WHERE "
+	    "h.removed IS NULL AND h.type = 'Routing' AND h.hypervisor_type = "
+	    "'KVM' ORDER BY h.id", cs_table(db, "host", t1, sizeof(t1)),
+	    cs_table(db, "ha_config", t2, sizeof(t2)));
 	if ((res = db_query(db, "read hosts", sql, err)) == NULL)
 		return -1;
 	n = (size_t)mysql_num_rows(res);
@@ -94,7 +96,14 @@ load_hosts(struct db *db, struct inventory *inv, char *err)
 		cpy(h->status, sizeof(h->status), row[5]);
 		cpy(h->resource_state, sizeof(h->resource_state), row[6]);
 		rs = h->resource_state;
-		if (strcmp(rs, "Maintenance") == 0 ||
+		/*
+		 * CloudStack's Host HA puts a host it fenced into Maintenance
+		 * (InternalEnterMaintenance): that host is exactly the one
+		 * whose VMs may be stuck Running, so it stays watched.
+		 */
+		if (strcmp(row_str(row, 7, ""), "Fenced") == 0)
+			h->ignore = INV_WATCHED;
+		else if (strcmp(rs, "Maintenance") == 0 ||
 		    strcmp(rs, "PrepareForMaintenance") == 0 ||
 		    strcmp(rs, "ErrorInPrepareForMaintenance") == 0 ||
 		    strcmp(rs, "ErrorInMaintenance") == 0)

@@ -12,6 +12,10 @@
  * Host -> pool mapping follows CloudStack: a CLUSTER-scoped pool serves
  * the hosts of its cluster, a ZONE-scoped pool every host of its zone.
  * Only pool_type NetworkFilesystem carries KVM heartbeats.
+ *
+ * Hosts in (Prepare)Maintenance or Disabled are ignored, except a host
+ * whose Host-HA state is Fenced: CloudStack moves the hosts it fences into
+ * Maintenance, and those are the hosts whose VMs hawatch must repair.
  */
 #ifndef HAWATCH_INVENTORY_H
 #define HAWATCH_INVENTORY_H

@@ -24,6 +24,10 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "run", cmd_run,
+	    "the daemon: watch, fence, reconcile (systemd Type=notify)" },
+	{ "status", cmd_status,
+	    "the local daemon's view of every host, and who leads" },
 	{ "reconcile", cmd_reconcile,
 	    "stop and re-queue the VMs of a fenced host" },
 	{ "maintenance", cmd_maintenance,
