@@ -43,13 +43,7 @@
 /* ------------------------------------------------------------------ */
 /* Observations (filled by adapters; one struct core_obs per tick)     */
 
-enum hb_status {
-	HB_OK,			/* file read and parsed */
-	HB_UNKNOWN,		/* read error or deadline passed */
-	HB_GARBAGE,		/* content did not parse as epoch seconds */
-	HB_MISSING,		/* no hb-<ip> file */
-};
-#define HB_LAST	HB_MISSING
+#include "hb_status.h"	/* enum hb_status: HB_OK, HB_UNKNOWN, ... */
 
 struct hb_reading {
 	uint32_t	 pool_id;
@@ -332,7 +326,6 @@ int	core_pool_stalled(const struct core_state *, uint32_t pool_id);
 
 /* Total name functions (core_names.c): stable lowercase tokens used in
  * logs, status and golden files.  Out of range: "invalid". */
-const char	*hb_status_name(enum hb_status);
 const char	*pwr_obs_name(enum pwr_obs);
 const char	*fence_result_name(enum fence_result);
 const char	*ign_reason_name(enum ign_reason);

@@ -1,0 +1,278 @@
+/*
+ * virt_names.c -- the libvirt adapter's pure helpers: URI templates, names
+ * for libvirt's numbers (whose meaning can depend on the state), and the
+ * glue to the sweep core (struct sweep_dom, enum sweep_result).
+ *
+ * No connection is touched here; libvirt headers give only constants.
+ * The static assertions below keep the core's mirror of libvirt's pause
+ * reasons (src/sweep_core.h, which must not include libvirt) honest.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+
+#include "sweep_core.h"
+#include "util.h"
+#include "virt.h"
+
+#define MIRROR(lv, core)	_Static_assert((int)(lv) == (int)(core), #core)
+MIRROR(VIR_DOMAIN_PAUSED_UNKNOWN, SPR_UNKNOWN);
+MIRROR(VIR_DOMAIN_PAUSED_USER, SPR_USER);
+MIRROR(VIR_DOMAIN_PAUSED_MIGRATION, SPR_MIGRATION);
+MIRROR(VIR_DOMAIN_PAUSED_SAVE, SPR_SAVE);
+MIRROR(VIR_DOMAIN_PAUSED_DUMP, SPR_DUMP);
+MIRROR(VIR_DOMAIN_PAUSED_IOERROR, SPR_IOERROR);
+MIRROR(VIR_DOMAIN_PAUSED_WATCHDOG, SPR_WATCHDOG);
+MIRROR(VIR_DOMAIN_PAUSED_FROM_SNAPSHOT, SPR_FROM_SNAPSHOT);
+MIRROR(VIR_DOMAIN_PAUSED_SHUTTING_DOWN, SPR_SHUTTING_DOWN);
+MIRROR(VIR_DOMAIN_PAUSED_SNAPSHOT, SPR_SNAPSHOT);
+MIRROR(VIR_DOMAIN_PAUSED_CRASHED, SPR_CRASHED);
+MIRROR(VIR_DOMAIN_PAUSED_STARTING_UP, SPR_STARTING_UP);
+MIRROR(VIR_DOMAIN_PAUSED_POSTCOPY, SPR_POSTCOPY);
+MIRROR(VIR_DOMAIN_PAUSED_POSTCOPY_FAILED, SPR_POSTCOPY_FAILED);
+_Static_assert(VIRT_NAME_LEN == SWEEP_NAME_LEN, "name sizes");
+_Static_assert(VIRT_UUID_LEN == SWEEP_UUID_LEN && VIRT_UUID_LEN ==
+    VIR_UUID_STRING_BUFLEN, "uuid sizes");
+
+int
+virt_uri_expand(const char *tmpl, const char *ip, char *out, size_t len,
+    char *err)
+{
+	const char	*p, *s;
+	char		 host[80];
+	size_t		 o = 0, i, n;
+
+	if (tmpl == NULL || *tmpl == '\0') {
+		set_err(err, "virt: empty URI template");
+		return -1;
+	}
+	host[0] = '\0';
+	if (strstr(tmpl, "{ip}") != NULL) {
+		if (ip == NULL || *ip == '\0' || strlen(ip) > 64) {
+			set_err(err, "virt: URI template '%s' needs an ip",
+			    tmpl);
+			return -1;
+		}
+		for (i = 0; ip[i] != '\0'; i++)
+			if (strchr("0123456789abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ.-:", ip[i]) == NULL) {
+				set_err(err, "virt: bad character in host "
+				    "address '%s'", ip);
+				return -1;
+			}
+		/* an IPv6 literal must be bracketed inside a URI */
+		snprintf(host, sizeof(host), strchr(ip, ':') ? "[%s]" : "%s",
+		    ip);
+	}
+	for (p = tmpl; *p != '\0'; ) {
+		if (strncmp(p, "{ip}", 4) == 0) {
+			s = host;
+			n = strlen(host);
+			p += 4;
+		} else {
+			s = p;
+			n = 1;
+			p++;
+		}
+		if (o + n >= len) {
+			set_err(err, "virt: URI from '%s' longer than %zu",
+			    tmpl, len - 1);
+			return -1;
+		}
+		memcpy(out + o, s, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+void
+virt_obs_to_sweep(const struct dom_obs *o, struct sweep_dom *d)
+{
+	size_t	n = 0;
+	int	i;
+
+	snprintf(d->uuid, sizeof(d->uuid), "%s", o->uuid);
+	snprintf(d->name, sizeof(d->name), "%s", o->name);
+	d->reason = o->reason;
+	switch (o->job) {
+	case VJ_NONE:		d->job = SJ_NONE; break;
+	case VJ_ACTIVE:		d->job = SJ_ACTIVE; break;
+	case VJ_UNSUPPORTED:	d->job = SJ_UNSUPPORTED; break;
+	case VJ_ERROR:		d->job = SJ_UNKNOWN; break;
+	}
+	d->job_op = o->job_op;
+	d->job_processed = o->data_processed;
+	d->marker = o->marker == VMK_ABSENT ? SM_ABSENT :
+	    o->marker == VMK_PRESENT ? SM_PRESENT : SM_UNKNOWN;
+	d->disk_errors[0] = '\0';
+	for (i = 0; i < o->ndisk_errors && n + 1 < sizeof(d->disk_errors);
+	    i++)
+		n += (size_t)snprintf(d->disk_errors + n,
+		    sizeof(d->disk_errors) - n, "%s%s: %s", i ? ", " : "",
+		    o->disk_errors[i].disk, o->disk_errors[i].name);
+}
+
+/* How a resume outcome counts in the core (enum sweep_result).  A domain
+ * found not paused counts as resumed: the next look confirms it. */
+int
+virt_resume_result(enum virt_rc rc)
+{
+	switch (rc) {
+	case VIRT_RESUMED:
+	case VIRT_NOT_PAUSED:
+		return SWR_RESUMED;
+	case VIRT_REPAUSED:
+		return SWR_REPAUSED;
+	case VIRT_VANISHED:
+		return SWR_VANISHED;
+	default:
+		return SWR_RESUME_FAILED;
+	}
+}
+
+int
+virt_abort_result(enum virt_rc rc)
+{
+	switch (rc) {
+	case VIRT_OK:
+	case VIRT_NO_JOB:
+		return SWR_ABORTED;
+	case VIRT_VANISHED:
+		return SWR_VANISHED;
+	default:
+		return SWR_ABORT_FAILED;
+	}
+}
+
+const char *
+virt_rc_name(enum virt_rc rc)
+{
+	switch (rc) {
+	case VIRT_OK:		return "ok";
+	case VIRT_RESUMED:	return "resumed";
+	case VIRT_REPAUSED:	return "repaused";
+	case VIRT_NOT_PAUSED:	return "not-paused";
+	case VIRT_NO_JOB:	return "no-job";
+	case VIRT_UNSUPPORTED:	return "unsupported";
+	case VIRT_VANISHED:	return "vanished";
+	case VIRT_TIMEOUT:	return "timeout";
+	case VIRT_BUSY:		return "busy";
+	case VIRT_UNREACHABLE:	return "unreachable";
+	case VIRT_CONN_LOST:	return "conn-lost";
+	case VIRT_FAILED:	return "failed";
+	}
+	/* NOTREACHED */
+	return "invalid";
+}
+
+const char *
+virt_job_name(enum virt_job j)
+{
+	switch (j) {
+	case VJ_NONE:		return "none";
+	case VJ_ACTIVE:		return "active";
+	case VJ_UNSUPPORTED:	return "unsupported";
+	case VJ_ERROR:		return "error";
+	}
+	/* NOTREACHED */
+	return "invalid";
+}
+
+const char *
+virt_marker_name(enum virt_marker m)
+{
+	switch (m) {
+	case VMK_ABSENT:	return "absent";
+	case VMK_PRESENT:	return "present";
+	case VMK_UNKNOWN:	return "unknown";
+	}
+	/* NOTREACHED */
+	return "invalid";
+}
+
+const char *
+virt_state_name(int s)
+{
+	switch (s) {
+	case VIR_DOMAIN_NOSTATE:	return "nostate";
+	case VIR_DOMAIN_RUNNING:	return "running";
+	case VIR_DOMAIN_BLOCKED:	return "blocked";
+	case VIR_DOMAIN_PAUSED:		return "paused";
+	case VIR_DOMAIN_SHUTDOWN:	return "shutdown";
+	case VIR_DOMAIN_SHUTOFF:	return "shutoff";
+	case VIR_DOMAIN_CRASHED:	return "crashed";
+	case VIR_DOMAIN_PMSUSPENDED:	return "pmsuspended";
+	}
+	return "other";
+}
+
+/* The meaning of a reason depends on the state: 5 is RUNNING_UNPAUSED
+ * when running and PAUSED_IOERROR when paused. */
+const char *
+virt_reason_name(int state, int r)
+{
+	static const char *running[] = { "unknown", "booted", "migrated",
+	    "restored", "from-snapshot", "unpaused", "migration-canceled",
+	    "save-canceled", "wakeup", "crashed", "postcopy" };
+	static const char *shutoff[] = { "unknown", "shutdown", "destroyed",
+	    "crashed", "migrated", "saved", "failed", "from-snapshot",
+	    "daemon" };
+
+	switch (state) {
+	case VIR_DOMAIN_PAUSED:
+		return sweep_preason_name(r);
+	case VIR_DOMAIN_RUNNING:
+		return r >= 0 && (size_t)r < NELEM(running) ? running[r] :
+		    "other";
+	case VIR_DOMAIN_SHUTOFF:
+		return r >= 0 && (size_t)r < NELEM(shutoff) ? shutoff[r] :
+		    "other";
+	}
+	return r == 0 ? "unknown" : "other";
+}
+
+const char *
+virt_jobtype_name(int t)
+{
+	switch (t) {
+	case VIR_DOMAIN_JOB_NONE:	return "none";
+	case VIR_DOMAIN_JOB_BOUNDED:	return "bounded";
+	case VIR_DOMAIN_JOB_UNBOUNDED:	return "unbounded";
+	case VIR_DOMAIN_JOB_COMPLETED:	return "completed";
+	case VIR_DOMAIN_JOB_FAILED:	return "failed";
+	case VIR_DOMAIN_JOB_CANCELLED:	return "cancelled";
+	}
+	return "other";
+}
+
+const char *
+virt_jobop_name(int op)
+{
+	switch (op) {
+	case VIR_DOMAIN_JOB_OPERATION_UNKNOWN:		return "unknown";
+	case VIR_DOMAIN_JOB_OPERATION_START:		return "start";
+	case VIR_DOMAIN_JOB_OPERATION_SAVE:		return "save";
+	case VIR_DOMAIN_JOB_OPERATION_RESTORE:		return "restore";
+	case VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN:	return "migration-in";
+	case VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT:	return "migration-out";
+	case VIR_DOMAIN_JOB_OPERATION_SNAPSHOT:		return "snapshot";
+	case VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_REVERT:	return "snapshot-revert";
+	case VIR_DOMAIN_JOB_OPERATION_DUMP:		return "dump";
+	case VIR_DOMAIN_JOB_OPERATION_BACKUP:		return "backup";
+	case VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_DELETE:	return "snapshot-delete";
+	}
+	return "other";
+}
+
+const char *
+virt_disk_error_name(int code)
+{
+	switch (code) {
+	case VIR_DOMAIN_DISK_ERROR_NONE:	return "none";
+	case VIR_DOMAIN_DISK_ERROR_UNSPEC:	return "unspecified error";
+	case VIR_DOMAIN_DISK_ERROR_NO_SPACE:	return "no space";
+	}
+	return "other";
+}

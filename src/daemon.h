@@ -1,0 +1,97 @@
+/*
+ * daemon.h -- the state of `hawatch run`, shared by daemon.c (lifecycle:
+ * signals, reload, systemd), tick.c (one observe -> decide -> act round)
+ * and status.c (the status file).
+ *
+ * Threads: the main thread owns everything here and runs the ticks.  The
+ * BMC worker pool and the heartbeat reader's local-pool workers are the
+ * only other threads; they are reached through their own APIs, which
+ * never block the tick on I/O.
+ */
+#ifndef HAWATCH_DAEMON_H
+#define HAWATCH_DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bmc_pool.h"
+#include "config.h"
+#include "core.h"
+#include "db.h"
+#include "heartbeat.h"
+#include "inventory.h"
+#include "leader.h"
+#include "vm_reconcile.h"
+
+/* What the daemon remembers per host beyond the core's view. */
+struct host_extra {
+	uint64_t		 id;
+	char			 last_action[96];
+	uint64_t		 last_action_wall_ms;
+	enum fence_source	 fenced_by;	/* why the core said FENCED */
+	uint64_t		 fence_seq_seen;
+	int			 has_bmc;
+};
+
+struct hb_pool_slot {
+	uint64_t		 pool_id;
+	char			 spec[CFG_STR];
+	struct hb_pool		*pool;
+	struct hb_pool_status	 st;
+};
+
+struct alert {
+	uint64_t	host_id;
+	uint64_t	cluster_id;
+	uint32_t	pool_id;
+	enum act_why	why;
+	uint64_t	since_wall_ms;
+};
+
+struct daemon {
+	struct config		 cfg;
+	const char		*config_path;
+	char			 instance[256];
+	char			 actor[300];
+
+	struct db		 db;
+	int			 db_up;
+	char			 db_err[ERR_LEN];
+	uint64_t		 db_next_try_ms;
+	struct leader		 leader;
+	int			 is_leader;
+
+	struct inventory	 inv;
+	struct host_extra	*extra;		/* parallel to inv.hosts */
+
+	struct hb_pool_slot	*slots;		/* parallel to inv.pools */
+	size_t			 nslots;
+	struct hb_opts		 hb_opts;
+
+	struct bmc_pool		*bmc;
+	uint64_t		 bmc_targets_hash;
+
+	struct core_policy	 pol;
+	struct core_state	*core;
+	struct actions		 acts;
+	struct core_events	 evs;
+	struct host_obs		*obs_hosts;
+	size_t			 obs_cap;
+	struct pool_obs		*obs_pools;
+
+	struct alert		*alerts;
+	size_t			 nalerts, cap_alerts;
+
+	uint64_t		 ticks;
+	uint64_t		 start_ms;
+	uint64_t		 last_tick_us;
+	int			 ready_sent;
+};
+
+/* tick.c */
+int	tick_run(struct daemon *, uint64_t now_ms);
+
+/* status.c */
+void	status_write(struct daemon *);
+
+#endif

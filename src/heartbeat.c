@@ -1,0 +1,348 @@
+/*
+ * heartbeat.c -- the pool-set reader: one call reads every heartbeat file
+ * of every pool, concurrently, in one thread, by one deadline.
+ *
+ * Where it sits: the tick loop builds the pool list (from CloudStack's
+ * storage_pool rows or the config), opens each pool once with
+ * hb_pool_open(), and calls hb_read_all() every tick with the host IPs it
+ * watches.  The results go into the observations the decision core reads.
+ *
+ * How: every row starts as HB_UNKNOWN "deadline".  Each pool's backend
+ * (hb_nfs.c, hb_local.c) starts its reads, then one poll() loop waits on
+ * every backend fd at once and lets each backend make progress, in slices
+ * of at most HB_POLL_SLICE_MS, until all pools are done or the deadline
+ * passes.  Then each backend's finish() leaves what is unfinished as
+ * UNKNOWN and the per-pool status is summed from the rows.
+ *
+ * Invariants: hb_read_all() returns by its deadline (plus the cost of one
+ * slice of bookkeeping); it never writes a row after returning; a row is
+ * HB_OK only if a backend saw both a stat and a read succeed.
+ * It does not: decide liveness, retry beyond the deadline, or log per row.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "heartbeat.h"
+#include "util.h"
+
+/* libnfs runs RPC timeouts only inside nfs_service(); its header asks for a
+ * call about every 100 ms even when the socket is idle. */
+#define HB_POLL_SLICE_MS	100
+
+#define HB_RPC_TIMEOUT_DEFAULT	2000	/* ms; LAN replies take <1 ms, a hung
+					 * filer frees its slots within 2 s */
+#define HB_MOUNT_TIMEOUT_DEFAULT 5000	/* ms; > tcp-syncnt=1 connect (~3 s) */
+#define HB_MAX_INFLIGHT_DEFAULT	256	/* RPCs per context: pipelined, bounded */
+#define HB_TCP_SYNCNT_DEFAULT	1	/* 1 SYN retry: connect fails in ~3 s,
+					 * not 134 s (kernel default) */
+
+void
+hb_opts_default(struct hb_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->rpc_timeout_ms = HB_RPC_TIMEOUT_DEFAULT;
+	o->mount_timeout_ms = HB_MOUNT_TIMEOUT_DEFAULT;
+	o->max_inflight = HB_MAX_INFLIGHT_DEFAULT;
+	o->tcp_syncnt = HB_TCP_SYNCNT_DEFAULT;
+	o->always_read = 0;
+}
+
+int
+hb_ip_valid(const char *ip)
+{
+	size_t	i, ndots = 0;
+
+	if (ip == NULL || ip[0] == '\0')
+		return 0;
+	for (i = 0; ip[i] != '\0'; i++) {
+		if (i >= HB_IP_MAX)
+			return 0;
+		if (ip[i] == '.')
+			ndots++;
+		else if (ip[i] != ':' &&
+		    !(ip[i] >= '0' && ip[i] <= '9') &&
+		    !(ip[i] >= 'a' && ip[i] <= 'f') &&
+		    !(ip[i] >= 'A' && ip[i] <= 'F'))
+			return 0;
+	}
+	return ndots < i;	/* not "." or ".." */
+}
+
+void
+hb_set(struct hb_result *r, enum hb_status st, const char *fmt, ...)
+{
+	va_list	ap;
+
+	r->status = st;
+	if (st != HB_OK)
+		r->value = 0;
+	if (st == HB_MISSING || st == HB_UNKNOWN)
+		r->mtime_ms = 0;
+	if (fmt == NULL) {
+		r->err[0] = '\0';
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->err, sizeof(r->err), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- per-pool content cache (used by hb_nfs.c) ---- */
+
+static uint32_t
+hb_hash(const char *s)
+{
+	uint32_t	h = 2166136261u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static uint32_t
+hb_cache_slot(const struct hb_cache_ent *tab, size_t cap, const char *ip)
+{
+	uint32_t	i = hb_hash(ip) & (uint32_t)(cap - 1);
+
+	while (tab[i].used && strcmp(tab[i].ip, ip) != 0)
+		i = (i + 1) & (uint32_t)(cap - 1);
+	return i;
+}
+
+void
+hb_cache_reserve(struct hb_pool *p, size_t more)
+{
+	struct hb_cache_ent	*old = p->cache;
+	size_t			 oldcap = p->cache_cap, cap, i;
+
+	cap = oldcap ? oldcap : 64;
+	while ((p->cache_used + more) * 2 > cap)	/* load <= 1/2 */
+		cap *= 2;
+	if (cap == oldcap)
+		return;
+	p->cache = xcalloc(cap, sizeof(*p->cache));
+	p->cache_cap = cap;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].used)
+			p->cache[hb_cache_slot(p->cache, cap, old[i].ip)] =
+			    old[i];
+	free(old);
+}
+
+uint32_t
+hb_cache_get(struct hb_pool *p, const char *ip)
+{
+	uint32_t	s;
+
+	hb_cache_reserve(p, 1);
+	s = hb_cache_slot(p->cache, p->cache_cap, ip);
+	if (!p->cache[s].used) {
+		p->cache[s].used = 1;
+		snprintf(p->cache[s].ip, sizeof(p->cache[s].ip), "%s", ip);
+		p->cache_used++;
+	}
+	return s;
+}
+
+struct hb_pool *
+hb_pool_open(const char *spec, const struct hb_opts *opts, char *err)
+{
+	struct hb_pool	*p;
+	const struct hb_backend_ops *ops;
+
+	if (spec == NULL || spec[0] == '\0') {
+		set_err(err, "heartbeat pool: empty spec");
+		return NULL;
+	}
+	if (strncmp(spec, "nfs://", 6) == 0)
+		ops = &hb_nfs_ops;
+	else if (spec[0] == '/')
+		ops = &hb_local_ops;
+	else {
+		set_err(err, "heartbeat pool %s: neither nfs://... nor an "
+		    "absolute directory", spec);
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->ops = ops;
+	p->spec = xstrdup(spec);
+	if (opts != NULL)
+		p->opts = *opts;
+	else
+		hb_opts_default(&p->opts);
+	if (p->opts.rpc_timeout_ms < 1000)	/* libnfs: whole seconds */
+		p->opts.rpc_timeout_ms = 1000;
+	if (p->opts.max_inflight == 0)
+		p->opts.max_inflight = 1;
+	if (p->opts.mount_timeout_ms == 0)
+		p->opts.mount_timeout_ms = HB_MOUNT_TIMEOUT_DEFAULT;
+	if (ops->open(p, err) == -1) {
+		free(p->spec);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+hb_pool_close(struct hb_pool *p)
+{
+	if (p == NULL)
+		return;
+	p->ops->close(p);
+	free(p->cache);
+	free(p->spec);
+	free(p);
+}
+
+const char *
+hb_pool_spec(const struct hb_pool *p)
+{
+	return p->spec;
+}
+
+const char *
+hb_pool_kind(const struct hb_pool *p)
+{
+	return p->ops->kind;
+}
+
+static void
+hb_sum_status(const struct hb_call *c, uint64_t elapsed,
+    struct hb_pool_status *st)
+{
+	const struct hb_result	*r;
+	size_t			 i;
+
+	memset(st, 0, sizeof(*st));
+	st->busy = c->busy;
+	st->elapsed_ms = elapsed;
+	for (i = 0; i < c->nips; i++) {
+		r = &c->out[i];
+		switch (r->status) {
+		case HB_OK:
+			st->n_ok++;
+			break;
+		case HB_GARBAGE:
+			st->n_garbage++;
+			break;
+		case HB_MISSING:
+			st->n_missing++;
+			break;
+		case HB_UNKNOWN:
+			if (st->n_unknown++ == 0 && c->err[0] == '\0')
+				snprintf(st->err, sizeof(st->err), "%s", r->err);
+			break;
+		}
+	}
+	st->readable = st->n_ok + st->n_garbage + st->n_missing > 0;
+	if (c->err[0] != '\0')
+		snprintf(st->err, sizeof(st->err), "%s", c->err);
+}
+
+int
+hb_read_all(struct hb_pool **pools, size_t npools, const char *const *ips,
+    size_t nips, uint64_t deadline_ms_from_now, struct hb_result *out,
+    struct hb_pool_status *pst)
+{
+	struct hb_call	*calls;
+	struct pollfd	*pfds;
+	int		*slot;
+	uint64_t	*finished, start, deadline, now;
+	size_t		 p, i, n, pending;
+	int		 timeout;
+
+	if ((npools > 0 && (pools == NULL || out == NULL)) ||
+	    (nips > 0 && ips == NULL)) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (p = 0; p < npools; p++)
+		if (pools[p] == NULL || pools[p]->call != NULL) {
+			errno = EINVAL;
+			return -1;
+		}
+	for (i = 0; i < nips; i++)
+		if (ips[i] == NULL) {
+			errno = EINVAL;
+			return -1;
+		}
+	if (npools == 0)
+		return 0;
+
+	calls = xcalloc(npools, sizeof(*calls));
+	pfds = xcalloc(npools, sizeof(*pfds));
+	slot = xcalloc(npools, sizeof(*slot));
+	finished = xcalloc(npools, sizeof(*finished));
+	start = now = clock_mono_ms();
+	deadline = start + deadline_ms_from_now;
+
+	for (p = 0; p < npools; p++) {
+		calls[p].ips = ips;
+		calls[p].nips = nips;
+		calls[p].out = out + p * nips;
+		calls[p].deadline = deadline;
+		for (i = 0; i < nips; i++) {
+			memset(&calls[p].out[i], 0, sizeof(out[0]));
+			hb_set(&calls[p].out[i], HB_UNKNOWN, "deadline");
+		}
+		pools[p]->call = &calls[p];
+		if (nips > 0)
+			pools[p]->ops->start(pools[p], &calls[p], now);
+		else
+			calls[p].done = 1;
+		if (calls[p].done)
+			finished[p] = now;
+	}
+
+	for (;;) {
+		now = clock_mono_ms();
+		pending = n = 0;
+		for (p = 0; p < npools; p++) {
+			slot[p] = -1;
+			if (calls[p].done)
+				continue;
+			pending++;
+			if (pools[p]->ops->pollfd(pools[p], &pfds[n]) == 1) {
+				pfds[n].revents = 0;
+				slot[p] = (int)n++;
+			}
+		}
+		if (pending == 0 || now >= deadline)
+			break;
+		timeout = deadline - now < HB_POLL_SLICE_MS ?
+		    (int)(deadline - now) : HB_POLL_SLICE_MS;
+		if (poll(pfds, n, timeout) == -1)
+			for (i = 0; i < n; i++)	/* EINTR: service as idle */
+				pfds[i].revents = 0;
+		now = clock_mono_ms();
+		for (p = 0; p < npools; p++) {
+			if (calls[p].done)
+				continue;
+			pools[p]->ops->service(pools[p],
+			    slot[p] >= 0 ? pfds[slot[p]].revents : 0, now);
+			if (calls[p].done)
+				finished[p] = now;
+		}
+	}
+
+	now = clock_mono_ms();
+	for (p = 0; p < npools; p++) {
+		if (nips > 0)
+			pools[p]->ops->finish(pools[p], now);
+		pools[p]->call = NULL;
+		if (pst != NULL)
+			hb_sum_status(&calls[p],
+			    (finished[p] ? finished[p] : now) - start, &pst[p]);
+	}
+	free(finished);
+	free(slot);
+	free(pfds);
+	free(calls);
+	return 0;
+}

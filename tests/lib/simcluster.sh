@@ -1,0 +1,114 @@
+# simcluster.sh -- a simulated CloudStack KVM cluster on loopback (sourced).
+#
+# Source after common.sh.  simcluster_start N VMS builds:
+#   * MariaDB with CloudStack's tables and an inventory of N KVM hosts
+#     (ids 1..N, private IPs 10.9.0.<id+1>) with VMS VMs each
+#     (tests/sql/sim-inventory.sql);
+#   * one nfs-ganesha (NFSv4) whose export holds KVMHA/hb-<ip>;
+#   * per host: an ipmi_sim BMC whose chassis power drives the host's
+#     heartbeat writer (powered off = no heartbeat), its address and port
+#     recorded in CloudStack's oobm table;
+#   * $T/hawatch.conf: the database, the pool (storage_pool 1 overridden to
+#     the ganesha URL), the BMC credentials per host, short timings.
+# hawatch_start NAME runs `hawatch run` in the background (log
+# $T/hawatch-NAME.log, status $T/status-NAME.json).  Everything is tracked
+# and stopped by PID at exit.
+#
+# Timing knobs (env, before simcluster_start): SIM_HB_MS heartbeat write
+# interval (500), SIM_DEAD_AFTER ("4s"), SIM_TICK ("250ms").
+
+source "$TOP/tests/lib/mariadb.sh"
+source "$TOP/tests/lib/ganesha.sh"
+source "$TOP/tests/lib/ipmisim.sh"
+
+SIM_HB_MS=${SIM_HB_MS:-500}
+SIM_DEAD_AFTER=${SIM_DEAD_AFTER:-4s}
+SIM_TICK=${SIM_TICK:-250ms}
+
+sim_ip() { echo "10.9.$(( $1 / 250 )).$(( $1 % 250 + 1 ))"; }
+
+simcluster_start() {
+	local n=$1 vms=$2 i ip
+	SIM_N=$n
+	mariadb_start
+	mariadb_load "$TOP/tests/sql/cloudstack-schema.sql"
+	{ echo "SET @nhosts = $n, @nvms = $vms;"; cat "$TOP/tests/sql/sim-inventory.sql"; } >"$T/sim.sql"
+	mariadb_load "$T/sim.sql"
+	ganesha_start nfs >/dev/null
+	SIM_EXPORT=$GANESHA_EXPORT
+	mkdir -p "$SIM_EXPORT/KVMHA"
+	for i in $(seq 1 "$n"); do
+		ip=$(sim_ip "$i")
+		ipmisim_start_host "h$i" "$SIM_EXPORT/KVMHA/hb-$ip" "$SIM_HB_MS" >/dev/null
+		sql "UPDATE oobm SET address = '127.0.0.1', port = '$(ipmisim_port "h$i")' WHERE host_id = $i"
+	done
+	simcluster_conf "$T/hawatch.conf" a
+}
+
+# simcluster_conf FILE NAME: a hawatch config for instance NAME
+simcluster_conf() {
+	local f=$1 name=$2 i
+	: >"$f"
+	hawatch_conf_db "$f"
+	cat >>"$f" <<-CONF
+		daemon = {
+		  tick_interval = "$SIM_TICK";
+		  dead_after = "$SIM_DEAD_AFTER";
+		  startup_grace = "2s";
+		  fence_quiet = "2s";
+		  fence_timeout = "5s";
+		  bmc_poll_interval = "500ms";
+		  heartbeat_read_deadline = "1s";
+		  leader_retry = "500ms";
+		  rearm_after = "30s";
+		  status_file = "$T/status-$name.json";
+		  instance_name = "$name";
+		  agent_heartbeat_interval = "${SIM_HB_MS}ms";
+		  agent_heartbeat_timeout = "1s";
+		  agent_heartbeat_max_tries = 2;
+		  agent_heartbeat_retry_sleep = "500ms";
+		  ${SIM_DAEMON_EXTRA:-}
+		};
+		pools = ( { id = 1; url = "$(ganesha_url nfs)"; } );
+		bmc = {
+		  user = "admin";
+		  workarounds = "opensesspriv";
+		  session_timeout = "990ms";
+		  retransmission_timeout = "250ms";
+		  workers = 8;
+		  hosts = (
+	CONF
+	for i in $(seq 1 "$SIM_N"); do
+		printf '    { host_id = %d; password_file = "%s"; }%s\n' "$i" \
+			"$(ipmisim_pass_file "h$i")" "$([ "$i" -lt "$SIM_N" ] && echo ,)" >>"$f"
+	done
+	cat >>"$f" <<-CONF
+		  );
+		};
+		sweep = { enabled = false; };
+	CONF
+	chmod 600 "$f"
+}
+
+# hawatch_start NAME [CONF]: run the daemon in the background
+hawatch_start() {
+	local name=$1 conf=${2:-$T/hawatch.conf}
+	"$HAWATCH" --config "$conf" run >>"$T/hawatch-$name.log" 2>&1 &
+	eval "HW_PID_$name=$!"
+	track $!
+}
+hawatch_pid() { eval "echo \$HW_PID_$1"; }
+
+# host_state NAME HOST: the core's state of HOST in NAME's status file
+host_state() {
+	grep -o "{\"id\":$2,[^]]*" "$T/status-$1.json" 2>/dev/null |
+		grep -o '"state":"[a-z_]*"' | cut -d'"' -f4
+}
+wait_state() {	# wait_state NAME HOST STATE SECONDS
+	local end=$((SECONDS + $4))
+	until [ "$(host_state "$1" "$2")" = "$3" ]; do
+		[ $SECONDS -ge "$end" ] && return 1
+		sleep 0.1
+	done
+}
+vms_running_on() { sql "SELECT COUNT(*) FROM vm_instance WHERE host_id = $1 AND state = 'Running'"; }
