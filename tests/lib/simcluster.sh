@@ -15,7 +15,8 @@
 # and stopped by PID at exit.
 #
 # Timing knobs (env, before simcluster_start): SIM_HB_MS heartbeat write
-# interval (500), SIM_DEAD_AFTER ("4s"), SIM_TICK ("250ms").
+# interval (500), SIM_DEAD_AFTER ("4s"), SIM_TICK ("250ms"), SIM_REARM ("30s"),
+# SIM_BMC_POLL ("500ms").
 
 source "$TOP/tests/lib/mariadb.sh"
 source "$TOP/tests/lib/ganesha.sh"
@@ -57,10 +58,10 @@ simcluster_conf() {
 		  startup_grace = "2s";
 		  fence_quiet = "2s";
 		  fence_timeout = "5s";
-		  bmc_poll_interval = "500ms";
+		  bmc_poll_interval = "${SIM_BMC_POLL:-500ms}";
 		  heartbeat_read_deadline = "1s";
 		  leader_retry = "500ms";
-		  rearm_after = "30s";
+		  rearm_after = "${SIM_REARM:-30s}";
 		  status_file = "$T/status-$name.json";
 		  instance_name = "$name";
 		  agent_heartbeat_interval = "${SIM_HB_MS}ms";
