@@ -85,6 +85,9 @@ struct daemon {
 	uint64_t		 ticks;
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;
+	/* phases of the last tick, us: database+inventory, heartbeats+BMC
+	   views, core_step, actions */
+	uint64_t		 phase_us[4];
 	int			 ready_sent;
 };
 

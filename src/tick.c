@@ -726,6 +726,8 @@ tick_run(struct daemon *d, uint64_t now)
 	size_t		need;
 	int		r;
 
+	uint64_t	t0 = clock_mono_us(), t1, t2, t3;
+
 	db_ensure(d, now);
 	if (d->db_up) {
 		r = leader_tick(&d->leader, &d->db, now,
@@ -735,7 +737,9 @@ tick_run(struct daemon *d, uint64_t now)
 		d->is_leader = r == 1;
 	}
 	inventory_refresh(d);
+	t1 = clock_mono_us();
 	observe(d, &o, now);
+	t2 = clock_mono_us();
 	if (core_state_reserve(d->core, o.nhosts, o.npools) == -1)
 		abort();
 	need = core_out_bound(d->core, &o);
@@ -747,7 +751,12 @@ tick_run(struct daemon *d, uint64_t now)
 		log_err("core.refused", "error=\"%s\"", err);
 		return -1;
 	}
+	t3 = clock_mono_us();
 	act(d);
+	d->phase_us[0] = t1 - t0;
+	d->phase_us[1] = t2 - t1;
+	d->phase_us[2] = t3 - t2;
+	d->phase_us[3] = clock_mono_us() - t3;
 	d->ticks++;
 	return 0;
 }
