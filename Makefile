@@ -44,7 +44,7 @@ ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%)
 
 PREFIX ?= /usr/local
 
-.PHONY: all deps check unit unit-san integration demo chaos bench install \
+.PHONY: all deps check unit unit-san integration demo demo-seed chaos bench install \
         clean scenarios bless valgrind
 .DELETE_ON_ERROR:
 
@@ -116,6 +116,11 @@ valgrind: $(UNIT_BINS) all
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@./tests/sim/demo.sh
+
+# the seed bug (#12922) and its repair by `hawatch reconcile`, on MariaDB alone
+demo-seed: deps
+	@$(MAKE) --no-print-directory all
+	@./tests/sim/demo-seed.sh
 
 chaos: deps
 	@$(MAKE) --no-print-directory all
