@@ -111,7 +111,7 @@ bless: $(B)/tests/check_scenarios
 	@HAWATCH_TOP=$(CURDIR) BLESS=1 SCEN=$(SCEN) $(B)/tests/check_scenarios
 
 valgrind: $(UNIT_BINS) all
-	@./tests/run-valgrind.sh $(UNIT_BINS)
+	@HAWATCH_TOP=$(CURDIR) ./tests/run-valgrind.sh $(UNIT_BINS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
