@@ -86,7 +86,7 @@ simcluster_conf() {
 	cat >>"$f" <<-CONF
 		  );
 		};
-		sweep = { enabled = false; };
+		sweep = { ${SIM_SWEEP:-enabled = false;} };
 	CONF
 	chmod 600 "$f"
 }
