@@ -3,17 +3,23 @@
 #
 # Starts a simulated CloudStack KVM cluster on loopback (MariaDB with
 # CloudStack's tables, 4 hosts x 5 VMs, heartbeats on nfs-ganesha, one
-# ipmi_sim BMC per host), `hawatch run`, and a stand-in for CloudStack's HA
-# workers (build/itest/haworker, docs/haworker.md).  Then:
+# ipmi_sim BMC and one libvirtd (test driver) per host holding its VMs'
+# domains), `hawatch run`, and a stand-in for CloudStack's HA workers
+# (build/itest/haworker, docs/haworker.md) whose restarts create the domain
+# on the new host.  Then:
 #   1. powers host 2 off through its BMC;
 #   2. prints the timeline: power off, detected, confirmed off, reconciled,
 #      restarted elsewhere by the HA workers, with offsets in ms;
 #   3. prints host 2's vm_instance and op_ha_work rows before and after;
-#   4. shows a VM paused by a failed backup being resumed by hawatch
-#      (when the sweeper part is available: tests/sim/demo-backup.sh);
+#   4. shows a backup that fails and leaves a VM paused (what #12821's
+#      nasbackup.sh did: it never resumes), and hawatch resuming it;
 #   5. stops everything it started.
 # Exits non-zero if anything it shows did not happen.
 source "$(dirname "$0")/../lib/common.sh"
+source "$TOP/tests/lib/libvirtd.sh"
+SIM_SWEEP="enabled = true; interval = \"1s\"; pause_grace = \"3s\"; resume_settle = \"300ms\";
+  open_timeout = \"2s\"; call_timeout = \"3s\";
+  uri_template = \"test+unix:///default?socket=$T/lvip/{ip}/libvirt-sock\";"
 source "$TOP/tests/lib/simcluster.sh"
 HAWORKER=$TOP/build/itest/haworker
 
@@ -46,14 +52,23 @@ log_ms() {	# log_ms FILE PATTERN: wall ms of the first matching line
 	date -d "$ts" +%s%3N
 }
 
-step "starting a simulated cluster: MariaDB, nfs-ganesha, 4 hosts x 5 VMs, 4 ipmi_sim BMCs"
+step "starting a simulated cluster: MariaDB, nfs-ganesha, 4 hosts x 5 VMs, 4 ipmi_sim BMCs, 4 libvirtd"
 t_setup=$SECONDS
 simcluster_start 4 5
+mkdir -p "$T/lvip"
+for h in 1 2 3 4; do
+	lv_start "h$h"
+	sock=${LV_UNIX_URI[h$h]#*socket=}
+	ln -s "$(dirname "$sock")" "$T/lvip/$(sim_ip $h)"
+	for v in 1 2 3 4 5; do lv_create "h$h" "i-2-$((h * 1000 + v))-VM"; done
+done
 live_hosts
 cat >"$T/start-hook" <<EOF
-#!/bin/sh
-# the simulated host's hypervisor: record the start (a libvirt domain in the
-# full simulation)
+#!/bin/bash
+# the HA workers' start on a simulated host: create the domain there
+ip="10.9.\$(( \$2 / 250 )).\$(( \$2 % 250 + 1 ))"
+printf '<domain type="test"><name>%s</name><memory unit="MiB">256</memory><vcpu>1</vcpu><os><type arch="x86_64">hvm</type></os></domain>' "\$1" >"$T/\$1.xml"
+virsh -q -c "test+unix:///default?socket=$T/lvip/\$ip/libvirt-sock" create "$T/\$1.xml" >/dev/null
 echo "\$1 \$2" >>"$T/started"
 EOF
 chmod +x "$T/start-hook"
@@ -73,6 +88,7 @@ rows
 step "powering host 2 off through its BMC (ipmipower --off)"
 t0=$(date +%s%3N)
 ipmipower --config-file="$(ipmisim_hostdir h2)/freeipmi.conf" -h "127.0.0.1:$(ipmisim_port h2)" --off
+lv_kill h2	# the host's hypervisor dies with it: its domains are gone
 live_hosts
 restarted() { [ "$(sql "SELECT COUNT(*) FROM vm_instance WHERE id DIV 1000 = 2 AND ha_enabled = 1
                        AND state = 'Running' AND host_id <> 2")" = 4 ]; }
@@ -104,11 +120,29 @@ expect_eq "audit" "host.confirmed_fenced 1
 vm.stopped 1
 vm.stopped_requeued 4" "$(sql "SELECT action, COUNT(*) FROM hawatch.audit WHERE host_id = 2 GROUP BY action ORDER BY action" | tr '\t' ' ')"
 
-if [ -x "$TOP/tests/sim/demo-backup.sh" ]; then
-	step "a backup fails and leaves a VM paused; hawatch resumes it"
-	# shellcheck source=/dev/null
-	source "$TOP/tests/sim/demo-backup.sh"
-fi
+step "the restarted VMs run on their new hosts (libvirt)"
+for v in 2001 2002 2003 2004; do
+	h=$(sql "SELECT host_id FROM vm_instance WHERE id = $v")
+	printf '  i-2-%s-VM on host %s: %s\n' "$v" "$h" "$(lv_state "h$h" "i-2-$v-VM")"
+	lv_state "h$h" "i-2-$v-VM" | grep -q running || fail "VM $v not running on host $h"
+done
+
+step "a NAS backup of i-2-1001-VM fails: its target filled up, the script exits and never resumes the VM"
+sql "INSERT INTO backups (uuid, vm_id, external_id, type, date, status, backup_offering_id, account_id, domain_id,
+     zone_id, name) VALUES (UUID(), 1001, 'i-2-1001-VM/demo', 'FULL', UTC_TIMESTAMP(), 'Error', 1, 2, 1, 1, 'demo')" 2>/dev/null ||
+	echo "  (backups row not recorded: $(sql "SELECT 1" >/dev/null && echo schema differs))"
+tp=$(date +%s%3N)
+lv_suspend h1 i-2-1001-VM
+echo "  libvirt: i-2-1001-VM $(lv_state h1 i-2-1001-VM); CloudStack still says: $(sql "SELECT state, power_state FROM vm_instance WHERE id = 1001" | tr '\t' ' ')"
+resumed() { lv_state h1 i-2-1001-VM | grep -q running; }
+wait_for 20 resumed || fail "hawatch did not resume the paused VM: $(grep sweep "$A" | tail -3)"
+printf '  %+7d  paused\n' 0
+wait_for 5 grep -q "event=sweep.resume host=1 domain=i-2-1001-VM" "$A" || fail "no sweep.resume line"
+tr_=$(log_ms "$A" "event=sweep.resume host=1 domain=i-2-1001-VM")
+printf '  %+7d  resumed by hawatch after pause_grace (3 s): %s\n' $((tr_ - tp)) "$(lv_state h1 i-2-1001-VM)"
+audited() { [ -n "$(sql "SELECT id FROM hawatch.audit WHERE action = 'vm.resumed' AND vm_id = 1001")" ]; }
+wait_for 10 audited || fail "resume not audited"
+echo "  audit: $(sql "SELECT action, vm_id, reason FROM hawatch.audit WHERE action = 'vm.resumed'" | tr '\t' ' ')"
 
 step "hawatch status"
 "$HAWATCH" --config "$T/hawatch.conf" status | sed 's/^/  /'
