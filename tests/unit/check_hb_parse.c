@@ -108,10 +108,10 @@ END_TEST
 
 START_TEST(test_status_names)
 {
-	ck_assert_str_eq(hb_status_name(HB_OK), "OK");
-	ck_assert_str_eq(hb_status_name(HB_UNKNOWN), "UNKNOWN");
-	ck_assert_str_eq(hb_status_name(HB_GARBAGE), "GARBAGE");
-	ck_assert_str_eq(hb_status_name(HB_MISSING), "MISSING");
+	ck_assert_str_eq(hb_status_name(HB_OK), "ok");
+	ck_assert_str_eq(hb_status_name(HB_UNKNOWN), "unknown");
+	ck_assert_str_eq(hb_status_name(HB_GARBAGE), "garbage");
+	ck_assert_str_eq(hb_status_name(HB_MISSING), "missing");
 	ck_assert_str_eq(hb_status_name((enum hb_status)99), "invalid");
 }
 END_TEST
