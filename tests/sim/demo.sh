@@ -55,23 +55,9 @@ log_ms() {	# log_ms FILE PATTERN: wall ms of the first matching line
 step "starting a simulated cluster: MariaDB, nfs-ganesha, 4 hosts x 5 VMs, 4 ipmi_sim BMCs, 4 libvirtd"
 t_setup=$SECONDS
 simcluster_start 4 5
-mkdir -p "$T/lvip"
-for h in 1 2 3 4; do
-	lv_start "h$h"
-	sock=${LV_UNIX_URI[h$h]#*socket=}
-	ln -s "$(dirname "$sock")" "$T/lvip/$(sim_ip $h)"
-	for v in 1 2 3 4 5; do lv_create "h$h" "i-2-$((h * 1000 + v))-VM"; done
-done
+simcluster_libvirt
 live_hosts
-cat >"$T/start-hook" <<EOF
-#!/bin/bash
-# the HA workers' start on a simulated host: create the domain there
-ip="10.9.\$(( \$2 / 250 )).\$(( \$2 % 250 + 1 ))"
-printf '<domain type="test"><name>%s</name><memory unit="MiB">256</memory><vcpu>1</vcpu><os><type arch="x86_64">hvm</type></os></domain>' "\$1" >"$T/\$1.xml"
-virsh -q -c "test+unix:///default?socket=$T/lvip/\$ip/libvirt-sock" create "$T/\$1.xml" >/dev/null
-echo "\$1 \$2" >>"$T/started"
-EOF
-chmod +x "$T/start-hook"
+sim_start_hook "$T/start-hook"
 "$HAWORKER" --msid 1111 --db-host 127.0.0.1 --db-port "$DB_PORT" --db-password-file "$DB_PASS_FILE" \
 	--investigator db --live-hosts-file "$T/live-hosts" --start-hook "$T/start-hook" \
 	--scale 100 --workers 3 >"$T/haworker.log" 2>&1 &
@@ -88,8 +74,7 @@ rows
 step "powering host 2 off through its BMC (ipmipower --off)"
 t0=$(date +%s%3N)
 ipmipower --config-file="$(ipmisim_hostdir h2)/freeipmi.conf" -h "127.0.0.1:$(ipmisim_port h2)" --off
-lv_kill h2	# the host's hypervisor dies with it: its domains are gone
-live_hosts
+live_hosts	# (its libvirtd died with the power: domains gone)
 restarted() { [ "$(sql "SELECT COUNT(*) FROM vm_instance WHERE id DIV 1000 = 2 AND ha_enabled = 1
                        AND state = 'Running' AND host_id <> 2")" = 4 ]; }
 wait_for 40 restarted || fail "the HA-enabled VMs of host 2 were not restarted elsewhere: $(tail -5 "$T/haworker.log")"
