@@ -44,7 +44,7 @@ ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%)
 
 PREFIX ?= /usr/local
 
-.PHONY: all deps check unit unit-san integration demo chaos bench install \
+.PHONY: all deps check unit unit-san integration demo demo-seed chaos bench install \
         clean scenarios bless valgrind
 .DELETE_ON_ERROR:
 
@@ -111,11 +111,16 @@ bless: $(B)/tests/check_scenarios
 	@HAWATCH_TOP=$(CURDIR) BLESS=1 SCEN=$(SCEN) $(B)/tests/check_scenarios
 
 valgrind: $(UNIT_BINS) all
-	@./tests/run-valgrind.sh $(UNIT_BINS)
+	@HAWATCH_TOP=$(CURDIR) ./tests/run-valgrind.sh $(UNIT_BINS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@./tests/sim/demo.sh
+
+# the seed bug (#12922) and its repair by `hawatch reconcile`, on MariaDB alone
+demo-seed: deps
+	@$(MAKE) --no-print-directory all
+	@./tests/sim/demo-seed.sh
 
 chaos: deps
 	@$(MAKE) --no-print-directory all

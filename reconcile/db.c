@@ -257,3 +257,39 @@ db_check_holds_lock(struct db *db, const char *lock, char *err)
 	}
 	return 0;
 }
+
+int
+db_check_lock_owner(struct db *db, const char *lock, uint64_t owner_id,
+    char *err)
+{
+	struct sbuf	sb;
+	uint64_t	held = 0;
+	int		r;
+
+	sbuf_init(&sb);
+	sbuf_add(&sb, "SELECT COALESCE(IS_USED_LOCK(");
+	db_quote(db, &sb, lock);
+	sbuf_add(&sb, ") = %llu, 0)", (unsigned long long)owner_id);
+	r = db_query_u64(db, "check leadership", sb.s, &held, err);
+	sbuf_free(&sb);
+	if (r != 0)
+		return -1;
+	if (held != 1) {
+		set_err(err, "leadership lost: lock %s is no longer held by "
+		    "connection %llu; rolled back", lock,
+		    (unsigned long long)owner_id);
+		return -1;
+	}
+	return 0;
+}
+
+uint64_t
+db_connection_id(struct db *db)
+{
+	uint64_t	id = 0;
+
+	if (db_query_u64(db, "connection id", "SELECT CONNECTION_ID()", &id,
+	    NULL) != 0)
+		return 0;
+	return id;
+}

@@ -56,6 +56,16 @@ void	 db_rollback(struct db *);
  * error, with err saying which.  Used inside write transactions (S4).
  */
 int	 db_check_holds_lock(struct db *, const char *lock, char *err);
+/*
+ * Is the named lock held by connection owner_id (another connection of
+ * this same instance, e.g. the daemon's main one)?  0 yes; -1 no or error.
+ * Lets a worker thread's own connection verify leadership inside its
+ * write transactions.
+ */
+int	 db_check_lock_owner(struct db *, const char *lock, uint64_t owner_id,
+	    char *err);
+/* CONNECTION_ID() of this session; 0 on error */
+uint64_t db_connection_id(struct db *);
 
 /* Append s quoted as an SQL string literal ('...') to sb. */
 void	 db_quote(struct db *, struct sbuf *, const char *s);

@@ -14,7 +14,7 @@ libnfs-dev libnfs-utils nfs-ganesha nfs-ganesha-vfs
 libfreeipmi-dev freeipmi-tools openipmi
 libvirt-dev libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu
 qemu-system-x86 qemu-utils binutils
-libsystemd-dev valgrind nftables iproute2 procps bc
+libsystemd-dev valgrind nftables iproute2 procps bc python3 fuse3
 "
 
 missing=""

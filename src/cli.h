@@ -49,5 +49,7 @@ int	cmd_maintenance(struct cli *, int argc, char **argv);
 int	cmd_config_check(struct cli *, int argc, char **argv);
 int	cmd_status(struct cli *, int argc, char **argv);
 int	cmd_run(struct cli *, int argc, char **argv);
+int	cmd_sweep(struct cli *, int argc, char **argv);
+int	cmd_doctor(struct cli *, int argc, char **argv);
 
 #endif

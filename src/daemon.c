@@ -33,6 +33,7 @@
 #include "log.h"
 #include "policy.h"
 #include "util.h"
+#include "virt.h"
 
 static void
 daemon_identity(struct daemon *d)
@@ -89,6 +90,7 @@ reload(struct daemon *d)
 	d->cfg = nc;
 	d->pol = np;
 	log_set_level(d->cfg.log_level);
+	sweep_thread_reconfig(&d->sweep, &d->cfg);
 	d->bmc_targets_hash = 0;	/* re-send targets: credentials may differ */
 	/* the database settings apply from the next connection */
 	log_info("config.reloaded", "path=%s", d->config_path);
@@ -100,6 +102,7 @@ shutdown_daemon(struct daemon *d)
 	size_t	i;
 
 	sd_notify(0, "STOPPING=1");
+	sweep_thread_stop(&d->sweep);
 	if (d->db_up) {
 		leader_release(&d->leader, &d->db);
 		db_close(&d->db);
@@ -119,6 +122,7 @@ shutdown_daemon(struct daemon *d)
 	free(d->obs_pools);
 	free(d->alerts);
 	config_free(&d->cfg);
+	virt_shutdown();
 	log_info("daemon.stopped", "instance=%s", d->instance);
 }
 
@@ -197,6 +201,13 @@ cmd_run(struct cli *c, int argc, char **argv)
 	d.core = core_state_new();
 	if (d.bmc == NULL || d.core == NULL) {
 		fprintf(stderr, "hawatch: run: cannot start workers\n");
+		close(sfd);
+		shutdown_daemon(&d);
+		return EXIT_ERROR;
+	}
+	if (sweep_thread_start(&d.sweep, &d.cfg, d.actor, d.leader.lock,
+	    err) == -1) {
+		fprintf(stderr, "hawatch: run: %s\n", err);
 		close(sfd);
 		shutdown_daemon(&d);
 		return EXIT_ERROR;

@@ -21,6 +21,7 @@
 #include "heartbeat.h"
 #include "inventory.h"
 #include "leader.h"
+#include "sweep_thread.h"
 #include "vm_reconcile.h"
 
 /* What the daemon remembers per host beyond the core's view. */
@@ -78,6 +79,9 @@ struct daemon {
 	struct host_obs		*obs_hosts;
 	size_t			 obs_cap;
 	struct pool_obs		*obs_pools;
+
+	struct sweep_thread	 sweep;
+	uint64_t		 main_conn_id;	/* CONNECTION_ID() of db */
 
 	struct alert		*alerts;
 	size_t			 nalerts, cap_alerts;

@@ -11,11 +11,12 @@
  * eventfd, which heartbeat.c polls with every other pool.  If the worker
  * misses the deadline, the rows stay UNKNOWN "deadline" and the worker is
  * left behind: it owns its own copy of the inputs and results (refcounted
- * with the pool), and until it returns every later call on this pool
- * answers at once with UNKNOWN "busy" (pst->busy = 1) instead of stacking
- * up more stuck threads.  When it finally returns its results are dropped
- * and the next call reads afresh.  Closing the pool while a worker is
- * stuck is safe: whichever of the two lets go last frees the job.
+ * with the pool).  Until it returns the pool is busy: a later call starts
+ * no second thread but waits (within its own deadline) for the stuck one;
+ * if it returns in time, its stale results are dropped and a fresh read
+ * starts; if not, the rows are UNKNOWN "busy" (pst->busy = 1).  Closing
+ * the pool while a worker is stuck is safe: whichever of the two lets go
+ * last frees the job.
  *
  * No content cache: local reads are cheap.  No clock reads in the worker.
  */
@@ -44,11 +45,12 @@ struct local_job {
 	size_t			 nips;
 	char			(*ips)[HB_IP_MAX + 1];
 	struct hb_result	*res;
-	uint64_t		 started;	/* clock_mono_ms(), by the pool */
+	uint64_t		 started;	/* clock_mono_ms() at start */
 };
 
 struct hb_local {
 	struct local_job	*job;	/* the last worker; may still run */
+	int			 waiting;	/* job: stuck one from before */
 	int			 stuck_logged;
 };
 
@@ -210,31 +212,26 @@ local_fail_all(struct hb_call *call, const char *why)
 	call->done = 1;
 }
 
+/* Drop the previous worker (done) and start this call's. */
 static void
-local_start(struct hb_pool *pool, struct hb_call *call, uint64_t now)
+local_launch(struct hb_pool *pool, struct hb_call *call, uint64_t now)
 {
 	struct hb_local		*b = pool->be;
 	struct local_job	*j;
 	pthread_attr_t		 attr;
-	char			 why[HB_ERR_LEN];
+	char			 why[HB_ERR_LEN], qp[HB_QUOTE_LEN];
 	size_t			 i;
 	int			 rc;
 
-	if (b->job != NULL && !local_job_done(b->job)) {
-		snprintf(why, sizeof(why), "busy: a read started %llu ms ago "
-		    "is still stuck", (unsigned long long)(now -
-		    b->job->started));
-		call->busy = 1;
-		local_fail_all(call, why);
-		return;
-	}
 	if (b->job != NULL) {
 		if (b->stuck_logged)
-			log_info("hb.local.unstuck", "pool=%s", pool->spec);
+			log_info("hb.local.unstuck", "pool=%s",
+			    log_quote(qp, sizeof(qp), pool->spec));
 		b->stuck_logged = 0;
 		local_job_put(b->job);
 		b->job = NULL;
 	}
+	b->waiting = 0;
 	j = xcalloc(1, sizeof(*j));
 	pthread_mutex_init(&j->mu, NULL);
 	j->refs = 1;
@@ -243,8 +240,10 @@ local_start(struct hb_pool *pool, struct hb_call *call, uint64_t now)
 	j->ips = xcalloc(call->nips, sizeof(*j->ips));
 	j->res = xcalloc(call->nips, sizeof(*j->res));
 	j->started = now;
-	for (i = 0; i < call->nips; i++)
-		snprintf(j->ips[i], sizeof(j->ips[i]), "%s", call->ips[i]);
+	for (i = 0; i < call->nips; i++)	/* "" (invalid) if it won't fit */
+		if (hb_ip_valid(call->ips[i]))
+			snprintf(j->ips[i], sizeof(j->ips[i]), "%s",
+			    call->ips[i]);
 	if ((j->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
 		snprintf(why, sizeof(why), "eventfd: %s", strerror(errno));
 		local_job_put(j);
@@ -264,6 +263,17 @@ local_start(struct hb_pool *pool, struct hb_call *call, uint64_t now)
 		return;
 	}
 	b->job = j;
+}
+
+static void
+local_start(struct hb_pool *pool, struct hb_call *call, uint64_t now)
+{
+	struct hb_local	*b = pool->be;
+
+	if (b->job != NULL && !local_job_done(b->job))
+		b->waiting = 1;		/* no second thread: wait for it */
+	else
+		local_launch(pool, call, now);
 }
 
 static int
@@ -287,9 +297,12 @@ local_service(struct hb_pool *pool, int revents, uint64_t now)
 	size_t		 i;
 
 	(void)revents;	/* the flag under the mutex is the truth */
-	(void)now;
 	if (b->job == NULL || !local_job_done(b->job))
 		return;
+	if (b->waiting) {	/* the stuck one returned: read afresh */
+		local_launch(pool, call, now);
+		return;
+	}
 	while (read(b->job->efd, &v, sizeof(v)) == -1 && errno == EINTR)
 		;
 	for (i = 0; i < call->nips; i++)
@@ -302,15 +315,26 @@ local_finish(struct hb_pool *pool, uint64_t now)
 {
 	struct hb_local	*b = pool->be;
 	struct hb_call	*call = pool->call;
+	char		 qp[HB_QUOTE_LEN], qr[HB_QUOTE_LEN];
+	size_t		 i;
 
-	(void)now;
 	if (call->done)
 		return;
+	if (b->waiting) {
+		call->busy = 1;
+		snprintf(call->err, sizeof(call->err), "busy: a read started "
+		    "%llu ms ago is still stuck", (unsigned long long)(now -
+		    b->job->started));
+		for (i = 0; i < call->nips; i++)
+			hb_set(&call->out[i], HB_UNKNOWN, "%s", call->err);
+		return;
+	}
 	snprintf(call->err, sizeof(call->err), "deadline: directory read "
 	    "still running; pool busy until it returns");
 	if (!b->stuck_logged)
-		log_warn("hb.local.stuck", "pool=%s reason=\"%s\"", pool->spec,
-		    call->err);
+		log_warn("hb.local.stuck", "pool=%s reason=%s",
+		    log_quote(qp, sizeof(qp), pool->spec),
+		    log_quote(qr, sizeof(qr), call->err));
 	b->stuck_logged = 1;
 }
 

@@ -32,6 +32,8 @@
  * context: it works again once the server answers.  A mount still
  * unfinished after opts.mount_timeout_ms is abandoned.
  *
+ * libnfs 4.0 sends with MSG_NOSIGNAL, so a dead peer raises no SIGPIPE.
+ *
  * Known leak: libnfs 4.0 does not track file handles, so one still open
  * when its context is destroyed (server died between OPEN and CLOSE) is
  * lost; bounded by the reads in flight at that moment.
@@ -91,7 +93,7 @@ struct hb_nfs {
 	int			 fresh;		/* context created this call */
 	int			 broken, destroying, down_logged, reset;
 	char			 broken_err[HB_ERR_LEN];
-	uint32_t		 inflight;	/* RPCs of this context, any gen */
+	uint32_t		 inflight;	/* RPCs in flight, any gen */
 	uint32_t		 cur_closes;	/* this gen's closes not done */
 	size_t			 undecided;
 	struct hb_call		*call;
@@ -420,6 +422,7 @@ nfs_mount_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 {
 	struct nfs_mreq	*m = priv;
 	struct hb_nfs	*b = m->b;
+	char		 qp[HB_QUOTE_LEN];
 
 	if (m == b->mreq && !b->destroying) {
 		if (err < 0) {
@@ -432,7 +435,8 @@ nfs_mount_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 			b->state = NS_MOUNTED;
 			b->mounted_once = 1;
 			if (b->down_logged)
-				log_info("hb.nfs.up", "pool=%s", b->pool->spec);
+				log_info("hb.nfs.up", "pool=%s", log_quote(qp,
+				    sizeof(qp), b->pool->spec));
 			b->down_logged = 0;
 			if (b->call != NULL)
 				nfs_enqueue_waiting(b);
@@ -522,15 +526,16 @@ nfs_ctx_create(struct hb_nfs *b, uint64_t now, char *why)
 static void
 nfs_handle_broken(struct hb_nfs *b, uint64_t now)
 {
-	char	why[HB_ERR_LEN];
+	char	why[HB_ERR_LEN], qp[HB_QUOTE_LEN], qr[HB_QUOTE_LEN];
 	int	retry;
 	size_t	i;
 
 	retry = b->mounted_once && !b->fresh && b->call != NULL;
 	if (!b->down_logged)
-		log_warn("hb.nfs.down", "pool=%s reason=\"%s\"%s",
-		    b->pool->spec, b->broken_err,
-		    retry ? " next=fresh-context" : "");
+		log_warn("hb.nfs.down", "pool=%s reason=%s next=%s",
+		    log_quote(qp, sizeof(qp), b->pool->spec),
+		    log_quote(qr, sizeof(qr), b->broken_err),
+		    retry ? "fresh-context" : "next-call");
 	b->down_logged = 1;
 	nfs_ctx_destroy(b);
 	b->broken = 0;

@@ -19,7 +19,7 @@
 
 #include "heartbeat.h"
 
-#define HB_ESC_SHOW	8	/* bad bytes shown in a reason; enough to recognise */
+#define HB_ESC_SHOW	8	/* bad bytes shown in a reason */
 
 static int
 hb_is_trailing_space(unsigned char c)

@@ -37,7 +37,8 @@
 #define HB_RPC_TIMEOUT_DEFAULT	2000	/* ms; LAN replies take <1 ms, a hung
 					 * filer frees its slots within 2 s */
 #define HB_MOUNT_TIMEOUT_DEFAULT 5000	/* ms; > tcp-syncnt=1 connect (~3 s) */
-#define HB_MAX_INFLIGHT_DEFAULT	256	/* RPCs per context: pipelined, bounded */
+#define HB_MAX_INFLIGHT_DEFAULT	256	/* RPCs per context: pipelined, but
+					 * bounded (server and memory) */
 #define HB_TCP_SYNCNT_DEFAULT	1	/* 1 SYN retry: connect fails in ~3 s,
 					 * not 134 s (kernel default) */
 
@@ -236,7 +237,8 @@ hb_sum_status(const struct hb_call *c, uint64_t elapsed,
 			break;
 		case HB_UNKNOWN:
 			if (st->n_unknown++ == 0 && c->err[0] == '\0')
-				snprintf(st->err, sizeof(st->err), "%s", r->err);
+				snprintf(st->err, sizeof(st->err), "%s",
+				    r->err);
 			break;
 		}
 	}
@@ -262,11 +264,6 @@ hb_read_all(struct hb_pool **pools, size_t npools, const char *const *ips,
 		errno = EINVAL;
 		return -1;
 	}
-	for (p = 0; p < npools; p++)
-		if (pools[p] == NULL || pools[p]->call != NULL) {
-			errno = EINVAL;
-			return -1;
-		}
 	for (i = 0; i < nips; i++)
 		if (ips[i] == NULL) {
 			errno = EINVAL;
@@ -276,11 +273,23 @@ hb_read_all(struct hb_pool **pools, size_t npools, const char *const *ips,
 		return 0;
 
 	calls = xcalloc(npools, sizeof(*calls));
+	/* claim every pool; a pool listed twice (or in use) is refused */
+	for (p = 0; p < npools; p++) {
+		if (pools[p] == NULL || pools[p]->call != NULL) {
+			while (p-- > 0)
+				pools[p]->call = NULL;
+			free(calls);
+			errno = EINVAL;
+			return -1;
+		}
+		pools[p]->call = &calls[p];
+	}
 	pfds = xcalloc(npools, sizeof(*pfds));
 	slot = xcalloc(npools, sizeof(*slot));
 	finished = xcalloc(npools, sizeof(*finished));
 	start = now = clock_mono_ms();
-	deadline = start + deadline_ms_from_now;
+	deadline = deadline_ms_from_now > UINT64_MAX - start ? UINT64_MAX :
+	    start + deadline_ms_from_now;
 
 	for (p = 0; p < npools; p++) {
 		calls[p].ips = ips;
@@ -291,7 +300,6 @@ hb_read_all(struct hb_pool **pools, size_t npools, const char *const *ips,
 			memset(&calls[p].out[i], 0, sizeof(out[0]));
 			hb_set(&calls[p].out[i], HB_UNKNOWN, "deadline");
 		}
-		pools[p]->call = &calls[p];
 		if (nips > 0)
 			pools[p]->ops->start(pools[p], &calls[p], now);
 		else

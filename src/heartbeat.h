@@ -21,10 +21,17 @@
  *               hung server, busy pool.  Never "stale": the core must not
  *               read UNKNOWN as "the host stopped writing".
  *
+ * Over NFS the content is re-read only when this call's stat differs
+ * (inode, size, mtime or ctime) from the stat behind the content read
+ * last; otherwise that content is reused.  So HB_OK always rests on a
+ * stat that succeeded in this call and a read that succeeded for exactly
+ * that file state.  opts.always_read turns the reuse off.
+ *
  * hb_read_all() reads all pools concurrently from one thread (a poll()
  * loop over every NFS context, plus one worker thread per local pool,
  * see hb_local.c) and always returns by its deadline; anything unfinished
- * then is HB_UNKNOWN "deadline".
+ * then is HB_UNKNOWN "deadline".  A local pool whose read is stuck in the
+ * kernel stays "busy" (UNKNOWN, pst.busy) until that read returns.
  *
  * Returns: 0 / -1 (hb_pool_open fills err of ERR_LEN, util.h).
  * Threads: a pool is used by one thread at a time.
@@ -44,24 +51,25 @@
 struct hb_result {
 	enum hb_status	status;
 	uint64_t	value;		/* epoch seconds if HB_OK, else 0 */
-	int64_t		mtime_ms;	/* file mtime if stat succeeded, else 0 */
+	int64_t		mtime_ms;	/* OK/GARBAGE: file mtime; else 0 */
 	char		err[HB_ERR_LEN];	/* why, if not HB_OK */
 };
 
 struct hb_pool_status {
-	int		readable;	/* >= 1 read got an answer (OK/GARBAGE/MISSING) */
-	int		busy;		/* local pool: an earlier read is still stuck */
+	int		readable;	/* some read answered (not UNKNOWN) */
+	int		busy;		/* local: an earlier read still stuck */
 	uint32_t	n_ok, n_garbage, n_missing, n_unknown;
-	uint64_t	elapsed_ms;	/* from call start until this pool finished */
-	char		err[HB_ERR_LEN];	/* pool error, or first UNKNOWN reason */
+	uint64_t	elapsed_ms;	/* call start to this pool's end */
+	char		err[HB_ERR_LEN]; /* pool error or first UNKNOWN */
 };
 
+/* Defaults (hb_opts_default) and their reasons: heartbeat.c. */
 struct hb_opts {
-	uint32_t	rpc_timeout_ms;	/* libnfs per-RPC timeout (whole seconds) */
-	uint32_t	mount_timeout_ms;	/* abandon an unfinished mount */
+	uint32_t	rpc_timeout_ms;	/* libnfs per-RPC timeout, whole s */
+	uint32_t	mount_timeout_ms; /* abandon an unfinished mount */
 	uint32_t	max_inflight;	/* RPCs in flight per NFS context */
-	int		tcp_syncnt;	/* SYNs before a connect fails; URL wins */
-	int		always_read;	/* 1: read content even if stat unchanged */
+	int		tcp_syncnt;	/* SYN retries of a connect; URL wins */
+	int		always_read;	/* 1: read content on every call */
 };
 
 struct hb_pool;
@@ -104,6 +112,8 @@ int		hb_ip_valid(const char *ip);
  */
 struct pollfd;
 
+#define HB_QUOTE_LEN	600	/* log_quote() buffer for a spec or reason */
+
 struct hb_call {
 	const char *const	*ips;
 	size_t			 nips;
@@ -145,7 +155,7 @@ struct hb_pool {
 	char				*spec;
 	struct hb_opts			 opts;
 	void				*be;	/* backend state */
-	struct hb_call			*call;	/* non-NULL inside hb_read_all */
+	struct hb_call			*call;	/* set inside hb_read_all */
 	struct hb_cache_ent		*cache;	/* open addressing by IP */
 	size_t				 cache_cap, cache_used;
 };

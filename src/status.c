@@ -88,6 +88,7 @@ status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 	const struct host_core_view	*v;
 	const struct inv_host		*h;
 	const struct host_extra		*x;
+	struct sweep_summary		 sw;
 	uint64_t			 wall = clock_wall_ms();
 	char				 a[32], pools[160], act[140];
 	size_t				 i, k, n;
@@ -132,6 +133,20 @@ status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 		    pools[0] ? pools : "-", h->vms_active,
 		    v && v->alert ? act_why_name(v->alert_why) : "-", act);
 	}
+	sweep_thread_summary(&d->sweep, &sw);
+	if (!d->cfg.sweep.enabled)
+		sbuf_add(o, "sweeper: disabled\n");
+	else if (sw.runs == 0)
+		sbuf_add(o, "sweeper: no run yet (every %llus)\n",
+		    (unsigned long long)(d->cfg.sweep.interval_ms / 1000));
+	else {
+		fmt_age(a, sizeof(a), (int64_t)(wall - sw.last_run_wall_ms));
+		sbuf_add(o, "sweeper: %llu runs, last %s ago: %u paused domains, "
+		    "%u actions executed (%u failed), %u hosts unreachable, "
+		    "%u stale backups\n", (unsigned long long)sw.runs, a,
+		    sw.paused, sw.executed, sw.failed, sw.host_errors,
+		    sw.stale_backups);
+	}
 	for (i = 0; i < d->nalerts; i++) {
 		fmt_age(a, sizeof(a), (int64_t)(wall -
 		    d->alerts[i].since_wall_ms));
@@ -166,6 +181,7 @@ status_write(struct daemon *d)
 {
 	static int	 warned;
 	struct sbuf	 o;
+	struct sweep_summary sw;
 	char		 txt[CFG_STR + 16];
 	const char	*path = d->cfg.daemon.status_file;
 	uint64_t	 now = clock_mono_ms();
@@ -205,7 +221,17 @@ status_write(struct daemon *d)
 		    NULL);
 		sbuf_add(&o, "}");
 	}
-	sbuf_add(&o, "],\"alerts\":[");
+	sweep_thread_summary(&d->sweep, &sw);
+	sbuf_add(&o, "],\"sweep\":{\"enabled\":%s,\"runs\":%llu,"
+	    "\"last_run_wall_ms\":%llu,\"elapsed_ms\":%llu,\"paused\":%u,"
+	    "\"actions\":%u,\"executed\":%u,\"failed\":%u,"
+	    "\"host_errors\":%u,\"stale_backups\":%u}",
+	    d->cfg.sweep.enabled ? "true" : "false",
+	    (unsigned long long)sw.runs,
+	    (unsigned long long)sw.last_run_wall_ms,
+	    (unsigned long long)sw.elapsed_ms, sw.paused, sw.actions,
+	    sw.executed, sw.failed, sw.host_errors, sw.stale_backups);
+	sbuf_add(&o, ",\"alerts\":[");
 	for (i = 0; i < d->nalerts; i++)
 		sbuf_add(&o, "%s{\"host\":%llu,\"cluster\":%llu,\"pool\":%u,"
 		    "\"why\":\"%s\",\"since_wall_ms\":%llu}", i ? "," : "",

@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "daemon.h"
 #include "hw_schema.h"
+#include "bmc_target.h"
 #include "ipmi.h"
 #include "log.h"
 #include "util.h"
@@ -56,6 +57,7 @@ db_ensure(struct daemon *d, uint64_t now)
 	}
 	d->db_up = 1;
 	d->db_err[0] = '\0';
+	d->main_conn_id = db_connection_id(&d->db);
 	log_info("db.up", "instance=%s", d->instance);
 }
 
@@ -123,60 +125,21 @@ slots_sync(struct daemon *d, const struct inventory *inv)
 	d->nslots = inv->npools;
 }
 
-static const struct bmc_host_config *
-bmc_override(const struct config *c, uint64_t id)
-{
-	size_t	i;
-
-	for (i = 0; i < c->bmc.nhosts; i++)
-		if (c->bmc.hosts[i].host_id == id)
-			return &c->bmc.hosts[i];
-	return NULL;
-}
-
-/* 0 and t filled when the host has a usable BMC, -1 (logged once) if not */
+/* 0 and t filled when the host has a usable BMC, -1 (logged) if not */
 static int
 bmc_target(struct daemon *d, const struct inv_host *h, struct ipmi_target *t)
 {
-	const struct bmc_host_config	*o = bmc_override(&d->cfg, h->id);
-	const char			*addr = NULL, *priv, *wa;
-	char				 hp[300], err[ERR_LEN];
-	unsigned			 port = d->cfg.bmc.port;
+	char	err[ERR_LEN];
 
-	ipmi_target_init(t);
-	if (o != NULL && o->address[0] != '\0')
-		addr = o->address;
-	else if (d->cfg.bmc.use_oobm && h->bmc_addr[0] != '\0') {
-		addr = h->bmc_addr;
-		if (h->bmc_port != 0)
-			port = h->bmc_port;
-	}
-	if (addr == NULL)
-		return -1;
-	if (o != NULL && o->port != 0)
-		port = o->port;
-	snprintf(hp, sizeof(hp), strchr(addr, ':') ? "[%s]:%u" : "%s:%u",
-	    addr, port);
-	priv = o != NULL && o->privilege[0] ? o->privilege :
-	    d->cfg.bmc.privilege;
-	wa = o != NULL && o->has_workarounds ? o->workarounds :
-	    d->cfg.bmc.workarounds;
-	if (ipmi_target_set_addr(t, hp, err) == -1 ||
-	    ipmi_privilege_parse(priv, &t->privilege, err) == -1 ||
-	    ipmi_workarounds_parse(wa, &t->workaround_flags, err) == -1) {
+	switch (bmc_target_from_config(&d->cfg, h, t, err)) {
+	case 1:
+		return 0;
+	case -1:
 		log_err("bmc.config", "host=%llu error=\"%s\"",
 		    (unsigned long long)h->id, err);
-		return -1;
+		break;
 	}
-	snprintf(t->user, sizeof(t->user), "%.63s",
-	    o != NULL && o->user[0] ? o->user : d->cfg.bmc.user);
-	snprintf(t->password, sizeof(t->password), "%.63s",
-	    o != NULL && o->has_password ? o->password : d->cfg.bmc.password);
-	t->cipher_suite = o != NULL && o->cipher_suite >= 0 ? o->cipher_suite :
-	    d->cfg.bmc.cipher_suite;
-	t->session_timeout_ms = d->cfg.bmc.session_timeout_ms;
-	t->retrans_timeout_ms = d->cfg.bmc.retrans_timeout_ms;
-	return 0;
+	return -1;
 }
 
 static uint64_t
@@ -501,9 +464,7 @@ audit_fence_result(struct daemon *d, const struct inv_host *h,
 {
 	struct sbuf	ev;
 
-	log_info("fence.done", "host=%llu result=%s error=\"%s\"",
-	    (unsigned long long)h->id, fence_state_name(v->fence),
-	    v->fence_err);
+	/* the BMC pool logs fence.done; this records it (S9) */
 	set_last_action(d, h->id, "fence %s", fence_state_name(v->fence));
 	sbuf_init(&ev);
 	sbuf_add(&ev, "{\"result\":\"%s\",\"bmc_error\":",
@@ -518,8 +479,9 @@ audit_fence_result(struct daemon *d, const struct inv_host *h,
 static void
 do_fence(struct daemon *d, uint64_t host)
 {
-	struct sbuf	ev;
-	int		r;
+	const struct host_core_view	*v;
+	struct sbuf			 ev;
+	int				 r;
 
 	sbuf_init(&ev);
 	host_evidence(d, host, &ev);
@@ -531,8 +493,10 @@ do_fence(struct daemon *d, uint64_t host)
 	}
 	r = bmc_pool_request_fence(d->bmc, (uint32_t)host,
 	    (unsigned)d->cfg.daemon.fence_timeout_ms);
-	log_warn("fence.start", "host=%llu evidence=%s%s",
-	    (unsigned long long)host, ev.s, r == 1 ? " (already running)" : "");
+	v = core_host_view(d->core, host);
+	log_warn("fence.requested", "host=%llu attempt=%u evidence=%s%s",
+	    (unsigned long long)host, v ? v->fence_attempts : 0, ev.s,
+	    r == 1 ? " (already running)" : "");
 	set_last_action(d, host, "fence requested");
 	sbuf_free(&ev);
 }
@@ -705,6 +669,26 @@ act(struct daemon *d)
 	}
 }
 
+/* hand the sweeper thread the hosts it may sweep: the core's ALIVE ones */
+static void
+publish_sweep(struct daemon *d)
+{
+	struct sweep_host_in		*in;
+	const struct host_core_view	*v;
+	size_t				 i;
+
+	in = xcalloc(d->inv.nhosts, sizeof(*in));
+	for (i = 0; i < d->inv.nhosts; i++) {
+		in[i].host_id = (uint32_t)d->inv.hosts[i].id;
+		snprintf(in[i].ip, sizeof(in[i].ip), "%s", d->inv.hosts[i].ip);
+		v = core_host_view(d->core, d->inv.hosts[i].id);
+		in[i].alive = v != NULL && v->state == HS_ALIVE;
+	}
+	sweep_thread_publish(&d->sweep, in, d->inv.nhosts,
+	    d->is_leader && d->db_up, d->main_conn_id);
+	free(in);
+}
+
 static void
 grow(void **v, size_t *cap, size_t need, size_t elem)
 {
@@ -753,6 +737,7 @@ tick_run(struct daemon *d, uint64_t now)
 	}
 	t3 = clock_mono_us();
 	act(d);
+	publish_sweep(d);
 	d->phase_us[0] = t1 - t0;
 	d->phase_us[1] = t2 - t1;
 	d->phase_us[2] = t3 - t2;

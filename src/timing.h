@@ -42,7 +42,8 @@
  *            this instance is the leader:
  *              core.transition host=H from=suspect to=dead why=hb_dead
  *              core.transition host=H from=dead to=fencing why=hb_dead
- *              fence.start host=H attempt=1
+ *              fence.requested host=H attempt=1 evidence={...}
+ *              fence.start host=H (the BMC worker begins)
  *   T+150..170  the executor powers H off and reads it back, bounded by
  *            fence_timeout:
  *              fence.done host=H result=off_confirmed

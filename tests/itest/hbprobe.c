@@ -37,6 +37,21 @@
 #include "util.h"
 
 /* us resolution for the benchmark; clock.h only offers ms */
+
+/* the probe prints statuses in capitals (OK, UNKNOWN, ...): easy to grep */
+static const char *
+status_upper(enum hb_status s)
+{
+	static char	buf[16];
+	const char	*n = hb_status_name(s);
+	size_t		 i;
+
+	for (i = 0; n[i] != '\0' && i < sizeof(buf) - 1; i++)
+		buf[i] = (char)(n[i] >= 'a' && n[i] <= 'z' ? n[i] - 32 : n[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
 static double
 now_ms_f(void)
 {
@@ -138,11 +153,12 @@ print_round(size_t r, struct hb_pool **pools, size_t npools, char **ips,
 		for (i = 0; !quiet && i < nips; i++) {
 			x = &out[p * nips + i];
 			printf("%s %s %llu %lld pool=%zu round=%zu", ips[i],
-			    hb_status_name(x->status),
-			    (unsigned long long)x->value, (long long)x->mtime_ms,
-			    p, r);
+			    status_upper(x->status),
+			    (unsigned long long)x->value,
+			    (long long)x->mtime_ms, p, r);
 			if (x->err[0] != '\0')
-				printf(" err=%s", log_quote(q, sizeof(q), x->err));
+				printf(" err=%s",
+				    log_quote(q, sizeof(q), x->err));
 			printf("\n");
 		}
 		s = &pst[p];
@@ -170,7 +186,8 @@ main(int argc, char **argv)
 	char			**ips, *iparg, err[ERR_LEN], line[256];
 	const char		*a;
 	double			*times, t0, first = 0;
-	uint64_t		 rounds = 0, interval = 1000, deadline = 2000, v;
+	uint64_t		 rounds = 0, interval = 1000, v;
+	uint64_t		 deadline = 2000;
 	size_t			 npools, nips, p, r, nt, npos = 0, tcap = 0;
 	int			 i, step = 0, quiet = 0;
 	char			**pos;
@@ -232,13 +249,14 @@ main(int argc, char **argv)
 			clock_sleep_ms(interval);
 		if (r == tcap) {
 			tcap = tcap ? tcap * 2 : 64;
-			if ((times = realloc(times, tcap * sizeof(*times))) == NULL)
+			times = realloc(times, tcap * sizeof(*times));
+			if (times == NULL)
 				abort();
 		}
 		t0 = now_ms_f();
 		if (hb_read_all(pools, npools, (const char *const *)ips, nips,
 		    deadline, out, pst) == -1) {
-			fprintf(stderr, "hbprobe: hb_read_all: bad arguments\n");
+			fprintf(stderr, "hbprobe: hb_read_all: bad args\n");
 			return 1;
 		}
 		times[r] = now_ms_f() - t0;
@@ -255,7 +273,8 @@ main(int argc, char **argv)
 		}
 		printf("summary rounds=%zu first_ms=%.3f p50_ms=%.3f "
 		    "p99_ms=%.3f max_ms=%.3f rss_kb=%ld hwm_kb=%ld\n", r, first,
-		    times[(nt - 1) / 2], times[(size_t)((double)(nt - 1) * 0.99)],
+		    times[(nt - 1) / 2],
+		    times[(size_t)((double)(nt - 1) * 0.99)],
 		    times[nt - 1], status_kb("VmRSS"), status_kb("VmHWM"));
 	}
 	for (p = 0; p < npools; p++)

@@ -86,9 +86,58 @@ simcluster_conf() {
 	cat >>"$f" <<-CONF
 		  );
 		};
-		sweep = { enabled = false; };
+		sweep = { ${SIM_SWEEP:-enabled = false;} };
 	CONF
 	chmod 600 "$f"
+}
+
+# simcluster_libvirt: give every host a libvirtd (test driver) holding one
+# domain per VM recorded on it (instance names), reachable for hawatch's
+# sweeper as test+unix:///default?socket=$T/lvip/<ip>/libvirt-sock (use
+# SIM_SWEEP's uri_template).  The host's BMC power drives it: power off kills
+# the libvirtd (its domains vanish), power on starts an empty one.  Source
+# tests/lib/libvirtd.sh first.
+simcluster_libvirt() {
+	local h d sock vms v
+	mkdir -p "$T/lvip"
+	for h in $(seq 1 "$SIM_N"); do
+		lv_start "h$h"
+		d=$LV_BASE/h$h
+		sock=${LV_UNIX_URI[h$h]#*socket=}
+		ln -sfn "$(dirname "$sock")" "$T/lvip/$(sim_ip "$h")"
+		vms=$(sql "SELECT instance_name FROM vm_instance WHERE host_id = $h AND state = 'Running'")
+		for v in $vms; do lv_create "h$h" "$v"; done
+		cat >"$(ipmisim_hostdir "h$h")/on_power_off" <<-EOF
+			#!/bin/bash
+			kill -KILL \$(cat "$d/libvirtd.pid" 2>/dev/null) 2>/dev/null
+			exit 0
+		EOF
+		cat >"$(ipmisim_hostdir "h$h")/on_power_on" <<-EOF
+			#!/bin/bash
+			# a new, empty hypervisor (state lives only in the daemon)
+			LIBVIRT_DRIVER_DIR=$LV_BASE/nodrivers libvirtd --listen \
+			    --config "$d/libvirtd.conf" --pid-file "$d/libvirtd.pid" >>"$d/stdout.log" 2>&1 &
+			echo \$! >>"$T/pids"
+			for i in \$(seq 1 100); do [ -S "$sock" ] && break; sleep 0.05; done
+			rm -f "$d/keeper.fifo"; mkfifo "$d/keeper.fifo"
+			virsh -c "test+unix:///default?socket=$sock" 0<>"$d/keeper.fifo" >/dev/null 2>&1 &
+			echo \$! >>"$T/pids"
+		EOF
+		chmod +x "$(ipmisim_hostdir "h$h")/on_power_off" "$(ipmisim_hostdir "h$h")/on_power_on"
+	done
+}
+
+# sim_start_hook FILE: a haworker --start-hook that creates the domain on
+# the host CloudStack's HA workers start the VM on
+sim_start_hook() {
+	cat >"$1" <<-EOF
+		#!/bin/bash
+		ip="10.9.\$(( \$2 / 250 )).\$(( \$2 % 250 + 1 ))"
+		printf '<domain type="test"><name>%s</name><memory unit="MiB">256</memory><vcpu>1</vcpu><os><type arch="x86_64">hvm</type></os></domain>' "\$1" >"$T/\$1.xml"
+		virsh -q -c "test+unix:///default?socket=$T/lvip/\$ip/libvirt-sock" create "$T/\$1.xml" >/dev/null || exit 1
+		echo "\$1 \$2" >>"$T/started"
+	EOF
+	chmod +x "$1"
 }
 
 # hawatch_start NAME [CONF]: run the daemon in the background

@@ -86,6 +86,17 @@ get)
 		esac
 	done;;
 set)
+	# optional per-host hooks (the simulated cluster's hypervisor): the
+	# power-off one runs to completion (its domains vanish with the power),
+	# the power-on one is detached (a hypervisor boots in the background)
+	power_hook() {
+		[ -x "$H/$1" ] || return 0
+		if [ "$1" = on_power_off ]; then
+			"$H/$1" </dev/null >/dev/null 2>&1 || log "hook $1 failed"
+		else
+			setsid "$H/$1" </dev/null >/dev/null 2>&1 &
+		fi
+	}
 	while [ $# -ge 2 ]; do
 		p=$1 v=$2
 		shift 2
@@ -95,9 +106,11 @@ set)
 			if [ "$v" = 1 ]; then
 				start_writer
 				echo 1 > "$H/power"
+				power_hook on_power_on
 			else
 				stop_writer
 				echo 0 > "$H/power"
+				power_hook on_power_off
 			fi;;
 		reset)	stop_writer; start_writer; echo 1 > "$H/power";;
 		shutdown) stop_writer; echo 0 > "$H/power";;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# demo-reconcile.sh -- the seed bug (CloudStack #12922) and its repair, on a
+# demo-seed.sh -- the seed bug (CloudStack #12922) and its repair, on a
 # throw-away MariaDB holding CloudStack's real tables.
 #
 # Host 6 was powered off and fenced; CloudStack marked its HA work Done and

@@ -1,0 +1,18 @@
+/*
+ * bmc_target.h -- the IPMI target of one host, from the config and
+ * CloudStack's oobm row: a per-host override in bmc.hosts wins, then the
+ * oobm address and port (bmc.use_oobm), then the global bmc defaults.
+ * Used by the daemon and by `hawatch doctor`, so both talk to the same BMC.
+ */
+#ifndef HAWATCH_BMC_TARGET_H
+#define HAWATCH_BMC_TARGET_H
+
+#include "config.h"
+#include "inventory.h"
+#include "ipmi.h"
+
+/* 1 target filled, 0 the host has no BMC, -1 bad configuration (err) */
+int	bmc_target_from_config(const struct config *, const struct inv_host *,
+	    struct ipmi_target *, char *err);
+
+#endif

@@ -1,0 +1,511 @@
+/*
+ * cmd_sweep.c -- `hawatch sweep`: one run of the paused-domain sweeper by
+ * hand.
+ *
+ *   hawatch sweep [--host ID] [--grace-met] [--dry-run] [--json]
+ *
+ * Hosts: CloudStack's KVM routing hosts (not removed); only those with
+ * status 'Up' are swept, since the CLI has no liveness view of its own.
+ * --host restricts the run to one host (an unknown id is an error).
+ *
+ * Grace: the daemon measures the pause grace from when it first saw a
+ * domain paused.  A single CLI run has no such memory and libvirt keeps no
+ * pause time, so by default a resumable domain is reported "grace" (it
+ * would be resumed once paused for sweep.pause_grace) and left alone.
+ * --grace-met is the operator's statement "these have been paused long
+ * enough": the grace counts as elapsed, every other S7 condition still
+ * holds.  Job stalls need two looks, so a single run never aborts a job.
+ *
+ * Writes: a run that is not --dry-run counts as an operator action: it
+ * executes and writes audit rows (actor operator:user@host, command
+ * "sweep"), and reaps stale backup rows when sweep.reap_stale_backups.
+ *
+ * Exit (cli.h): 0 something was done (or, with --dry-run, would be);
+ * 3 nothing to do; 1 an error (a host's libvirt, the database, an audit
+ * row) -- the other hosts are still swept; 2 usage.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "log.h"
+#include "sbuf.h"
+#include "sweep.h"
+#include "util.h"
+
+static const char usage[] =
+"usage: hawatch sweep [--host ID] [--grace-met] [--dry-run] [--json]\n"
+"\n"
+"Finds domains left paused (e.g. by a failed backup) on the KVM hosts\n"
+"CloudStack reports Up, and resumes those that are safe to resume: pause\n"
+"reason ioerror/user/unknown, no job running, CloudStack records the VM\n"
+"Running on that host, no VM snapshot in progress, not opted out.  Also\n"
+"reports backups rows stuck in BackingUp (reaped to Error when\n"
+"sweep.reap_stale_backups = true).\n"
+"\n"
+"A single run cannot know how long a domain has been paused: without\n"
+"--grace-met it only reports what would be resumed after the grace.\n"
+"--grace-met confirms they have been paused at least sweep.pause_grace.\n"
+"Exit: 0 acted (or would, --dry-run), 3 nothing to do, 1 error, 2 usage.\n";
+
+struct out {
+	int			 json;
+	int			 grace_met;
+	const struct config	*cfg;
+	const struct sweep_cs_host *cs;
+	size_t			 ncs;
+	struct sbuf		 s;
+};
+
+static const struct sweep_cs_host *
+cs_host(const struct out *o, uint32_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < o->ncs; i++)
+		if (o->cs[i].id == id)
+			return &o->cs[i];
+	return NULL;
+}
+
+/* The CLI's reading of a grace record: it has no memory to measure it. */
+static const char *
+grace_hint(const struct out *o, const struct sweep_dom_report *d, char *buf,
+    size_t len)
+{
+	if (d->act.kind != SWA_LEAVE || d->act.why != SWW_GRACE)
+		return NULL;
+	snprintf(buf, len, "resumable, but a single run cannot tell how long "
+	    "it has been paused: it would be resumed once paused for %llus "
+	    "(sweep.pause_grace); rerun with --grace-met if it has been",
+	    (unsigned long long)(o->cfg->sweep.pause_grace_ms / 1000));
+	return buf;
+}
+
+static void
+fmt_job(const struct dom_obs *ob, char *buf, size_t len)
+{
+	if (ob->job == VJ_ACTIVE)
+		snprintf(buf, len, "%s %lluB", virt_jobop_name(ob->job_op),
+		    (unsigned long long)ob->data_processed);
+	else
+		snprintf(buf, len, "%s", virt_job_name(ob->job));
+}
+
+static void
+fmt_cs(const struct sweep_dom_report *d, char *buf, size_t len)
+{
+	if (!d->db_known)
+		snprintf(buf, len, "?");
+	else if (!d->cs.found)
+		snprintf(buf, len, "not-found");
+	else if (d->cs.host_id != 0)
+		snprintf(buf, len, "%s@%llu%s", d->cs.state,
+		    (unsigned long long)d->cs.host_id, d->cs.removed ?
+		    ",removed" : "");
+	else
+		snprintf(buf, len, "%s%s", d->cs.state, d->cs.removed ?
+		    ",removed" : "");
+}
+
+static void
+fmt_result(const struct sweep_run_report *r, const struct sweep_dom_report *d,
+    char *buf, size_t len)
+{
+	switch (d->exec) {
+	case SWX_NONE:
+		snprintf(buf, len, "-");
+		break;
+	case SWX_WOULD:
+		snprintf(buf, len, "would %s%s", sweep_act_name(d->act.kind),
+		    r->dry_run ? " (dry run)" : "");
+		break;
+	case SWX_REFUSED:
+		snprintf(buf, len, "refused");
+		break;
+	case SWX_DONE:
+		if (d->act.kind == SWA_GIVE_UP)
+			snprintf(buf, len, "alert raised");
+		else if (d->res.state_name != NULL)
+			snprintf(buf, len, "%s: %s (%s)", virt_rc_name(d->res.rc),
+			    d->res.state_name, d->res.reason_name);
+		else
+			snprintf(buf, len, "%s", virt_rc_name(d->res.rc));
+		break;
+	}
+	if (d->audit_id != 0)
+		snprintf(buf + strlen(buf), len - strlen(buf), ", audit #%llu",
+		    (unsigned long long)d->audit_id);
+}
+
+static void
+table(struct out *o, const struct sweep_run_report *r)
+{
+	const struct sweep_host_report	*h;
+	const struct sweep_cs_host	*c;
+	const struct sweep_dom_report	*d;
+	const struct sweep_backup_report *b;
+	char				 st[48], job[64], cs[96], res[192];
+	char				 hint[320];
+	size_t				 i, j;
+
+	for (i = 0; i < r->nhosts; i++) {
+		h = &r->hosts[i];
+		c = cs_host(o, h->host_id);
+		sbuf_add(&o->s, "host %u (%s, %s): ", h->host_id,
+		    c != NULL ? c->name : "?", h->ip);
+		if (!h->alive)
+			sbuf_add(&o->s, "not swept: CloudStack status %s\n",
+			    c != NULL ? c->status : "?");
+		else if (!h->observed)
+			sbuf_add(&o->s, "error: libvirt %s: %s\n",
+			    virt_rc_name(h->rc), h->err);
+		else
+			sbuf_add(&o->s, "%zu paused, %u running, %u other "
+			    "(%s, %llums)\n", h->npaused, h->nrunning, h->nother,
+			    h->uri, (unsigned long long)h->elapsed_ms);
+	}
+	if (r->ndoms > 0)
+		sbuf_add(&o->s, "\n%-5s %-16s %-20s %-14s %-14s %-10s %-22s %s\n",
+		    "HOST", "DOMAIN", "STATE", "JOB", "CLOUDSTACK", "DECISION",
+		    "WHY", "RESULT");
+	for (i = 0; i < r->ndoms; i++) {
+		d = &r->doms[i];
+		snprintf(st, sizeof(st), "paused (%s)", d->obs.reason_name);
+		fmt_job(&d->obs, job, sizeof(job));
+		fmt_cs(d, cs, sizeof(cs));
+		fmt_result(r, d, res, sizeof(res));
+		sbuf_add(&o->s, "%-5u %-16s %-20s %-14s %-14s %-10s %-22s %s\n",
+		    d->host_id, d->obs.name, st, job, cs,
+		    sweep_act_name(d->act.kind), sweep_why_name(d->act.why),
+		    res);
+		if (grace_hint(o, d, hint, sizeof(hint)) != NULL)
+			sbuf_add(&o->s, "      %s\n", hint);
+		else
+			sbuf_add(&o->s, "      %s\n", d->act.text);
+		if (d->res.err[0] != '\0' && d->exec == SWX_DONE)
+			sbuf_add(&o->s, "      libvirt: %s\n", d->res.err);
+		if (d->note[0] != '\0' && d->exec != SWX_WOULD)
+			sbuf_add(&o->s, "      note: %s\n", d->note);
+	}
+	if (!r->facts_ok && r->facts_err[0] != '\0')
+		sbuf_add(&o->s, "\nerror: CloudStack facts: %s\n", r->facts_err);
+	if (r->act_err[0] != '\0')
+		sbuf_add(&o->s, "\nerror: nothing executed: %s\n", r->act_err);
+	if (!r->backups_ok)
+		sbuf_add(&o->s, "\nerror: stale backups: %s\n", r->backups_err);
+	else if (r->nbackups == 0)
+		sbuf_add(&o->s, "\nno backups row in BackingUp for longer than "
+		    "%llus\n", (unsigned long long)(r->backup_timeout_ms / 1000));
+	else {
+		sbuf_add(&o->s, "\nbackups in BackingUp for longer than %llus "
+		    "(sweep.backup_timeout):\n  %-8s %-16s %-5s %-20s %-8s "
+		    "%-15s %s\n", (unsigned long long)(r->backup_timeout_ms /
+		    1000), "BACKUP", "VM", "HOST", "DATE (UTC)", "AGE", "VERDICT",
+		    "NOTE");
+		for (j = 0; j < r->nbackups; j++) {
+			b = &r->backups[j];
+			sbuf_add(&o->s, "  %-8llu %-16s %-5llu %-20s %-8llu "
+			    "%-15s %s", (unsigned long long)b->id,
+			    b->instance_name, (unsigned long long)b->host_id,
+			    b->date, (unsigned long long)b->age_s,
+			    sweep_bk_verdict_name(b->verdict), b->note);
+			if (b->audit_id != 0)
+				sbuf_add(&o->s, "%saudit #%llu", b->note[0] ?
+				    ", " : "", (unsigned long long)b->audit_id);
+			sbuf_add(&o->s, "\n");
+		}
+	}
+	sbuf_add(&o->s, "\nsummary: actions=%u executed=%u failed=%u "
+	    "host_errors=%u stale_backups=%u reaped=%u elapsed=%llums%s\n",
+	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
+	    r->n_stale, r->n_reaped, (unsigned long long)r->elapsed_ms,
+	    r->dry_run ? " (dry run: nothing executed or written)" : "");
+}
+
+static void
+json_str_or_null(struct sbuf *s, const char *v)
+{
+	sbuf_json_str(s, v != NULL && v[0] != '\0' ? v : NULL);
+}
+
+static void
+json_dom(struct out *o, const struct sweep_dom_report *d, int first)
+{
+	struct sbuf	*s = &o->s;
+	char		 hint[320];
+
+	sbuf_add(s, "%s{\"name\":", first ? "" : ",");
+	sbuf_json_str(s, d->obs.name);
+	sbuf_add(s, ",\"uuid\":");
+	sbuf_json_str(s, d->obs.uuid);
+	sbuf_add(s, ",\"state\":\"paused\",\"reason\":\"%s\",\"job\":\"%s\","
+	    "\"job_op\":\"%s\",\"processed\":%llu,\"marker\":\"%s\","
+	    "\"optout_config\":%s,\"note\":", d->obs.reason_name,
+	    virt_job_name(d->obs.job), virt_jobop_name(d->obs.job_op),
+	    (unsigned long long)d->obs.data_processed,
+	    virt_marker_name(d->obs.marker), d->optout_config ? "true" :
+	    "false");
+	json_str_or_null(s, d->obs.note);
+	sbuf_add(s, ",\"cloudstack\":");
+	if (!d->db_known)
+		sbuf_add(s, "null");
+	else if (!d->cs.found)
+		sbuf_add(s, "{\"found\":false}");
+	else {
+		sbuf_add(s, "{\"found\":true,\"vm_id\":%llu,\"state\":",
+		    (unsigned long long)d->cs.vm_id);
+		sbuf_json_str(s, d->cs.state);
+		sbuf_add(s, ",\"host_id\":%llu,\"removed\":%s,"
+		    "\"snapshot_state\":", (unsigned long long)d->cs.host_id,
+		    d->cs.removed ? "true" : "false");
+		json_str_or_null(s, d->cs.snapshot_state);
+		sbuf_add(s, ",\"backup_id\":%llu,\"backup_status\":",
+		    (unsigned long long)d->cs.backup_id);
+		json_str_or_null(s, d->cs.backup_status);
+		sbuf_add(s, "}");
+	}
+	sbuf_add(s, ",\"decision\":\"%s\",\"why\":\"%s\",\"attempts\":%u,"
+	    "\"text\":", sweep_act_name(d->act.kind),
+	    sweep_why_name(d->act.why), d->act.attempts);
+	sbuf_json_str(s, d->act.text);
+	sbuf_add(s, ",\"hint\":");
+	sbuf_json_str(s, grace_hint(o, d, hint, sizeof(hint)));
+	sbuf_add(s, ",\"exec\":\"%s\",\"result\":", sweep_exec_name(d->exec));
+	if (d->exec == SWX_DONE && d->act.kind != SWA_GIVE_UP) {
+		sbuf_add(s, "{\"rc\":\"%s\",\"state\":", virt_rc_name(d->res.rc));
+		sbuf_json_str(s, d->res.state_name);
+		sbuf_add(s, ",\"reason\":");
+		sbuf_json_str(s, d->res.reason_name);
+		sbuf_add(s, ",\"error\":");
+		json_str_or_null(s, d->res.err);
+		sbuf_add(s, "}");
+	} else
+		sbuf_add(s, "null");
+	if (d->audit_id != 0)
+		sbuf_add(s, ",\"audit_id\":%llu", (unsigned long long)d->audit_id);
+	else
+		sbuf_add(s, ",\"audit_id\":null");
+	sbuf_add(s, ",\"note\":");
+	json_str_or_null(s, d->note);
+	sbuf_add(s, "}");
+}
+
+static void
+json(struct out *o, const struct sweep_run_report *r)
+{
+	const struct sweep_host_report	*h;
+	const struct sweep_cs_host	*c;
+	const struct sweep_backup_report *b;
+	struct sbuf			*s = &o->s;
+	size_t				 i, j;
+	int				 first;
+
+	sbuf_add(s, "{\"dry_run\":%s,\"grace_met\":%s,\"hosts\":[",
+	    r->dry_run ? "true" : "false", o->grace_met ? "true" : "false");
+	for (i = 0; i < r->nhosts; i++) {
+		h = &r->hosts[i];
+		c = cs_host(o, h->host_id);
+		sbuf_add(s, "%s{\"host_id\":%u,\"name\":", i ? "," : "",
+		    h->host_id);
+		sbuf_json_str(s, c != NULL ? c->name : NULL);
+		sbuf_add(s, ",\"ip\":");
+		sbuf_json_str(s, h->ip);
+		sbuf_add(s, ",\"cs_status\":");
+		sbuf_json_str(s, c != NULL ? c->status : NULL);
+		sbuf_add(s, ",\"swept\":%s,\"observed\":%s,\"uri\":",
+		    h->alive ? "true" : "false", h->observed ? "true" : "false");
+		json_str_or_null(s, h->uri);
+		sbuf_add(s, ",\"rc\":");
+		sbuf_json_str(s, h->alive ? virt_rc_name(h->rc) : NULL);
+		sbuf_add(s, ",\"error\":");
+		json_str_or_null(s, h->observed ? NULL : h->err);
+		sbuf_add(s, ",\"running\":%u,\"paused\":%zu,\"domains\":[",
+		    h->nrunning, h->npaused);
+		for (j = 0, first = 1; j < r->ndoms; j++)
+			if (r->doms[j].host_id == h->host_id) {
+				json_dom(o, &r->doms[j], first);
+				first = 0;
+			}
+		sbuf_add(s, "]}");
+	}
+	sbuf_add(s, "],\"backup_timeout_s\":%llu,\"backups\":[",
+	    (unsigned long long)(r->backup_timeout_ms / 1000));
+	for (j = 0; j < r->nbackups; j++) {
+		b = &r->backups[j];
+		sbuf_add(s, "%s{\"id\":%llu,\"vm_id\":%llu,\"instance_name\":",
+		    j ? "," : "", (unsigned long long)b->id,
+		    (unsigned long long)b->vm_id);
+		sbuf_json_str(s, b->instance_name);
+		sbuf_add(s, ",\"host_id\":%llu,\"date\":",
+		    (unsigned long long)b->host_id);
+		sbuf_json_str(s, b->date);
+		sbuf_add(s, ",\"age_s\":%llu,\"verdict\":\"%s\",\"audit_id\":",
+		    (unsigned long long)b->age_s,
+		    sweep_bk_verdict_name(b->verdict));
+		if (b->audit_id)
+			sbuf_add(s, "%llu", (unsigned long long)b->audit_id);
+		else
+			sbuf_add(s, "null");
+		sbuf_add(s, ",\"note\":");
+		json_str_or_null(s, b->note);
+		sbuf_add(s, "}");
+	}
+	sbuf_add(s, "],\"errors\":{\"facts\":");
+	json_str_or_null(s, r->facts_ok ? NULL : r->facts_err);
+	sbuf_add(s, ",\"execute\":");
+	json_str_or_null(s, r->act_err);
+	sbuf_add(s, ",\"backups\":");
+	json_str_or_null(s, r->backups_ok ? NULL : r->backups_err);
+	sbuf_add(s, "},\"summary\":{\"actions\":%u,\"executed\":%u,"
+	    "\"failed\":%u,\"host_errors\":%u,\"audit_errors\":%u,"
+	    "\"stale_backups\":%u,\"reaped\":%u,\"elapsed_ms\":%llu}",
+	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
+	    r->n_audit_errors, r->n_stale, r->n_reaped,
+	    (unsigned long long)r->elapsed_ms);
+}
+
+static int
+exit_code(const struct sweep_run_report *r)
+{
+	if (r->n_host_errors > 0 || !r->facts_ok || !r->backups_ok ||
+	    r->act_err[0] != '\0' || r->n_audit_errors > 0)
+		return EXIT_ERROR;
+	if (r->n_actions > 0 || r->n_reaped > 0)
+		return EXIT_OK;
+	return EXIT_NOTHING;
+}
+
+static const char *
+exit_name(int code)
+{
+	switch (code) {
+	case EXIT_OK:		return "acted";
+	case EXIT_ERROR:	return "error";
+	case EXIT_NOTHING:	return "nothing-to-do";
+	}
+	return "invalid";
+}
+
+int
+cmd_sweep(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "grace-met", no_argument, NULL, 'g' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sweep_run_report	 r;
+	struct sweep_run_opts	 ro;
+	struct sweep_host_in	*in = NULL;
+	struct sweep_cs_host	*cs = NULL;
+	struct sweeper		*sw = NULL;
+	struct out		 o;
+	struct db		 db;
+	uint64_t		 host = 0;
+	size_t			 ncs = 0, nin = 0, i;
+	int			 ch, rc = EXIT_ERROR;
+	char			 err[ERR_LEN];
+
+	memset(&o, 0, sizeof(o));
+	memset(&ro, 0, sizeof(ro));
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			if (host != 0) {
+				cli_usage_error("sweep", "--host given twice");
+				return EXIT_USAGE;
+			}
+			if (cli_parse_id("--host", optarg, &host) == -1)
+				return EXIT_USAGE;
+			break;
+		case 'g':
+			ro.grace_met = 1;
+			break;
+		case 'n':
+			ro.dry_run = 1;
+			break;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		default:
+			cli_usage_error("sweep", "unknown option %s",
+			    argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_usage_error("sweep", "unexpected argument \"%s\"",
+		    argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cli_load_config(c) == -1)
+		return EXIT_ERROR;
+	/* hawatch's schema is created only right before a first write */
+	if (cli_db_open(c, &db, -1) == -1)
+		return EXIT_ERROR;
+	if (sweep_facts_hosts(&db, &cs, &ncs, err) == -1) {
+		fprintf(stderr, "hawatch: %s\n", err);
+		goto out;
+	}
+	in = xcalloc(ncs + 1, sizeof(*in));
+	for (i = 0; i < ncs; i++) {
+		if (host != 0 && cs[i].id != host)
+			continue;
+		in[nin].host_id = cs[i].id;
+		snprintf(in[nin].ip, sizeof(in[nin].ip), "%s", cs[i].ip);
+		in[nin].alive = strcmp(cs[i].status, "Up") == 0;
+		nin++;
+	}
+	if (host != 0 && nin == 0) {
+		fprintf(stderr, "hawatch: sweep: host %llu is not a KVM routing "
+		    "host in CloudStack (removed, another hypervisor, or no "
+		    "such id)\n", (unsigned long long)host);
+		goto out;
+	}
+	if ((sw = sweeper_new(&c->cfg.sweep, err)) == NULL) {
+		fprintf(stderr, "hawatch: %s\n", err);
+		goto out;
+	}
+	ro.now_ms = clock_mono_ms();
+	ro.is_leader = 1;		/* an operator's run acts by itself */
+	ro.actor = c->actor;
+	ro.command = "sweep";
+	if (sweeper_run(sw, &db, in, nin, &ro, &r, err) == -1) {
+		fprintf(stderr, "hawatch: %s\n", err);
+		goto out;
+	}
+	o.grace_met = ro.grace_met;
+	o.cfg = &c->cfg;
+	o.cs = cs;
+	o.ncs = ncs;
+	sbuf_init(&o.s);
+	rc = exit_code(&r);
+	if (o.json) {
+		json(&o, &r);
+		sbuf_add(&o.s, ",\"result\":\"%s\",\"exit_code\":%d}\n",
+		    exit_name(rc), rc);
+	} else
+		table(&o, &r);
+	fputs(o.s.s, stdout);
+	sbuf_free(&o.s);
+	sweep_run_report_free(&r);
+out:
+	sweeper_free(sw);
+	virt_shutdown();
+	free(in);
+	free(cs);
+	db_close(&db);
+	return rc;
+}
