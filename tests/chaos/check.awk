@@ -184,6 +184,11 @@ FILENAME ~ /events\.log$/ {
 	}
 	else if (k == "env_up") { w = kv($0, "what"); if (w in eopen) { env_u[eopen[w]] = t; delete eopen[w] } }
 	else if (k == "hawatch_kill") { x = kv($0, "inst"); nkill[x]++; kill_t[x, nkill[x]] = t }
+	else if (k == "paused") {
+		np++; p_t[np] = t; p_h[np] = kv($0, "host") + 0; p_d[np] = kv($0, "dom")
+		p_v[np] = kv($0, "vm") + 0; p_o[np] = kv($0, "optout") + 0; last_pause[p_d[np]] = np
+	}
+	else if (k == "operator_resumed") { op_res[kv($0, "dom")] = t }
 	next
 }
 FILENAME ~ /hb\.log$/ { h = $1 + 0; nhb[h]++; hb_t[h, nhb[h]] = $2 + 0; next }
@@ -204,19 +209,25 @@ FILENAME ~ /hawatch-[a-z0-9]+\.log$/ {
 	if (e == "daemon.start" || e == "daemon.stopped" || e == "leader.lost" || e == "leader.released")
 		log_lead_end(x, t)
 	if (e == "leader.acquired") {
+		nacq++; acq_t[nacq] = t
 		log_lead_end(x, t)
 		nli[x]++; li_a[x, nli[x]] = t; li_e[x, nli[x]] = -1; li_open[x] = nli[x]
 	} else if (e == "core.transition" && kv($0, "to") == "fencing") {
 		h = kv($0, "host") + 0; ntf[x, h]++; tf_t[x, h, ntf[x, h]] = t
-	} else if (e == "fence.start" && $0 ~ / evidence=/) {
+	} else if ((e == "fence.requested" || e == "fence.start") && $0 ~ / evidence=/) {
+		# the decision, logged after its audit row (older builds: fence.start)
 		nfs++; fs_t[nfs] = t; fs_x[nfs] = x; fs_h[nfs] = kv($0, "host") + 0
-	} else if (e == "fence.done" && $0 !~ / addr=/) {
-		h = kv($0, "host") + 0; nfd[h]++
+	} else if (e == "fence.done" && $0 ~ / addr=/) {
+		# the BMC pool's result, recorded by the next tick (host.fence_result)
+		nfd++; fd_t[nfd] = t; fd_x[nfd] = x; fd_h[nfd] = kv($0, "host") + 0
 	} else if (e == "audit.failed") {
-		if (kv($0, "action") == "host.fence_result") { h = kv($0, "host") + 0; nfr_fail[h]++ }
-		if (kv($0, "action") == "host.fence_requested") { h = kv($0, "host") + 0; nfq_fail[h]++ }
+		a = kv($0, "action")
+		if (a == "host.fence_result") { nff++; ff_t[nff] = t; ff_x[nff] = x; ff_h[nff] = kv($0, "host") + 0 }
+		if (a == "vm.resumed") { d = kv($0, "domain"); sub(/^i-2-/, "", d); sub(/-VM$/, "", d); nres_fail[d + 0]++ }
 	} else if (e == "alert.raise") {
 		nal++; al_t[nal] = t; al_h[nal] = kv($0, "host") + 0; al_w[nal] = kv($0, "why"); al_x[nal] = x
+	} else if (e == "sweep.resume" && kv($0, "rc") == "resumed") {
+		d = kv($0, "domain"); sub(/^i-2-/, "", d); sub(/-VM$/, "", d); nres_log[d + 0]++
 	} else if (e == "host.returned") {
 		nrt++; rt_t[nrt] = t; rt_h[nrt] = kv($0, "host") + 0
 	}
@@ -246,6 +257,7 @@ FILENAME ~ /ha\.tsv$/ {
 	next
 }
 FILENAME ~ /vm\.tsv$/ { split($0, f, "\t"); vms[f[1] + 0] = 1; next }
+FILENAME ~ /doms\.txt$/ { dom_state[$1, $2] = $3; next }
 
 # --- the checks ------------------------------------------------------------
 
@@ -306,7 +318,7 @@ END {
 			for (i = 1; i <= nfs; i++)
 				if (fs_h[i] == h && fs_t[i] >= t - 2 * fence_timeout - slack && fs_t[i] <= t + 1) ok = 1
 			if (!ok)
-				viol(1, "off:" h ":" t, sprintf("host %d was powered off at %s by nobody the suite knows: no suite power-off and no hawatch fence.start before it", h, rel(t)))
+				viol(1, "off:" h ":" t, sprintf("host %d was powered off at %s by nobody the suite knows: no suite power-off and no hawatch fence.requested before it", h, rel(t)))
 		}
 	}
 	print "C", 1, c1
@@ -436,22 +448,37 @@ END {
 			nfq[au_h[i]]++
 			if (au_t[i] < now - 3) nfq_old[au_h[i]]++
 		}
-		if (au_act[i] == "host.fence_result" && au_cmd[i] == "run") nfr[au_h[i]]++
+		if (au_act[i] == "host.fence_result" && au_cmd[i] == "run") used_fr[i] = 0
 		if (au_act[i] ~ /^vm\.stopped/) nav[au_v[i]]++
+		if (au_act[i] == "vm.resumed") { nar[au_v[i]]++; nres++; res_t[nres] = au_t[i]; res_v[nres] = au_v[i] }
 	}
 	for (i = 1; i <= nfs; i++) nfl[fs_h[i]]++
 	for (h = 1; h <= nhosts; h++) {
 		c6++
 		if (nfq_old[h] > nfl[h])
-			note["host " h ": " nfq_old[h] - nfl[h] " fence request audit rows without a fence.start log line (instance killed in between?)"] = 1
+			note["host " h ": " nfq_old[h] - nfl[h] " fence request audit rows without a fence.requested log line (instance killed in between?)"] = 1
 		if (nfl[h] + 0 > nfq[h] + 0)
-			viol(6, "fenceq:" h ":" nfl[h] + 0 ":" nfq[h] + 0, sprintf("host %d: %d fence.start log lines but %d host.fence_requested audit rows",
+			viol(6, "fenceq:" h ":" nfl[h] + 0 ":" nfq[h] + 0, sprintf("host %d: %d fence.requested log lines but %d host.fence_requested audit rows",
 			    h, nfl[h], nfq[h]))
-		if (nfd[h] + 0 > nfr[h] + nfr_fail[h])
-			viol(6, "fencer:" h ":" nfd[h] + 0 ":" nfr[h] + 0, sprintf("host %d: %d fence results logged but %d host.fence_result audit rows",
-			    h, nfd[h], nfr[h]))
-		if (nfr_fail[h])
-			note["fence results of host " h " not recorded (audit.failed while the database was down): " nfr_fail[h]] = 1
+	}
+	# each fence result the BMC pool logged is recorded by the same
+	# instance's next tick; an instance killed first, or an audit.failed
+	# (database down), leaves it unrecorded: a note, not a violation
+	for (i = 1; i <= nfd; i++) {
+		c6++
+		ok = 0
+		for (j = 1; j <= na && !ok; j++)
+			if ((j in used_fr) && !used_fr[j] && au_h[j] == fd_h[i] && au_actor[j] == "hawatch:" fd_x[i] &&
+			    au_t[j] >= fd_t[i] - 0.5 && au_t[j] <= fd_t[i] + 10) { used_fr[j] = 1; ok = 1 }
+		if (ok) continue
+		why = ""
+		for (j = 1; j <= nkill[fd_x[i]]; j++) if (kill_t[fd_x[i], j] >= fd_t[i] && kill_t[fd_x[i], j] <= fd_t[i] + 3) why = "instance killed right after"
+		for (j = 1; j <= nff; j++) if (ff_x[j] == fd_x[i] && ff_h[j] == fd_h[i] && ff_t[j] >= fd_t[i] && ff_t[j] <= fd_t[i] + 10) why = "audit.failed"
+		if (why != "")
+			note["fence result of host " fd_h[i] " at " rel(fd_t[i]) " not recorded (" why ")"] = 1
+		else if (fd_t[i] < now - 10)
+			viol(6, "fencer:" fd_h[i] ":" fd_t[i], sprintf("hawatch:%s logged a fence result for host %d at %s but wrote no host.fence_result audit row",
+			    fd_x[i], fd_h[i], rel(fd_t[i])))
 	}
 	for (v in vms) {
 		if (!nhw_vm[v] && !nav[v]) continue
@@ -459,7 +486,54 @@ END {
 		if (nhw_vm[v] + 0 != nav[v] + 0)
 			viol(6, "vm:" v ":" nhw_vm[v] + 0 ":" nav[v] + 0, sprintf("VM %d: %d writes by hawatch but %d vm.stopped* audit rows", v, nhw_vm[v], nav[v]))
 	}
+	for (v in nres_log) {
+		c6++
+		if (nres_log[v] > nar[v] + nres_fail[v])
+			viol(6, "resume:" v ":" nres_log[v] ":" nar[v] + 0, sprintf("VM %d: %d resumes logged (sweep.resume rc=resumed) but %d vm.resumed audit rows",
+			    v, nres_log[v], nar[v]))
+		if (nres_fail[v])
+			note["resumes of VM " v " not recorded (audit.failed): " nres_fail[v]] = 1
+	}
 	print "C", 6, c6
+
+	# ---- 8: paused VMs resumed in time; opted-out ones left alone ------
+	c8 = 0; p8 = 0
+	# a new leader's sweeper starts with no memory: its grace starts over
+	nenv0 = nenv
+	for (i = 1; i <= nacq; i++) { nenv++; env_d[nenv] = acq_t[i]; env_u[nenv] = acq_t[i] }
+	for (i = 1; i <= np; i++) {
+		h = p_h[i]; v = p_v[i]; d = p_d[i]
+		resumed = 0
+		for (j = 1; j <= nres; j++) if (res_v[j] == v && res_t[j] >= p_t[i]) { resumed = res_t[j]; break }
+		if (p_o[i]) {
+			c8++
+			if (resumed && (!(d in op_res) || resumed < op_res[d]))
+				viol(8, "optout:" d ":" p_t[i], sprintf("opted-out domain %s (VM %d) paused at %s on host %d was resumed by hawatch at %s",
+				    d, v, rel(p_t[i]), h, rel(resumed)))
+			continue
+		}
+		# a host back from a fence is swept once re-armed (returned ->
+		# alive after rearm_after healthy); a death in the window exempts
+		ts = p_t[i]
+		for (e = 1; e <= nhe[h]; e++)
+			if (he_k[h, e] == "alive" && he_t[h, e] <= ts && he_t[h, e] + rearm + 3 > ts) ts = he_t[h, e] + rearm + 3
+		dl = win_deadline(0, ts, d_resume)
+		gone = 0
+		for (e = 1; e <= nhe[h]; e++)
+			if (he_k[h, e] == "dead" && he_t[h, e] >= p_t[i] - 1 && (dl < 0 || he_t[h, e] <= dl)) gone = 1
+		if (gone) continue
+		if (dl < 0 || dl > now) { p8++; continue }
+		c8++
+		if (resumed) print "S", "paused_to_resumed", resumed - p_t[i]
+		if (!resumed || resumed > dl)
+			viol(8, "late:" d ":" p_t[i], sprintf("domain %s (VM %d) paused at %s on host %d: no vm.resumed audit by %s (pause_grace + 2 intervals + settle + slack)%s",
+			    d, v, rel(p_t[i]), h, rel(dl), resumed ? "; resumed only at " rel(resumed) : ""))
+		if (last_pause[d] == i && dom_state[h, d] == "paused")
+			viol(8, "still:" d ":" p_t[i], sprintf("domain %s (VM %d) on host %d still paused at %s (paused at %s)",
+			    d, v, h, rel(now), rel(p_t[i])))
+	}
+	nenv = nenv0
+	print "C", 8, c8; print "P", 8, p8
 
 	# ---- E: a host powered on after a fence is reported returned ----------
 	cE = 0; pE = 0

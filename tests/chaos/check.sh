@@ -12,6 +12,7 @@
 # go to CHECK_PASS / CHECK_FAIL; the failures' text to $CH/failures.
 
 CHECKS=(P 1 2 3 4 5 6 E)
+[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 E)
 declare -A CHECK_NAME=(
 	[P]="watchers alive, one leader"
 	[1]="no fence while the heartbeat advanced"
@@ -19,7 +20,8 @@ declare -A CHECK_NAME=(
 	[3]="no VM started while it still ran elsewhere"
 	[4]="no HA work Done while its VM is active on an off host"
 	[5]="no write or fence by a non-leader"
-	[6]="every fence and VM change audited"
+	[6]="every fence, VM change and resume audited"
+	[8]="paused VMs resumed in time, opted-out left"
 	[E]="scenario expectations"
 )
 CHECK_PASS=0
@@ -53,6 +55,11 @@ _snapshot() {
 		     COMMIT;" >"$d/db.tsv" 2>"$d/db.err"; then
 			awk -F'\t' -v d="$d" '{ f = d "/" tolower($1) ".tsv"; sub(/^[A-Z][A-Z]\t/, ""); print > f }' "$d/db.tsv"
 			for f in au vw ll ha vm; do touch "$d/$f.tsv"; done
+			if [ "${CHAOS_LIBVIRT:-0}" = 1 ]; then
+				chaos_domains >"$d/doms.txt"
+			else
+				: >"$d/doms.txt"
+			fi
 			return 0
 		fi
 		sleep 1
@@ -95,11 +102,11 @@ chaos_check() {
 			-v fence_timeout="$CHAOS_FENCE_TIMEOUT" -v fence_quiet="$CHAOS_FENCE_QUIET" \
 			-v attempts="$CHAOS_FENCE_ATTEMPTS" -v suspect="$CHAOS_SUSPECT" -v slack="$CHAOS_SLACK" \
 			-v rearm="$(( CHAOS_REARM_MS / 1000 ))" -v lag="$CHAOS_LAG" -v obs_skew="$CHAOS_OBS_SKEW" \
-			-v hwuser="cloud@127.0.0.1" \
+			-v hwuser="cloud@127.0.0.1" -v d_resume="$CHAOS_D_RESUME" \
 			-f "$TOP/tests/chaos/check.awk" \
 			"$EVENTS" "$CH/hb.log" "$CH/starts.log" "$T"/hosts/h*/chassis.log \
 			"$CH"/snap/hawatch-*.log "$CH/snap/au.tsv" "$CH/snap/vw.tsv" "$CH/snap/ll.tsv" \
-			"$CH/snap/ha.tsv" "$CH/snap/vm.tsv" >>"$out" 2>"$CH/check.err" \
+			"$CH/snap/ha.tsv" "$CH/snap/vm.tsv" "$CH/snap/doms.txt" >>"$out" 2>"$CH/check.err" \
 			|| echo "V E awk-$ROUND the checker itself failed: $(head -3 "$CH/check.err")" >>"$out"
 	else
 		echo "V E db-$ROUND the database could not be read for the checks" >>"$out"

@@ -203,13 +203,41 @@ chaos_haworker_start() {
 }
 haworker_pid() { eval "echo \${HAW_PID_$1:-}"; }
 
-chaos_hook() {	# the start hook: records where each VM really starts
+# the start hook (haworker --start-hook NAME HOST): with libvirt, create
+# the domain on the host's hypervisor (a start fails if it cannot); record
+# where each VM really started, stamped before the start
+chaos_hook() {
 	cat >"$CH/hook.sh" <<-EOF
 		#!/bin/bash
-		echo "\$EPOCHREALTIME \$1 \$2" >>"$CH/starts.log"
+		t=\$EPOCHREALTIME
+		if [ "$CHAOS_LIBVIRT" = 1 ]; then
+			ip="10.9.\$(( \$2 / 250 )).\$(( \$2 % 250 + 1 ))"
+			printf '<domain type="test"><name>%s</name><memory unit="MiB">256</memory><vcpu>1</vcpu><os><type arch="x86_64">hvm</type></os></domain>' "\$1" >"$CH/dom-\$1.xml"
+			timeout 20 virsh -q -c "test+unix:///default?socket=$T/lvip/\$ip/libvirt-sock" \\
+				create "$CH/dom-\$1.xml" >/dev/null 2>>"$CH/hook.err" || exit 1
+		fi
+		echo "\$t \$1 \$2" >>"$CH/starts.log"
 	EOF
 	chmod +x "$CH/hook.sh"
 	: >"$CH/starts.log"
+}
+
+# lv_host HOST ARGS...: virsh against the simulated host's hypervisor
+lv_host() {
+	local h=$1
+	shift
+	timeout 10 virsh -q -c "test+unix:///default?socket=$T/lvip/$(sim_ip "$h")/libvirt-sock" "$@"
+}
+
+# chaos_domains: "host domain state" for every powered-on host's hypervisor
+chaos_domains() {
+	local h pw
+	for h in $(seq 1 "$CHAOS_HOSTS"); do
+		read -r pw <"$(ipmisim_hostdir "h$h")/power" 2>/dev/null || continue
+		[ "$pw" = 1 ] || continue
+		lv_host "$h" list --all 2>/dev/null | awk -v h="$h" 'NF >= 3 { print h, $2, $3 }'
+	done
+	return 0
 }
 
 # --- BMCs and power ------------------------------------------------------
@@ -303,7 +331,16 @@ chaos_nfs_restart() {
 chaos_cluster_up() {
 	mkdir -p "$CH"
 	: >"$EVENTS"
+	if [ "$CHAOS_LIBVIRT" = 1 ]; then
+		# the daemon's sweeper, fast: seen paused -> resumed within
+		# interval + pause_grace + interval + resume_settle
+		export SIM_SWEEP="enabled = true; interval = \"${CHAOS_SWEEP_INTERVAL}s\";
+		  pause_grace = \"${CHAOS_PAUSE_GRACE}s\"; resume_settle = \"300ms\";
+		  open_timeout = \"2s\"; call_timeout = \"3s\"; optout = [ $CHAOS_OPTOUT_CONF ];
+		  uri_template = \"test+unix:///default?socket=$T/lvip/{ip}/libvirt-sock\";"
+	fi
 	simcluster_start "$CHAOS_HOSTS" "$CHAOS_VMS"
+	[ "$CHAOS_LIBVIRT" = 1 ] && simcluster_libvirt
 	chaos_db_observers
 	chaos_hook
 	chaos_sampler_start
