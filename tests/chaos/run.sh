@@ -244,7 +244,7 @@ main() {
 	stopped=$(sql "SELECT COUNT(*) FROM vm_instance WHERE ha_enabled = 1 AND state = 'Stopped'" 2>/dev/null || echo "?")
 	echo "HA restarts by the haworker: $starts; HA-enabled VMs Stopped at the end: $stopped"
 	echo "hawatch's reaction times (from the history):"
-	stats_line off_to_reconciled "power-off -> VMs reconciled"
+	stats_line off_to_reconciled "power-off -> first VM reconciled"
 	stats_line hang_to_off "hang -> powered off (fenced)"
 	stats_line paused_to_resumed "paused -> resumed (sweeper)"
 	nl=$(awk '$1 == "no_leader_total" { print $2 }' "$CH/stats")
