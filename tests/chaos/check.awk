@@ -368,12 +368,14 @@ END {
 			toff = power_off_between(h, td - 0.001, tend)
 			if (kind == "off" || kind == "total") toff = (toff ? toff : td)
 			if (toff == 0) continue
-			last = 0
-			for (v in vms) for (i = 1; i <= nvw[v]; i++)
-				if (vw_usr[v, i] == hwuser && vw_oho[v, i] == h && vw_at[v, i] >= toff && vw_at[v, i] <= tend && vw_at[v, i] > last)
-					last = vw_at[v, i]
-			if (last) print "S", "off_to_reconciled", last - toff
 			dl = win_deadline(h, toff, D_off)
+			# latency: from the power-off (or the end of the outage that
+			# held hawatch back) to its first reconcile write on the host
+			first = 0
+			for (v in vms) for (i = 1; i <= nvw[v]; i++)
+				if (vw_usr[v, i] == hwuser && vw_oho[v, i] == h && vw_at[v, i] >= toff && vw_at[v, i] <= tend && (!first || vw_at[v, i] < first))
+					first = vw_at[v, i]
+			if (first && dl > 0) print "S", "off_to_reconciled", first - (dl - D_off)
 			if (dl < 0 || dl > now) { p2++; continue }
 			if (dl > tend) continue	# powered on again before the deadline
 			for (v in vms) {

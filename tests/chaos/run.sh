@@ -21,8 +21,9 @@
 # (check.sh, check.awk).  The seed is printed at the start and at the end;
 # the same seed and step count replay the same fault sequence.
 #
-# Closing line: "N passed, M failed", counting checks: 8 per step (P, the
-# invariants 1-6, E) plus one final round after a drain.  Exit 0 only when
+# Closing line: "N passed, M failed", counting checks: one round per step
+# plus a final round after a drain, each of P, invariants 1-6, 8 (with
+# libvirt) and E.  Exit 0 only when
 # M is 0; 77 when a needed component is missing; 2 on usage errors.
 # docs/chaos.md describes the faults, the invariants and their deadlines.
 set -euo pipefail
@@ -55,35 +56,6 @@ fi
 [[ $SEED =~ ^[0-9]+$ ]] && [ "${#SEED}" -le 12 ] || { echo "run.sh: --seed: a number" >&2; exit 2; }
 CHAOS_SEED=$SEED
 
-# a hypervisor per simulated host: libvirtd's test driver, root only
-if [ -z "${CHAOS_LIBVIRT:-}" ]; then
-	CHAOS_LIBVIRT=0
-	command -v libvirtd >/dev/null && command -v virsh >/dev/null && [ "$(id -u)" = 0 ] \
-		&& CHAOS_LIBVIRT=1
-fi
-
-if [ "$PLAN" = 1 ]; then
-	TOP=$(cd "$(dirname "$0")/../.." && pwd)
-	CHAOS_HOSTS=$CHAOS_HOSTS
-	CHAOS_REARM_MS=8000
-	CHAOS_MAX_DOWN=2
-	source "$TOP/tests/chaos/faults.sh"
-	model_init
-	rng_seed "$CHAOS_SEED"
-	echo "chaos plan: seed $CHAOS_SEED, $STEPS steps, $CHAOS_HOSTS hosts, libvirt $CHAOS_LIBVIRT"
-	for ((STEP = 1; STEP <= STEPS; STEP++)); do
-		run_heals "$STEP"
-		pick_fault
-		inject
-		echo "step $STEP/$STEPS fault=$FAULT $STEP_NOTE${HEALED:+ healed=[$HEALED]}"
-	done
-	exit 0
-fi
-
-export T=${T:-$(mktemp -d /tmp/hawatch-chaos.XXXXXX)}
-mkdir -p "$T"
-source "$(dirname "$0")/../lib/common.sh"
-
 # --- timings: the simulated cluster's, shortened, and what they promise ---
 export SIM_HB_MS=500 SIM_DEAD_AFTER=4s SIM_TICK=250ms SIM_BMC_POLL=500ms SIM_REARM=8s
 CHAOS_REARM_MS=8000
@@ -110,6 +82,32 @@ CHAOS_OPTOUT_CONF='"i-2-1003-VM", "i-2-3003-VM"'
 # sweep after pause_grace, settled within resume_settle (0.3 s)
 CHAOS_D_RESUME=$(awk -v i="$CHAOS_SWEEP_INTERVAL" -v g="$CHAOS_PAUSE_GRACE" -v s="$CHAOS_SLACK" \
 	'BEGIN { print 2 * i + g + 0.3 + s }')
+
+# a hypervisor per simulated host: libvirtd's test driver, root only
+if [ -z "${CHAOS_LIBVIRT:-}" ]; then
+	CHAOS_LIBVIRT=0
+	command -v libvirtd >/dev/null && command -v virsh >/dev/null && [ "$(id -u)" = 0 ] \
+		&& CHAOS_LIBVIRT=1
+fi
+
+if [ "$PLAN" = 1 ]; then
+	TOP=$(cd "$(dirname "$0")/../.." && pwd)
+	source "$TOP/tests/chaos/faults.sh"
+	model_init
+	rng_seed "$CHAOS_SEED"
+	echo "chaos plan: seed $CHAOS_SEED, $STEPS steps, $CHAOS_HOSTS hosts, libvirt $CHAOS_LIBVIRT"
+	for ((STEP = 1; STEP <= STEPS; STEP++)); do
+		run_heals "$STEP"
+		pick_fault
+		inject
+		echo "step $STEP/$STEPS fault=$FAULT $STEP_NOTE${HEALED:+ healed=[$HEALED]}"
+	done
+	exit 0
+fi
+
+export T=${T:-$(mktemp -d /tmp/hawatch-chaos.XXXXXX)}
+mkdir -p "$T"
+source "$(dirname "$0")/../lib/common.sh"
 
 HW_NAMES=(a b)
 declare -A HW_UP
@@ -144,9 +142,10 @@ sabotage() {
 	frozen-hypervisor)	# a paused domain hawatch cannot reach: left paused
 		[ "$CHAOS_LIBVIRT" = 1 ] || { echo "run.sh: frozen-hypervisor needs libvirt" >&2; exit 2; }
 		local d
-		d=$(lv_host 2 list --name --state-running | sort | head -1)
+		d=$(lv_host 2 list --name --state-running | grep -E '^i-2-[0-9]+-VM$' | sort | head -1)
 		lv_host 2 suspend "$d" >/dev/null
-		ev "paused host=2 dom=$d vm=$(sed 's/^i-2-\(.*\)-VM$/\1/' <<<"$d") optout=0"
+		local vm=${d#i-2-}
+		ev "paused host=2 dom=$d vm=${vm%-VM} optout=0"
 		kill -STOP "$(cat "$T/lv/h2/libvirtd.pid")";;
 	unaudited-write)	# a VM write over hawatch's connection kind, no audit
 		mariadb --no-defaults -h 127.0.0.1 -P "$DB_PORT" -ucloud -p"$(cat "$DB_PASS_FILE")" cloud \
@@ -244,7 +243,7 @@ main() {
 	stopped=$(sql "SELECT COUNT(*) FROM vm_instance WHERE ha_enabled = 1 AND state = 'Stopped'" 2>/dev/null || echo "?")
 	echo "HA restarts by the haworker: $starts; HA-enabled VMs Stopped at the end: $stopped"
 	echo "hawatch's reaction times (from the history):"
-	stats_line off_to_reconciled "power-off -> VMs reconciled"
+	stats_line off_to_reconciled "power-off -> first VM reconciled"
 	stats_line hang_to_off "hang -> powered off (fenced)"
 	stats_line paused_to_resumed "paused -> resumed (sweeper)"
 	nl=$(awk '$1 == "no_leader_total" { print $2 }' "$CH/stats")
@@ -263,4 +262,4 @@ main() {
 	[ "$CHECK_FAIL" -eq 0 ]
 }
 
-main
+main; exit $?	# one line: bash reads no further while a long run goes on
