@@ -31,6 +31,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c fence/*.c reconcile/*.c))
 HDRS      := $(wildcard src/*.h fence/*.h reconcile/*.h)
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
+UNIT_HDRS := $(wildcard tests/unit/*.h)
 ITEST_SRCS := $(wildcard tests/itest/*.c)
 
 B  := build
@@ -72,12 +73,12 @@ $(BS)/libhawatch.a: $(LIB_OBJS_SAN)
 $(B)/hawatch: $(B)/obj/src/main.o $(B)/libhawatch.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(B)/tests/%: tests/unit/%.c $(B)/libhawatch.a $(HDRS)
+$(B)/tests/%: tests/unit/%.c $(B)/libhawatch.a $(HDRS) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $< $(B)/libhawatch.a \
 	    $(PKG_LIBS) $(CHECK_LIBS) -lm
 
-$(BS)/tests/%: tests/unit/%.c $(BS)/libhawatch.a $(HDRS)
+$(BS)/tests/%: tests/unit/%.c $(BS)/libhawatch.a $(HDRS) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CHECK_CFLAGS) -o $@ $< \
 	    $(BS)/libhawatch.a $(PKG_LIBS) $(CHECK_LIBS) -lm

@@ -235,8 +235,9 @@ row_str(MYSQL_ROW row, unsigned i, const char *def)
 	return row[i] != NULL ? row[i] : def;
 }
 
-int
-db_check_holds_lock(struct db *db, const char *lock, char *err)
+/* is lock held by the connection that `owner` (an SQL expression) names? */
+static int
+check_lock(struct db *db, const char *lock, const char *owner, char *err)
 {
 	struct sbuf	sb;
 	uint64_t	held = 0;
@@ -245,42 +246,33 @@ db_check_holds_lock(struct db *db, const char *lock, char *err)
 	sbuf_init(&sb);
 	sbuf_add(&sb, "SELECT COALESCE(IS_USED_LOCK(");
 	db_quote(db, &sb, lock);
-	sbuf_add(&sb, ") = CONNECTION_ID(), 0)");
-	r = db_query_u64(db, "check leadership", sb.s, &held, err);
-	sbuf_free(&sb);
-	if (r != 0)
-		return -1;
-	if (held != 1) {
-		set_err(err, "leadership lost: this connection no longer holds "
-		    "lock %s; rolled back", lock);
-		return -1;
-	}
-	return 0;
-}
-
-int
-db_check_lock_owner(struct db *db, const char *lock, uint64_t owner_id,
-    char *err)
-{
-	struct sbuf	sb;
-	uint64_t	held = 0;
-	int		r;
-
-	sbuf_init(&sb);
-	sbuf_add(&sb, "SELECT COALESCE(IS_USED_LOCK(");
-	db_quote(db, &sb, lock);
-	sbuf_add(&sb, ") = %llu, 0)", (unsigned long long)owner_id);
+	sbuf_add(&sb, ") = %s, 0)", owner);
 	r = db_query_u64(db, "check leadership", sb.s, &held, err);
 	sbuf_free(&sb);
 	if (r != 0)
 		return -1;
 	if (held != 1) {
 		set_err(err, "leadership lost: lock %s is no longer held by "
-		    "connection %llu; rolled back", lock,
-		    (unsigned long long)owner_id);
+		    "connection %s; rolled back", lock, owner);
 		return -1;
 	}
 	return 0;
+}
+
+int
+db_check_holds_lock(struct db *db, const char *lock, char *err)
+{
+	return check_lock(db, lock, "CONNECTION_ID()", err);
+}
+
+int
+db_check_lock_owner(struct db *db, const char *lock, uint64_t owner_id,
+    char *err)
+{
+	char	owner[24];
+
+	snprintf(owner, sizeof(owner), "%llu", (unsigned long long)owner_id);
+	return check_lock(db, lock, owner, err);
 }
 
 uint64_t

@@ -374,36 +374,30 @@ apply_vm_updates(struct db *db, struct rec_result *r, uint64_t host_id,
 
 	/*
 	 * CloudStack's guard, WHERE id=? AND state=<old> AND host_id=<old> AND
-	 * update_count=<old>, for every VM in one statement: the per-VM old
-	 * values come from CASE id (an OR of 1000 conjunctions makes
-	 * MariaDB's range optimizer take seconds).
+	 * update_count=<old>, for every VM in one statement: a join with the
+	 * planned (id, state, update_count) triples.  (An OR of 1000
+	 * conjunctions makes MariaDB's range optimizer take seconds; CASE id
+	 * WHEN ... is linear per row.)
 	 */
 	sbuf_init(&sb);
-	sbuf_add(&sb, "UPDATE %s SET state = 'Stopped', host_id = NULL, "
-	    "last_host_id = %llu, power_state = 'PowerOff', update_time = "
-	    "UTC_TIMESTAMP(), update_count = update_count + 1 WHERE host_id = "
-	    "%llu AND id IN (", TBL(db, "vm_instance", t),
-	    (unsigned long long)host_id, (unsigned long long)host_id);
-	for (i = 0; i < r->nvms; i++)
-		if (is_live(&r->vms[i])) {
-			sbuf_add(&sb, "%s%llu", first ? "" : ", ",
-			    (unsigned long long)r->vms[i].id);
-			first = 0;
-		}
-	sbuf_add(&sb, ") AND state = CASE id");
-	for (i = 0; i < r->nvms; i++)
-		if (is_live(&r->vms[i])) {
-			sbuf_add(&sb, " WHEN %llu THEN ",
-			    (unsigned long long)r->vms[i].id);
-			db_quote(db, &sb, r->vms[i].state_before);
-		}
-	sbuf_add(&sb, " END AND update_count = CASE id");
-	for (i = 0; i < r->nvms; i++)
-		if (is_live(&r->vms[i]))
-			sbuf_add(&sb, " WHEN %llu THEN %llu",
-			    (unsigned long long)r->vms[i].id,
-			    (unsigned long long)r->vms[i].update_count_before);
-	sbuf_add(&sb, " END");
+	sbuf_add(&sb, "UPDATE %s v JOIN (", TBL(db, "vm_instance", t));
+	for (i = 0; i < r->nvms; i++) {
+		const struct rec_vm *v = &r->vms[i];
+
+		if (!is_live(v))
+			continue;
+		sbuf_add(&sb, "%sSELECT %llu AS id, ", first ? "" : " UNION ALL ",
+		    (unsigned long long)v->id);
+		db_quote(db, &sb, v->state_before);
+		sbuf_add(&sb, " AS st, %llu AS uc",
+		    (unsigned long long)v->update_count_before);
+		first = 0;
+	}
+	sbuf_add(&sb, ") g ON v.id = g.id AND v.state = g.st AND v.update_count "
+	    "= g.uc AND v.host_id = %llu SET v.state = 'Stopped', v.host_id = "
+	    "NULL, v.last_host_id = %llu, v.power_state = 'PowerOff', "
+	    "v.update_time = UTC_TIMESTAMP(), v.update_count = v.update_count + "
+	    "1", (unsigned long long)host_id, (unsigned long long)host_id);
 	if (db_exec(db, "mark VMs Stopped", sb.s, &affected, err) == -1) {
 		sbuf_free(&sb);
 		return -1;

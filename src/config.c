@@ -188,7 +188,7 @@ config_defaults(struct config *c)
 
 	c->sweep.enabled = 1;
 	c->sweep.interval_ms = SWEEP_INTERVAL_MS_DEFAULT;
-	strcpy(c->sweep.uri_template, "qemu+tls://{ip}/system");
+	strcpy(c->sweep.uri_template, VIRT_URI_TEMPLATE_DEFAULT);
 	c->sweep.open_timeout_ms = VIRT_OPEN_TIMEOUT_MS_DEFAULT;
 	c->sweep.call_timeout_ms = VIRT_CALL_TIMEOUT_MS_DEFAULT;
 	c->sweep.pause_grace_ms = PAUSE_GRACE_MS_DEFAULT;

@@ -7,7 +7,10 @@
 #ifndef HAWATCH_DEFAULTS_H
 #define HAWATCH_DEFAULTS_H
 
+#include "ipmi.h"
+#include "sweep_core.h"
 #include "timing.h"
+#include "virt.h"
 
 /* --- the daemon loop ----------------------------------------------------- */
 /*
@@ -34,13 +37,9 @@
 #define MS_DEAD_AFTER_MS_DEFAULT	150000
 
 /* --- BMC sessions (see reference/ipmi.md 4.3) --------------------------- */
-/*
- * libfreeipmi retransmits at r, r, 2r, 2r, ...; a session timeout just
- * below a retransmit boundary (1990 = 500+500+1000-10) fails at a stable
- * 2 s instead of jittering to 3 s.
- */
-#define BMC_SESSION_TIMEOUT_MS_DEFAULT	1990
-#define BMC_RETRANS_TIMEOUT_MS_DEFAULT	500
+/* reasons with their definitions in fence/ipmi.h */
+#define BMC_SESSION_TIMEOUT_MS_DEFAULT	IPMI_SESSION_TIMEOUT_MS_DEFAULT
+#define BMC_RETRANS_TIMEOUT_MS_DEFAULT	IPMI_RETRANS_TIMEOUT_MS_DEFAULT
 /* Each worker holds one session; a hung BMC occupies one for 2 s. */
 #define BMC_WORKERS_DEFAULT		8
 
@@ -50,17 +49,12 @@
 #define VIRT_CALL_TIMEOUT_MS_DEFAULT	10000
 /* A paused VM costs its users; once a minute bounds the outage added. */
 #define SWEEP_INTERVAL_MS_DEFAULT	60000
-/*
- * Longer than the pause of an fsfreeze or a memory snapshot, so hawatch
- * never resumes a domain that CloudStack paused on purpose for a moment.
- */
-#define PAUSE_GRACE_MS_DEFAULT		120000
-/* A backup job whose processed bytes have not moved for 10 min is stuck. */
-#define JOB_STALL_AFTER_MS_DEFAULT	600000
-#define MAX_RESUME_ATTEMPTS_DEFAULT	3
-#define RESUME_BACKOFF_MS_DEFAULT	60000
-/* QEMU re-pauses within milliseconds when storage is still full. */
-#define RESUME_SETTLE_MS_DEFAULT	2000
+/* the sweep decision's knobs: reasons with their definitions in sweep_core.h */
+#define PAUSE_GRACE_MS_DEFAULT		SWEEP_PAUSE_GRACE_MS_DEFAULT
+#define JOB_STALL_AFTER_MS_DEFAULT	SWEEP_JOB_STALL_AFTER_MS_DEFAULT
+#define MAX_RESUME_ATTEMPTS_DEFAULT	SWEEP_MAX_RESUME_ATTEMPTS_DEFAULT
+#define RESUME_BACKOFF_MS_DEFAULT	SWEEP_RESUME_BACKOFF_MS_DEFAULT
+#define RESUME_SETTLE_MS_DEFAULT	SWEEP_RESUME_SETTLE_MS_DEFAULT
 /*
  * The agent kills nothing before cmds.timeout (7200 s) runs out for a
  * TakeBackupCommand; a BackingUp row older than that has no live script.

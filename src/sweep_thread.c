@@ -131,6 +131,17 @@ sweep_main(void *arg)
 		    sweeper_set_config(sw, &cfg, err) == -1)
 			log_err("sweep.reconfig", "error=\"%s\"", err);
 		if (sw != NULL && enabled) {
+			/*
+			 * A restarted or unreachable database leaves this
+			 * connection dead while sweeper_run() still succeeds
+			 * (it reports unreadable facts): ping before each run
+			 * and reconnect (bounded by the connect/read timeouts).
+			 */
+			if (db_up && !db_alive(&db)) {
+				log_warn("sweep.db_lost", "reconnecting");
+				db_close(&db);
+				db_up = 0;
+			}
 			if (!db_up && db_connect(&db, &t->dbcfg, err) == 0)
 				db_up = 1;
 			memset(&o, 0, sizeof(o));
@@ -141,13 +152,9 @@ sweep_main(void *arg)
 			o.leader_lock = t->lock;
 			o.leader_conn_id = conn_id;
 			if (sweeper_run(sw, db_up ? &db : NULL, hosts, n, &o, &r,
-			    err) == -1) {
+			    err) == -1)
 				log_err("sweep.failed", "error=\"%s\"", err);
-				if (db_up && !db_alive(&db)) {
-					db_close(&db);
-					db_up = 0;
-				}
-			} else {
+			else {
 				pthread_mutex_lock(&t->mu);
 				summarize(t, &r);
 				pthread_mutex_unlock(&t->mu);
