@@ -757,26 +757,22 @@ int
 reconcile_unconfirmed_fenced(struct db *db, uint64_t **ids, size_t *n,
     char *err)
 {
-	char	sql[768], t1[160], t2[160], t3[160];
+	char	sql[768], confirmed[256], t1[160], t2[160], t3[160];
+	int	present;
 
-	switch (hw_schema_present(db, err)) {
-	case -1:
+	/* without hawatch's schema nothing is confirmed yet */
+	if ((present = hw_schema_present(db, err)) == -1)
 		return -1;
-	case 0:
-		snprintf(sql, sizeof(sql), "SELECT hc.resource_id FROM %s hc "
-		    "JOIN %s h ON h.id = hc.resource_id WHERE hc.resource_type = "
-		    "'Host' AND hc.ha_state = 'Fenced' AND h.removed IS NULL "
-		    "ORDER BY hc.resource_id", TBL(db, "ha_config", t1),
-		    TBL(db, "host", t2));
-		return read_id_list(db, "read unconfirmed fenced hosts", sql,
-		    ids, n, err);
-	}
+	confirmed[0] = '\0';
+	if (present)
+		snprintf(confirmed, sizeof(confirmed), " AND hc.resource_id NOT "
+		    "IN (SELECT host_id FROM %s WHERE cleared_at IS NULL)",
+		    HWT(db, "fenced_host", t3));
 	snprintf(sql, sizeof(sql), "SELECT hc.resource_id FROM %s hc JOIN %s h "
 	    "ON h.id = hc.resource_id WHERE hc.resource_type = 'Host' AND "
-	    "hc.ha_state = 'Fenced' AND h.removed IS NULL AND hc.resource_id "
-	    "NOT IN (SELECT host_id FROM %s WHERE cleared_at IS NULL) "
+	    "hc.ha_state = 'Fenced' AND h.removed IS NULL%s "
 	    "ORDER BY hc.resource_id", TBL(db, "ha_config", t1),
-	    TBL(db, "host", t2), HWT(db, "fenced_host", t3));
+	    TBL(db, "host", t2), confirmed);
 	return read_id_list(db, "read unconfirmed fenced hosts", sql, ids, n,
 	    err);
 }
