@@ -17,13 +17,7 @@ source "$TOP/tests/lib/simcluster.sh"
 SCALE=${SCALE:-20}
 TRIALS=${TRIALS:-3}
 simcluster_start 4 5
-live_hosts() {
-	local i
-	: >"$T/live.tmp"
-	for i in 1 2 3 4; do [ "$(ipmisim_power "h$i")" = 1 ] && echo "$i" >>"$T/live.tmp"; done
-	mv "$T/live.tmp" "$T/live-hosts"
-}
-live_hosts
+sim_live_hosts
 "$TOP/build/itest/haworker" --msid 1111 --db-host 127.0.0.1 --db-port "$DB_PORT" \
 	--db-password-file "$DB_PASS_FILE" --investigator db --live-hosts-file "$T/live-hosts" \
 	--agent-monitor --scale "$SCALE" --workers 5 >"$T/haworker.log" 2>&1 &
@@ -34,14 +28,14 @@ for i in $(seq 1 "$TRIALS"); do
 	h=$(( i % 4 + 1 ))
 	t0=$(date +%s%3N)
 	ipmipower --config-file="$(ipmisim_hostdir "h$h")/freeipmi.conf" -h "127.0.0.1:$(ipmisim_port "h$h")" --off >/dev/null
-	live_hosts
+	sim_live_hosts
 	moved() { [ "$(sql "SELECT COUNT(*) FROM vm_instance WHERE id DIV 1000 = $h AND ha_enabled = 1
 	                    AND state = 'Running' AND host_id <> $h")" = 4 ]; }
 	wait_for $(( 600 / SCALE * 3 + 60 )) moved || fail "CloudStack alone never restarted host $h's VMs"
 	echo $(( ($(date +%s%3N) - t0) * SCALE )) >>"$T/ms"
 	# heal: host back on, VMs stay where CloudStack restarted them
 	ipmisim_power_on "h$h" >/dev/null
-	live_hosts
+	sim_live_hosts
 	sleep 2
 done
 sorted=$(sort -n "$T/ms")

@@ -127,6 +127,17 @@ simcluster_libvirt() {
 	done
 }
 
+# sim_live_hosts: write $T/live-hosts, the ids of the hosts whose BMC says
+# powered on (the HA-worker fixture's --live-hosts-file)
+sim_live_hosts() {
+	local i
+	: >"$T/live.tmp"
+	for i in $(seq 1 "$SIM_N"); do
+		[ "$(ipmisim_power "h$i")" = 1 ] && echo "$i" >>"$T/live.tmp"
+	done
+	mv "$T/live.tmp" "$T/live-hosts"
+}
+
 # sim_start_hook FILE: a haworker --start-hook that creates the domain on
 # the host CloudStack's HA workers start the VM on
 sim_start_hook() {

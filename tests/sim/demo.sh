@@ -39,12 +39,6 @@ rows() {
 		awk 'BEGIN { printf "  %-4s %-5s %-4s %-10s %-9s %-8s %-7s %-11s %s\n", "id", "vm", "type", "step", "reason", "state", "updated", "mgmt_srv", "tried" }
 		     { printf "  %-4s %-5s %-4s %-10s %-9s %-8s %-7s %-11s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
 }
-live_hosts() {	# the HA workers' view of which hosts are powered on
-	local i
-	: >"$T/live.tmp"
-	for i in 1 2 3 4; do [ "$(ipmisim_power "h$i")" = 1 ] && echo "$i" >>"$T/live.tmp"; done
-	mv "$T/live.tmp" "$T/live-hosts"
-}
 log_ms() {	# log_ms FILE PATTERN: wall ms of the first matching line
 	local line ts
 	line=$(grep -m1 -E "$2" "$1") || return 1
@@ -56,7 +50,7 @@ step "starting a simulated cluster: MariaDB, nfs-ganesha, 4 hosts x 5 VMs, 4 ipm
 t_setup=$SECONDS
 simcluster_start 4 5
 simcluster_libvirt
-live_hosts
+sim_live_hosts
 sim_start_hook "$T/start-hook"
 "$HAWORKER" --msid 1111 --db-host 127.0.0.1 --db-port "$DB_PORT" --db-password-file "$DB_PASS_FILE" \
 	--investigator db --live-hosts-file "$T/live-hosts" --start-hook "$T/start-hook" \
@@ -74,7 +68,7 @@ rows
 step "powering host 2 off through its BMC (ipmipower --off)"
 t0=$(date +%s%3N)
 ipmipower --config-file="$(ipmisim_hostdir h2)/freeipmi.conf" -h "127.0.0.1:$(ipmisim_port h2)" --off
-live_hosts	# (its libvirtd died with the power: domains gone)
+sim_live_hosts	# (its libvirtd died with the power: domains gone)
 restarted() { [ "$(sql "SELECT COUNT(*) FROM vm_instance WHERE id DIV 1000 = 2 AND ha_enabled = 1
                        AND state = 'Running' AND host_id <> 2")" = 4 ]; }
 wait_for 40 restarted || fail "the HA-enabled VMs of host 2 were not restarted elsewhere: $(tail -5 "$T/haworker.log")"
