@@ -9,7 +9,8 @@
 #   make bench      benchmark figures (not timed tests)
 #   make install    install binary, unit file and example config
 #
-# Sources are discovered: every .c in src/, fence/ and reconcile/ except
+# Sources are discovered: every .c in src/ (and its layer folders core/,
+# db/, cmd/), fence/ and reconcile/ except
 # src/main.c goes into one static library that the binary, the unit tests
 # (tests/unit/check_*.c) and the integration probes (tests/itest/*.c) link.
 
@@ -24,12 +25,12 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE -pthread \
-           -Isrc -Ifence -Ireconcile $(PKG_CFLAGS)
+           -Isrc -Isrc/core -Isrc/db -Isrc/cmd -Ifence -Ireconcile $(PKG_CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 
-LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c fence/*.c reconcile/*.c))
-HDRS      := $(wildcard src/*.h fence/*.h reconcile/*.h)
+LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c fence/*.c reconcile/*.c))
+HDRS      := $(wildcard src/*.h src/*/*.h fence/*.h reconcile/*.h)
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_HDRS := $(wildcard tests/unit/*.h)
 ITEST_SRCS := $(wildcard tests/itest/*.c)

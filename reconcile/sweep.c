@@ -7,7 +7,7 @@
  * its inventory (alive = hawatch's verdict, never a fenced or suspect
  * host); `hawatch sweep` calls it once.  Adapters: reconcile/virt.h
  * (libvirt, with deadlines), sweep_facts.c (database).  Decisions are the
- * core's (src/sweep_core.c); nothing here decides whether to resume.
+ * core's (src/core/sweep_core.c); nothing here decides whether to resume.
  *
  * Memory: the struct sweeper owns one virt_conn per host (keyed by host id
  * and URI: a changed URI reopens) and the core's tracking table, which

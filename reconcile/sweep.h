@@ -1,7 +1,7 @@
 /*
  * sweep.h -- the paused-domain sweeper's runner: one sweep joins libvirt's
  * view of the alive hosts with CloudStack's tables, decides with the pure
- * core (src/sweep_core.h), executes, audits, and checks for stale backup
+ * core (src/core/sweep_core.h), executes, audits, and checks for stale backup
  * rows.  The daemon keeps one struct sweeper across ticks; `hawatch sweep`
  * makes one for a single run.  Doc: docs/sweeper.md.
  *

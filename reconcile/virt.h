@@ -1,7 +1,7 @@
 /*
  * virt.h -- libvirt adapter for the paused-domain sweeper.
  *
- * Observes what the core (src/sweep_core.h) needs about each host's paused
+ * Observes what the core (src/core/sweep_core.h) needs about each host's paused
  * domains and executes its actions (abort a job, resume).  It never
  * decides: no grace, no retry, no backoff here.
  *
@@ -36,7 +36,7 @@
  *
  * Files: virt.c (threads, deadlines, connections, these entry points),
  * virt_ops.c (the libvirt calls a worker makes), virt_names.c (URI
- * template, names, glue to src/sweep_core.h), virt_impl.h (private).
+ * template, names, glue to src/core/sweep_core.h), virt_impl.h (private).
  * Doc: docs/sweeper.md.
  */
 #ifndef HAWATCH_VIRT_H

@@ -5,7 +5,7 @@
  *
  * No connection is touched here; libvirt headers give only constants.
  * The static assertions below keep the core's mirror of libvirt's pause
- * reasons (src/sweep_core.h, which must not include libvirt) honest.
+ * reasons (src/core/sweep_core.h, which must not include libvirt) honest.
  */
 #include <stdio.h>
 #include <string.h>

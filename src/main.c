@@ -3,7 +3,7 @@
  *
  *   hawatch [--config FILE] [--log-level LEVEL] COMMAND [ARGS...]
  *
- * No logic lives here: each command is a function in src/cmd_*.c.
+ * No logic lives here: each command is a function in src/cmd/cmd_*.c.
  */
 #include <getopt.h>
 #include <stdio.h>

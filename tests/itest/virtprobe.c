@@ -1,6 +1,6 @@
 /*
  * virtprobe.c -- integration probe over reconcile/virt.h (and, for the
- * `sweep` command, src/sweep_core.h).
+ * `sweep` command, src/core/sweep_core.h).
  *
  * usage: virtprobe [options] URI [-u URI2 ...] COMMAND...
  *   Host 1 is URI, host 2.. are the -u URIs.  Commands run in order in one

@@ -1,6 +1,6 @@
 /*
  * check_sweep_core.c -- unit tests for the paused-domain decision
- * (src/sweep_core.c), driven by explicit times: no clock, no libvirt.
+ * (src/core/sweep_core.c), driven by explicit times: no clock, no libvirt.
  *
  * Default policy throughout unless a test says otherwise: grace 120000 ms,
  * stall 600000 ms, 3 attempts, backoff 60000 ms doubling to 960000 ms.
