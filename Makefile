@@ -15,7 +15,9 @@
 # Sources are discovered: every .c in src/ (and its layer folders core/,
 # db/, cmd/), fence/ and reconcile/ except
 # src/main.c goes into one static library that the binary, the unit tests
-# (tests/unit/check_*.c) and the integration probes (tests/itest/*.c) link.
+# (tests/unit/check_*.c) and the integration probes link: one binary per
+# tests/itest/NAME.c, and one per folder tests/itest/NAME/ built from all
+# its .c files (the HA-worker fixture, tests/itest/haworker/).
 
 PKGS      := mysqlclient libconfig libnfs libfreeipmi libvirt libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -37,6 +39,7 @@ HDRS      := $(wildcard src/*.h src/*/*.h fence/*.h reconcile/*.h)
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_HDRS := $(wildcard tests/unit/*.h)
 ITEST_SRCS := $(wildcard tests/itest/*.c)
+ITEST_DIRS := $(patsubst %/,%,$(wildcard tests/itest/*/))
 
 B  := build
 BS := build-san
@@ -45,7 +48,8 @@ LIB_OBJS      := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 LIB_OBJS_SAN  := $(LIB_SRCS:%.c=$(BS)/obj/%.o)
 UNIT_BINS     := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 UNIT_BINS_SAN := $(UNIT_SRCS:tests/unit/%.c=$(BS)/tests/%)
-ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%)
+ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%) \
+                 $(ITEST_DIRS:tests/itest/%=$(B)/itest/%)
 
 PREFIX ?= /usr/local
 
@@ -90,6 +94,15 @@ $(BS)/tests/%: tests/unit/%.c $(BS)/libhawatch.a $(HDRS) $(UNIT_HDRS)
 $(B)/itest/%: tests/itest/%.c $(B)/libhawatch.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libhawatch.a $(PKG_LIBS) -lm
+
+# tests/itest/NAME/*.c -> build/itest/NAME
+define ITEST_DIR_RULE
+$(B)/itest/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(B)/libhawatch.a $(HDRS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) -I$(1) -o $$@ $(wildcard $(1)/*.c) \
+	    $$(B)/libhawatch.a $$(PKG_LIBS) -lm
+endef
+$(foreach d,$(ITEST_DIRS),$(eval $(call ITEST_DIR_RULE,$(d))))
 
 unit: $(UNIT_BINS)
 	@HAWATCH_TOP=$(CURDIR) ./tests/run-unit.sh $(UNIT_BINS)
