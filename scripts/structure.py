@@ -405,7 +405,7 @@ def main():
     a = ap.parse_args()
     root = a.root
     objdir = a.obj or os.path.join(root, "build", "obj")
-    design = a.design or os.path.join(root, "docs", "design.md")
+    design = a.design or os.path.normpath(os.path.join(root, "docs", "design.md"))
     makefile = a.makefile or os.path.join(root, "Makefile")
 
     ex = load_exceptions(design)
