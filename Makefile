@@ -47,7 +47,7 @@ ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%)
 PREFIX ?= /usr/local
 
 .PHONY: all deps check unit unit-san integration demo demo-seed chaos bench install \
-        clean scenarios bless valgrind
+        clean scenarios bless valgrind man-lint
 .DELETE_ON_ERROR:
 
 all: $(B)/hawatch $(ITEST_BINS)
@@ -101,6 +101,7 @@ integration: all
 
 check: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory man-lint
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-san
 	@$(MAKE) --no-print-directory integration
@@ -138,6 +139,15 @@ install: $(B)/hawatch
 	    $(DESTDIR)/lib/systemd/system/hawatch.service
 	install -D -m 0600 config/hawatch.conf \
 	    $(DESTDIR)/etc/hawatch/hawatch.conf.example
+	install -D -m 0644 docs/hawatch.8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8/hawatch.8
+	install -D -m 0644 docs/hawatch.conf.5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5/hawatch.conf.5
+
+# man pages: mandoc's warnings and errors fail (style notes do not)
+MANPAGES := docs/hawatch.8 docs/hawatch.conf.5
+man-lint:
+	mandoc -Tlint -Wwarning $(MANPAGES)
 
 clean:
 	rm -rf $(B) $(BS)
