@@ -59,6 +59,10 @@ $(B)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# libnfs's headers carry no version: version.c gets pkg-config's
+$(B)/obj/src/version.o $(BS)/obj/src/version.o: ALL_CFLAGS += \
+    -DHAWATCH_LIBNFS_VERSION='"$(shell pkg-config --modversion libnfs 2>/dev/null)"'
+
 $(BS)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
