@@ -25,7 +25,8 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE -pthread \
-           -Isrc -Isrc/core -Isrc/db -Isrc/cmd -Ifence -Ireconcile $(PKG_CFLAGS)
+           -Isrc -Isrc/core -Isrc/db -Isrc/cmd -Ifence -Ireconcile $(PKG_CFLAGS) \
+           $(CPPFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 
@@ -47,7 +48,7 @@ ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%)
 PREFIX ?= /usr/local
 
 .PHONY: all deps check unit unit-san integration demo demo-seed chaos bench install \
-        clean scenarios bless valgrind man-lint
+        clean scenarios bless valgrind man-lint deb package-test
 .DELETE_ON_ERROR:
 
 all: $(B)/hawatch $(ITEST_BINS)
@@ -76,7 +77,7 @@ $(BS)/libhawatch.a: $(LIB_OBJS_SAN)
 	ar rcs $@ $^
 
 $(B)/hawatch: $(B)/obj/src/main.o $(B)/libhawatch.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(B)/tests/%: tests/unit/%.c $(B)/libhawatch.a $(HDRS) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
@@ -106,6 +107,7 @@ integration: all
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory man-lint
+	@$(MAKE) --no-print-directory package-test
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-san
 	@$(MAKE) --no-print-directory integration
@@ -139,8 +141,10 @@ bench: deps
 
 install: $(B)/hawatch
 	install -D -m 0755 $(B)/hawatch $(DESTDIR)$(PREFIX)/sbin/hawatch
-	install -D -m 0644 init/hawatch.service \
-	    $(DESTDIR)/lib/systemd/system/hawatch.service
+	@mkdir -p $(DESTDIR)/lib/systemd/system
+	sed 's|/usr/local/|$(PREFIX)/|g' init/hawatch.service \
+	    >$(DESTDIR)/lib/systemd/system/hawatch.service
+	chmod 0644 $(DESTDIR)/lib/systemd/system/hawatch.service
 	install -D -m 0600 config/hawatch.conf \
 	    $(DESTDIR)/etc/hawatch/hawatch.conf.example
 	install -D -m 0644 docs/hawatch.8 \
@@ -152,6 +156,15 @@ install: $(B)/hawatch
 MANPAGES := docs/hawatch.8 docs/hawatch.conf.5
 man-lint:
 	mandoc -Tlint -Wwarning $(MANPAGES)
+
+# Debian package into build/ (DEB_BUILD_OPTIONS=nocheck skips its tests);
+# built in a copy under build/deb so nothing is written outside the repo
+deb:
+	@./scripts/make-deb.sh
+
+# build the package, install it here, check it, remove and purge it
+package-test:
+	@./tests/package/run.sh
 
 clean:
 	rm -rf $(B) $(BS)
