@@ -548,6 +548,21 @@ cs_db_creds_apply(const struct cs_db_creds *c, struct db_config *db)
 	snprintf(db->name, sizeof(db->name), "%s", c->name);
 }
 
+int
+cs_db_config_from_properties(struct db_config *db, const char *path,
+    char *source, size_t srclen, char *err, size_t errlen)
+{
+	struct cs_db_creds	c;
+
+	if (cs_properties_load(path, &c, err, errlen) == -1)
+		return -1;
+	cs_db_creds_apply(&c, db);
+	if (source != NULL && srclen > 0)
+		snprintf(source, srclen, "%s", c.source);
+	cs_db_creds_clear(&c);
+	return 0;
+}
+
 void
 cs_db_creds_clear(struct cs_db_creds *c)
 {

@@ -69,6 +69,15 @@ int	cs_oobm_password_decrypt(const struct cs_db_creds *, const char *stored,
  */
 void	cs_db_creds_apply(const struct cs_db_creds *, struct db_config *);
 
+/*
+ * cs_properties_load() + cs_db_creds_apply() for the config loader: the
+ * database group set no user and no password, so take CloudStack's.
+ * source (may be NULL) receives where they came from, never a value, for
+ * `hawatch doctor` and config-check.
+ */
+int	cs_db_config_from_properties(struct db_config *, const char *path,
+	    char *source, size_t srclen, char *err, size_t errlen);
+
 /* Wipe the secrets held in c. */
 void	cs_db_creds_clear(struct cs_db_creds *);
 

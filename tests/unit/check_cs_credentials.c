@@ -292,6 +292,21 @@ START_TEST(props_file_key)
 	ck_assert_int_eq(db.has_password, 1);
 	cs_db_creds_clear(&c);
 	ck_assert_str_eq(c.password, "");
+
+	/* the config loader's one call */
+	{
+		char	src[600];
+
+		memset(&db, 0, sizeof(db));
+		ck_assert_int_eq(cs_db_config_from_properties(&db, props, src,
+		    sizeof(src), err, sizeof(err)), geteuid() == 0 ? 0 : -1);
+		if (geteuid() == 0) {
+			ck_assert_str_eq(db.user, "cloud");
+			ck_assert_str_eq(db.password, CSV_DB_PASSWORD_V2_PLAIN);
+			ck_assert_ptr_nonnull(strstr(src, props));
+			ck_assert_ptr_null(strstr(src, CSV_DB_PASSWORD_V2_PLAIN));
+		}
+	}
 }
 END_TEST
 
