@@ -19,7 +19,7 @@
 # tests/itest/NAME.c, and one per folder tests/itest/NAME/ built from all
 # its .c files (the HA-worker fixture, tests/itest/haworker/).
 
-PKGS      := mysqlclient libconfig libnfs libfreeipmi libvirt libsystemd
+PKGS      := mysqlclient libconfig libnfs libfreeipmi libvirt libsystemd libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -30,7 +30,8 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE -pthread \
-           -Isrc -Isrc/core -Isrc/db -Isrc/cmd -Ifence -Ireconcile $(PKG_CFLAGS)
+           -Isrc -Isrc/core -Isrc/db -Isrc/cmd -Ifence -Ireconcile $(PKG_CFLAGS) \
+           $(CPPFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 
@@ -54,7 +55,7 @@ ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%) \
 PREFIX ?= /usr/local
 
 .PHONY: all deps check unit unit-san integration demo demo-seed chaos bench install \
-        clean scenarios bless valgrind structure
+        clean scenarios bless valgrind structure man-lint deb package-test
 .DELETE_ON_ERROR:
 
 all: $(B)/hawatch $(ITEST_BINS)
@@ -65,6 +66,10 @@ deps:
 $(B)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# libnfs's headers carry no version: version.c gets pkg-config's
+$(B)/obj/src/version.o $(BS)/obj/src/version.o: ALL_CFLAGS += \
+    -DHAWATCH_LIBNFS_VERSION='"$(shell pkg-config --modversion libnfs 2>/dev/null)"'
 
 $(BS)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -79,7 +84,7 @@ $(BS)/libhawatch.a: $(LIB_OBJS_SAN)
 	ar rcs $@ $^
 
 $(B)/hawatch: $(B)/obj/src/main.o $(B)/libhawatch.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(B)/tests/%: tests/unit/%.c $(B)/libhawatch.a $(HDRS) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
@@ -117,6 +122,8 @@ integration: all
 
 check: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory man-lint
+	@$(MAKE) --no-print-directory package-test
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-san
 	@$(MAKE) --no-print-directory integration
@@ -160,10 +167,30 @@ bench: deps
 
 install: $(B)/hawatch
 	install -D -m 0755 $(B)/hawatch $(DESTDIR)$(PREFIX)/sbin/hawatch
-	install -D -m 0644 init/hawatch.service \
-	    $(DESTDIR)/lib/systemd/system/hawatch.service
+	@mkdir -p $(DESTDIR)/lib/systemd/system
+	sed 's|/usr/local/|$(PREFIX)/|g' init/hawatch.service \
+	    >$(DESTDIR)/lib/systemd/system/hawatch.service
+	chmod 0644 $(DESTDIR)/lib/systemd/system/hawatch.service
 	install -D -m 0600 config/hawatch.conf \
 	    $(DESTDIR)/etc/hawatch/hawatch.conf.example
+	install -D -m 0644 docs/hawatch.8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8/hawatch.8
+	install -D -m 0644 docs/hawatch.conf.5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5/hawatch.conf.5
+
+# man pages: mandoc's warnings and errors fail (style notes do not)
+MANPAGES := docs/hawatch.8 docs/hawatch.conf.5
+man-lint:
+	mandoc -Tlint -Wwarning $(MANPAGES)
+
+# Debian package into build/ (DEB_BUILD_OPTIONS=nocheck skips its tests);
+# built in a copy under build/deb so nothing is written outside the repo
+deb:
+	@./scripts/make-deb.sh
+
+# build the package, install it here, check it, remove and purge it
+package-test:
+	@./tests/package/run.sh
 
 clean:
 	rm -rf $(B) $(BS)

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "version.h"
 
 #define HAWATCH_VERSION	"0.1.0"
 
@@ -90,7 +91,7 @@ main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		case 'V':
-			printf("hawatch %s\n", HAWATCH_VERSION);
+			version_print(stdout, HAWATCH_VERSION);
 			return EXIT_OK;
 		default:
 			fprintf(stderr, "hawatch: unknown option %s\n",
