@@ -72,57 +72,11 @@
 #include "sweep_core.h"
 #include "util.h"
 
-void
-sweep_state_init(struct sweep_state *st, struct sweep_track *buf, size_t cap)
-{
-	st->v = buf;
-	st->n = 0;
-	st->cap = cap;
-}
-
 /* now - then, 0 if the caller's clock went backwards. */
 static uint64_t
 since(uint64_t now_ms, uint64_t then_ms)
 {
 	return now_ms > then_ms ? now_ms - then_ms : 0;
-}
-
-static struct sweep_track *
-track_find(const struct sweep_state *st, uint32_t host_id, const char *uuid)
-{
-	size_t	i;
-
-	for (i = 0; i < st->n; i++)
-		if (st->v[i].host_id == host_id &&
-		    strcmp(st->v[i].uuid, uuid) == 0)
-			return &st->v[i];
-	return NULL;
-}
-
-const struct sweep_track *
-sweep_state_find(const struct sweep_state *st, uint32_t host_id,
-    const char *uuid)
-{
-	return track_find(st, host_id, uuid);
-}
-
-static void
-track_remove(struct sweep_state *st, struct sweep_track *t)
-{
-	size_t	i = (size_t)(t - st->v);
-
-	st->v[i] = st->v[st->n - 1];
-	st->n--;
-}
-
-static void
-track_fail(const struct sweep_policy *p, struct sweep_track *t,
-    uint64_t now_ms)
-{
-	t->attempts++;
-	t->next_attempt_ms = now_ms + sweep_backoff_ms(p, t->attempts);
-	t->inflight = 0;
-	t->resumed = 0;
 }
 
 /* Job-op names: libvirt's virDomainJobOperation values (stable ABI). */
@@ -464,7 +418,7 @@ track_get(struct sweep_state *st, uint32_t host_id, const struct sweep_dom *d,
 	struct sweep_track	*t;
 	struct sweep_action	*a;
 
-	if ((t = track_find(st, host_id, d->uuid)) != NULL)
+	if ((t = sweep_track_find(st, host_id, d->uuid)) != NULL)
 		return t;
 	if (st->n == st->cap) {
 		a = emit(acts, SWA_SKIP, SWW_TRACK_FULL, host_id, d, NULL,
@@ -489,7 +443,7 @@ decide(const struct sweep_policy *p, struct sweep_state *st,
 	struct sweep_look	l;
 	size_t			i;
 
-	if ((l.t = track_find(st, host_id, d->uuid)) != NULL && l.t->seen)
+	if ((l.t = sweep_track_find(st, host_id, d->uuid)) != NULL && l.t->seen)
 		return;		/* duplicate in the input: first one wins */
 	if ((l.t = track_get(st, host_id, d, now_ms, acts)) == NULL)
 		return;
@@ -497,7 +451,7 @@ decide(const struct sweep_policy *p, struct sweep_state *st,
 
 	/* Outcomes the caller never reported, or a resume that did not hold. */
 	if (l.t->inflight || l.t->resumed)
-		track_fail(p, l.t, now_ms);
+		sweep_track_fail(p, l.t, now_ms);
 	l.p = p;
 	l.d = d;
 	l.host_id = host_id;
@@ -577,59 +531,11 @@ sweep_step(const struct sweep_policy *p, struct sweep_state *st,
 		ih = input_host(in, st->v[i].host_id);
 		if (!st->v[i].seen && ih != NULL && ih->alive &&
 		    ih->observed)
-			track_remove(st, &st->v[i]);
+			sweep_track_remove(st, &st->v[i]);
 		else
 			i++;
 	}
 	qsort(acts->v, acts->n, sizeof(acts->v[0]), action_cmp);
 	return 0;
-}
-
-int
-sweep_report(const struct sweep_policy *p, struct sweep_state *st,
-    uint64_t now_ms, uint32_t host_id, const char *uuid,
-    enum sweep_result res, char *err)
-{
-	struct sweep_track	*t;
-
-	if ((t = track_find(st, host_id, uuid)) == NULL) {
-		if (res == SWR_VANISHED)
-			return 0;
-		set_err(err, "sweep: report %s for untracked domain host=%u "
-		    "uuid=%s", sweep_result_name(res), host_id, uuid);
-		return -1;
-	}
-	switch (res) {
-	case SWR_RESUMED:
-		t->inflight = 0;
-		t->resumed = 1;
-		t->next_attempt_ms = 0;
-		break;
-	case SWR_ABORTED:
-		t->inflight = 0;
-		break;
-	case SWR_REPAUSED:
-	case SWR_RESUME_FAILED:
-	case SWR_ABORT_FAILED:
-		track_fail(p, t, now_ms);
-		break;
-	case SWR_VANISHED:
-		track_remove(st, t);
-		break;
-	}
-	return 0;
-}
-
-void
-sweep_forget_host(struct sweep_state *st, uint32_t host_id)
-{
-	size_t	i;
-
-	for (i = 0; i < st->n; ) {
-		if (st->v[i].host_id == host_id)
-			track_remove(st, &st->v[i]);
-		else
-			i++;
-	}
 }
 

@@ -248,6 +248,14 @@ int		 sweep_reason_resumable(int reason);
 const struct sweep_track *sweep_state_find(const struct sweep_state *,
 		    uint32_t host_id, const char *uuid);
 
+/* sweep_track.c, for the core's own files (sweep_core.c): the record of
+ * (host_id, uuid), removing one, counting a failed attempt. */
+struct sweep_track *sweep_track_find(const struct sweep_state *,
+		    uint32_t host_id, const char *uuid);
+void		 sweep_track_remove(struct sweep_state *, struct sweep_track *);
+void		 sweep_track_fail(const struct sweep_policy *,
+		    struct sweep_track *, uint64_t now_ms);
+
 const char	*sweep_act_name(enum sweep_act);
 const char	*sweep_why_name(enum sweep_why);
 const char	*sweep_result_name(enum sweep_result);
