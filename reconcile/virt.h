@@ -35,8 +35,9 @@
  * Observation and action results carry their own rc and err.
  *
  * Files: virt.c (threads, deadlines, connections, these entry points),
- * virt_ops.c (the libvirt calls a worker makes), virt_names.c (URI
- * template, names, glue to src/core/sweep_core.h), virt_impl.h (private).
+ * virt_ops.c (the libvirt calls a worker makes; called by virt.c only),
+ * virt_convert.c (URI template, glue to src/core/sweep_core.h), names.c
+ * (the names, shared with the rest of reconcile/), virt_impl.h (private).
  * Doc: docs/sweeper.md.
  */
 #ifndef HAWATCH_VIRT_H
@@ -164,12 +165,13 @@ void		 virt_resume(struct virt_conn *, const char *dom,
 		    uint64_t settle_ms, uint64_t timeout_ms,
 		    struct virt_act *out);
 
-/* Glue to the core: fill the libvirt fields of a struct sweep_dom (the
+/* virt_convert.c.  Glue to the core: fill the libvirt fields of a struct sweep_dom (the
  * CloudStack fields are left alone), and map action outcomes. */
 void		 virt_obs_to_sweep(const struct dom_obs *, struct sweep_dom *);
 int		 virt_resume_result(enum virt_rc);	/* enum sweep_result */
 int		 virt_abort_result(enum virt_rc);	/* enum sweep_result */
 
+/* names.c */
 const char	*virt_rc_name(enum virt_rc);
 const char	*virt_job_name(enum virt_job);
 const char	*virt_marker_name(enum virt_marker);

@@ -1,8 +1,10 @@
 /*
  * sweep_names.c -- printable names of the sweeper core's enums (pure),
- * used in logs, audit evidence and `hawatch sweep` output.  Names are part
+ * used in logs, audit evidence and `hawatch sweep` output (the stale-backup
+ * verdicts of backup_rules.h too).  Names are part
  * of the interface: tests and operators grep for them.
  */
+#include "backup_rules.h"
 #include "sweep_core.h"
 
 const char *
@@ -106,4 +108,22 @@ sweep_preason_name(int reason)
 	case SPR_API_ERROR:		return "api-error";
 	}
 	return "other";
+}
+
+const char *
+sweep_bk_verdict_name(enum sweep_bk_verdict v)
+{
+	switch (v) {
+	case SBK_REAPED:		return "reaped";
+	case SBK_WOULD_REAP:		return "would-reap";
+	case SBK_REAP_OFF:		return "reap-off";
+	case SBK_RACED:			return "raced";
+	case SBK_JOB_ACTIVE:		return "job-active";
+	case SBK_NOT_PAUSED:		return "not-paused";
+	case SBK_HOST_UNOBSERVED:	return "host-unobserved";
+	case SBK_NO_HOST:		return "no-host";
+	case SBK_ERROR:			return "error";
+	}
+	/* NOTREACHED */
+	return "invalid";
 }

@@ -1,9 +1,11 @@
 /*
  * sweep_policy.c -- the sweeper core's policy (pure): defaults, the checks
  * a policy must pass, the backoff after failed attempts, and which libvirt
- * pause reasons may be resumed (the reasons are in sweep_core.c's header).
+ * pause reasons may be resumed (the reasons are in sweep_core.c's header),
+ * and when CloudStack's row says the VM runs on the host being swept.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "sweep_core.h"
 #include "util.h"
@@ -75,4 +77,17 @@ sweep_reason_resumable(int reason)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * CloudStack records the VM Running on this host: a live (not removed)
+ * vm_instance row, state Running, host_id this host.  Anything else (no
+ * row, Stopped, Migrating, another host) holds a resume back (rule 6).
+ */
+int
+sweep_cs_running_here(int found, int removed, const char *state,
+    uint64_t vm_host_id, uint32_t host_id)
+{
+	return found && !removed && strcmp(state, "Running") == 0 &&
+	    vm_host_id == host_id;
 }
