@@ -283,55 +283,16 @@ refuse_all(struct sweeper *sw, struct sweep_run_report *r,
 	}
 }
 
-int
-sweeper_run(struct sweeper *sw, struct db *db,
-    const struct sweep_host_in *hosts, size_t nhosts,
-    const struct sweep_run_opts *o, struct sweep_run_report *r, char *err)
+/* The core's input: per host its paused domains (contiguous in sd), with
+ * dobs / dh giving each one's observation and host. */
+static void
+core_input(struct sweeper *sw, const struct sweep_run_report *r,
+    const struct virt_host_obs *obs, struct sweep_host *sh,
+    struct sweep_dom *sd, const struct dom_obs **dobs, uint32_t *dh)
 {
-	struct sweep_policy	  pol = sw->pol;
-	struct virt_host_obs	 *obs;
-	struct sweep_host	 *sh;
-	struct sweep_dom	 *sd;
-	struct sweep_vm_facts	 *f;
-	struct sweep_input	  in;
-	const struct dom_obs	**dobs;
-	uint32_t		 *dh;
-	size_t			  i, j, n = 0, off;
-	uint64_t		  t0 = clock_mono_ms();
-	int			  rc = -1, writes_ready = 0;
+	size_t	i, j, off;
 
-	memset(r, 0, sizeof(*r));
-	if (check_hosts(hosts, nhosts, err) == -1)
-		return -1;
-	r->dry_run = o->dry_run;
-	r->acting = !o->dry_run && o->is_leader;
-	r->backup_timeout_ms = sw->cfg.backup_timeout_ms;
-	if (o->grace_met)
-		pol.pause_grace_ms = 0;
-	sweeper_prune(sw, hosts, nhosts);
-
-	r->nhosts = nhosts;
-	r->hosts = xcalloc(nhosts + 1, sizeof(*r->hosts));
-	for (i = 0; i < nhosts; i++) {
-		r->hosts[i].host_id = hosts[i].host_id;
-		snprintf(r->hosts[i].ip, sizeof(r->hosts[i].ip), "%s",
-		    hosts[i].ip);
-		r->hosts[i].alive = hosts[i].alive;
-	}
-	qsort(r->hosts, nhosts, sizeof(*r->hosts), host_cmp);
-
-	/* 1. libvirt */
-	obs = observe(sw, r);
-
-	/* the paused domains, contiguous per host */
-	for (i = 0; i < nhosts; i++)
-		n += obs[i].npaused;
-	sd = xcalloc(n + 1, sizeof(*sd));
-	dobs = xcalloc(n + 1, sizeof(*dobs));
-	dh = xcalloc(n + 1, sizeof(*dh));
-	f = xcalloc(n + 1, sizeof(*f));
-	sh = xcalloc(nhosts + 1, sizeof(*sh));
-	for (i = 0, off = 0; i < nhosts; i++) {
+	for (i = 0, off = 0; i < r->nhosts; i++) {
 		sh[i].host_id = r->hosts[i].host_id;
 		sh[i].alive = r->hosts[i].alive;
 		sh[i].observed = r->hosts[i].observed;
@@ -345,6 +306,85 @@ sweeper_run(struct sweeper *sw, struct db *db,
 			    dobs[off]->name, dobs[off]->uuid);
 		}
 	}
+}
+
+/* The report's hosts, sorted by id. */
+static void
+report_hosts(struct sweep_run_report *r, const struct sweep_host_in *hosts,
+    size_t nhosts)
+{
+	size_t	i;
+
+	r->nhosts = nhosts;
+	r->hosts = xcalloc(nhosts + 1, sizeof(*r->hosts));
+	for (i = 0; i < nhosts; i++) {
+		r->hosts[i].host_id = hosts[i].host_id;
+		snprintf(r->hosts[i].ip, sizeof(r->hosts[i].ip), "%s",
+		    hosts[i].ip);
+		r->hosts[i].alive = hosts[i].alive;
+	}
+	qsort(r->hosts, nhosts, sizeof(*r->hosts), host_cmp);
+}
+
+/* Execute only what can be recorded first (S9).  1: writes are ready. */
+static int
+gate(struct sweeper *sw, struct db *db, const struct sweep_run_opts *o,
+    struct sweep_run_report *r)
+{
+	if (r->n_actions > 0 && !r->acting)
+		refuse_all(sw, r, SWX_WOULD, o->dry_run ? "dry run" :
+		    "not the leader");
+	else if (r->n_actions > 0 && db != NULL) {
+		if (sweep_facts_prepare_writes(db, o, r->act_err) == -1) {
+			log_err("sweep.refused", "error=\"%s\"", r->act_err);
+			refuse_all(sw, r, SWX_REFUSED, r->act_err);
+		} else
+			return 1;
+	}
+	return 0;
+}
+
+int
+sweeper_run(struct sweeper *sw, struct db *db,
+    const struct sweep_host_in *hosts, size_t nhosts,
+    const struct sweep_run_opts *o, struct sweep_run_report *r, char *err)
+{
+	struct sweep_policy	  pol = sw->pol;
+	struct virt_host_obs	 *obs;
+	struct sweep_host	 *sh;
+	struct sweep_dom	 *sd;
+	struct sweep_vm_facts	 *f;
+	struct sweep_input	  in;
+	const struct dom_obs	**dobs;
+	uint32_t		 *dh;
+	size_t			  i, n = 0;
+	uint64_t		  t0 = clock_mono_ms();
+	int			  rc = -1, writes_ready = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (check_hosts(hosts, nhosts, err) == -1)
+		return -1;
+	r->dry_run = o->dry_run;
+	r->acting = !o->dry_run && o->is_leader;
+	r->backup_timeout_ms = sw->cfg.backup_timeout_ms;
+	if (o->grace_met)
+		pol.pause_grace_ms = 0;
+	sweeper_prune(sw, hosts, nhosts);
+
+	report_hosts(r, hosts, nhosts);
+
+	/* 1. libvirt */
+	obs = observe(sw, r);
+
+	/* the paused domains, contiguous per host */
+	for (i = 0; i < nhosts; i++)
+		n += obs[i].npaused;
+	sd = xcalloc(n + 1, sizeof(*sd));
+	dobs = xcalloc(n + 1, sizeof(*dobs));
+	dh = xcalloc(n + 1, sizeof(*dh));
+	f = xcalloc(n + 1, sizeof(*f));
+	sh = xcalloc(nhosts + 1, sizeof(*sh));
+	core_input(sw, r, obs, sh, sd, dobs, dh);
 
 	/* 2. CloudStack */
 	if (n > 0 || db == NULL)
@@ -365,17 +405,7 @@ sweeper_run(struct sweeper *sw, struct db *db,
 		goto out;
 	collect(sw, r, o->grace_met, sd, dobs, dh, f, n);
 
-	/* execute only what can be recorded first (S9) */
-	if (r->n_actions > 0 && !r->acting)
-		refuse_all(sw, r, SWX_WOULD, o->dry_run ? "dry run" :
-		    "not the leader");
-	else if (r->n_actions > 0 && db != NULL) {
-		if (sweep_facts_prepare_writes(db, o, r->act_err) == -1) {
-			log_err("sweep.refused", "error=\"%s\"", r->act_err);
-			refuse_all(sw, r, SWX_REFUSED, r->act_err);
-		} else
-			writes_ready = 1;
-	}
+	writes_ready = gate(sw, db, o, r);
 	sweep_exec_run(sw, r);
 	for (i = 0; i < r->ndoms; i++)
 		sweep_exec_outcome(sw, db, o, r, &r->doms[i]);

@@ -19,7 +19,7 @@
 #include <libvirt/libvirt.h>
 
 #include "util.h"
-#include "virt.h"
+#include "virt_types.h"
 
 struct virt_conn {
 	pthread_mutex_t	 mu;		/* refs, busy */
