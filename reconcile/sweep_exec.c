@@ -93,8 +93,9 @@ sweep_exec_run(struct sweeper *sw, struct sweep_run_report *r)
 /* --- step 4: outcomes, logs, audit ------------------------------------ */
 
 void
-sweep_exec_outcome(struct sweeper *sw, struct db *db, const struct sweep_run_opts *o,
-    struct sweep_run_report *r, struct sweep_dom_report *d)
+sweep_exec_outcome(struct sweeper *sw, struct db *db,
+    const struct sweep_run_opts *o, struct sweep_run_report *r,
+    struct sweep_dom_report *d)
 {
 	char	q[SWEEP_TEXT_LEN + 8], e[ERR_LEN + 8];
 	int	ok;

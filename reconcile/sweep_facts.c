@@ -12,7 +12,8 @@
  * Facts per paused domain (CloudStack names a KVM domain by
  * vm_instance.instance_name and gives it the VM's uuid; either matches,
  * the name first):
- *   state, host_id, removed        "Running here" is decided by the caller
+ *   state, host_id, removed        "Running here" is the core's rule
+ *                                  (sweep_cs_running_here())
  *   a vm_snapshots row in Creating, Reverting or Expunging (removed NULL)
  *   the latest backups row (by id, any status) with its age from `date`
  * Limitation: volume snapshots (CloudStack's `snapshots` table) are not
