@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core_types.h"	/* enum fence_source */
 #include "db.h"
 
 enum vm_outcome {
@@ -55,13 +56,6 @@ struct rec_vm {
 	char		last_ha[96];		/* newest HA row, for the report */
 	enum vm_outcome	outcome;
 	char		reason[160];
-};
-
-enum fence_source {
-	FS_NONE,		/* not counted as fenced */
-	FS_OPERATOR,		/* reconcile --confirm-fenced */
-	FS_BMC,			/* daemon: BMC read power off twice */
-	FS_SELF_FENCE,		/* daemon: self_fence_after elapsed */
 };
 
 const char	*fence_source_name(enum fence_source);

@@ -1,5 +1,6 @@
 /*
- * core_names.c -- total *_name() functions for the core's enums.
+ * names.c -- total *_name() functions for the core's enums (core.h,
+ * core_types.h, hb_status.h).
  *
  * Every enum of core.h maps to one stable lowercase token.  Logs
  * (core.transition ... why=<token>), `hawatch status` and the scenario
