@@ -2,8 +2,8 @@
  * bmc_pool.c -- worker threads polling BMC power and running fences (see
  * bmc_pool.h).
  *
- * Where it sits: tick.c reads bmc_pool_snapshot() once per tick (a short
- * copy under the mutex) and turns core actions into
+ * Where it sits: observe.c reads bmc_pool_snapshot() once per tick (a
+ * short copy under the mutex) and act.c turns core actions into
  * bmc_pool_request_fence().  Workers call ipmi.c without holding the mutex.
  *
  * Scheduling: one mutex and one condition variable (CLOCK_MONOTONIC).  A

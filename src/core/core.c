@@ -1,10 +1,11 @@
 /*
  * core.c -- core_step(): one tick of the pure decision core.
  *
- * Sits between the supervisor (tick.c gathers observations, executes
- * actions) and the per-host state machine (host_fsm.c) with its cluster
- * guards (guards.c).  A tick runs in fixed phases, every phase in
- * host-id (or pool-id, cluster-id) order, so the output is deterministic:
+ * Sits between the supervisor (tick.c: observe.c gathers observations,
+ * act.c executes actions) and the per-host state machine (fsm_track.c,
+ * host_fsm.c) with its cluster guards (guards.c).  A tick runs in fixed
+ * phases, every phase in host-id (or pool-id, cluster-id) order, so the
+ * output is deterministic:
  *
  *   1. validate the inputs (core_obs_check); refuse the whole tick, with
  *      no state change, if anything is off;
@@ -17,7 +18,8 @@
  *   7. per host: the state machine and its actions (fsm_step).
  *
  * Pure: no I/O, no clock, no globals, no allocation in core_step().
- * Allocation happens only in core_state_new/reserve/free.
+ * Allocation happens only in core_state_new/reserve/free.  Policy
+ * defaults and checks: core_policy.c; action helpers: core_emit.c.
  * Does not: decide how actions are executed, retry them, or log.
  */
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /*
  * core.h -- THE contract of hawatch's pure decision core.  Read this first.
  *
- * Once per tick the supervisor (tick.c) gathers observations with
+ * Once per tick the supervisor (tick.c, observe.c) gathers observations with
  * deadlines, stamps them with one monotonic time, and calls core_step().
  * The core updates each host's liveness/fencing state machine
- * (host_fsm.c) under the cluster guards (guards.c) and hands back
+ * (fsm_track.c, host_fsm.c) under the cluster guards (guards.c) and hands back
  * actions (fence, reconcile, alert, clear alert, report) plus the list of
  * state transitions for logs, status and golden tests.
  *
@@ -306,8 +306,8 @@ const char	*act_kind_name(enum act_kind);
 const char	*act_why_name(enum act_why);
 
 /* ------------------------------------------------------------------ */
-/* Internals shared by core.c, host_fsm.c and guards.c.  Callers use   */
-/* only the API above.                                                 */
+/* Internals shared by core.c, fsm_track.c, host_fsm.c, guards.c.     */
+/* Callers use only the API above.                                     */
 
 enum core_evidence {
 	EV_NONE,	/* no HB_OK reading yet */
@@ -409,7 +409,7 @@ struct core_state {
 	uint64_t		 first_ms, prev_ms;
 };
 
-/* What host_fsm.c needs to know about this tick. */
+/* What the phases (fsm_track.c, host_fsm.c, guards.c) know of a tick. */
 struct core_tick {
 	const struct core_policy *pol;
 	struct core_state	*st;
