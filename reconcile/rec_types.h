@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core_types.h"
 #include "reconcile_rules.h"
 
 struct rec_vm {
@@ -28,13 +29,6 @@ struct rec_vm {
 	char		last_ha[96];		/* newest HA row, for the report */
 	enum vm_outcome	outcome;
 	char		reason[160];
-};
-
-enum fence_source {
-	FS_NONE,		/* not counted as fenced */
-	FS_OPERATOR,		/* reconcile --confirm-fenced */
-	FS_BMC,			/* daemon: BMC read power off twice */
-	FS_SELF_FENCE,		/* daemon: self_fence_after elapsed */
 };
 
 struct rec_result {
@@ -65,6 +59,5 @@ struct rec_opts {
 
 /* reconcile/names.c */
 const char	*vm_outcome_name(enum vm_outcome);
-const char	*fence_source_name(enum fence_source);
 
 #endif

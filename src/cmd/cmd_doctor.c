@@ -510,7 +510,7 @@ check_bmcs(struct doctor *d, const struct config *cfg,
 	for (i = 0; i < inv->nhosts; i++) {
 		h = &inv->hosts[i];
 		if (j[i].has == 0) {
-			if (h->ignore == INV_WATCHED)
+			if (h->ignore == IGN_NONE)
 				dr(d, DR_WARN, "bmc", "enable out-of-band "
 				    "management for the host or add it to "
 				    "bmc.hosts", "host %llu (%s): no BMC: it "
@@ -581,7 +581,7 @@ check_libvirt(struct doctor *d, const struct config *cfg,
 	for (i = 0; i < inv->nhosts; i++) {
 		const struct inv_host	*h = &inv->hosts[i];
 
-		if (strcmp(h->status, "Up") != 0 || h->ignore != INV_WATCHED)
+		if (strcmp(h->status, "Up") != 0 || h->ignore != IGN_NONE)
 			continue;
 		if (virt_uri_expand(cfg->sweep.uri_template, h->ip, uri,
 		    sizeof(uri), err) == -1) {
