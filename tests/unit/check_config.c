@@ -225,14 +225,24 @@ END_TEST
 
 START_TEST(test_secrets_never_dumped)
 {
-	struct config	c;
-	char		err[ERR_LEN], buf[8192];
+	struct config	 c;
+	char		 err[ERR_LEN], *buf = NULL;
+	size_t		 len = 0;
+	FILE		*f;
 
 	ck_assert_msg(load("database = { password = \"topsecret1\"; };\n"
-	    "bmc = { password = \"topsecret2\"; };\n", &c, err) == 0, "%s", err);
-	ck_assert_int_eq(config_dump(&c, buf, sizeof(buf)), 0);
+	    "bmc = { password = \"topsecret2\"; hosts = ( { host_id = 3; "
+	    "password = \"topsecret3\"; }, { host_id = 4; } ); };\n", &c,
+	    err) == 0, "%s", err);
+	ck_assert_ptr_nonnull(f = open_memstream(&buf, &len));
+	ck_assert_int_eq(config_dump(&c, f), 0);
+	fclose(f);
 	ck_assert_ptr_null(strstr(buf, "topsecret"));
-	ck_assert_ptr_nonnull(strstr(buf, "password=(set)"));
+	ck_assert_ptr_nonnull(strstr(buf, "database.password = <set>;"));
+	ck_assert_ptr_nonnull(strstr(buf, "bmc.password = <set>;"));
+	ck_assert_ptr_nonnull(strstr(buf, "bmc.hosts[0].password = <set>;"));
+	ck_assert_ptr_nonnull(strstr(buf, "bmc.hosts[1].password = <inherit>;"));
+	free(buf);
 	config_free(&c);
 }
 END_TEST
