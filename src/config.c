@@ -8,7 +8,6 @@
  * (config_load fills a scratch copy and swaps it in on success).  Password
  * and config files are read by config_secret.c.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,43 +114,6 @@ config_defaults(struct config *c)
 
 /* scalar keys ------------------------------------------------------------ */
 
-/* valid UTF-8 without control characters */
-static int
-text_ok(const char *s)
-{
-	const unsigned char	*u = (const unsigned char *)s;
-	uint32_t		 cp;
-	int			 n, i;
-
-	while (*u != '\0') {
-		if (*u < 0x20 || *u == 0x7f)
-			return 0;
-		if (*u < 0x80) {
-			u++;
-			continue;
-		}
-		if (*u >= 0xc2 && *u <= 0xdf)
-			n = 1, cp = *u & 0x1f;
-		else if (*u >= 0xe0 && *u <= 0xef)
-			n = 2, cp = *u & 0x0f;
-		else if (*u >= 0xf0 && *u <= 0xf4)
-			n = 3, cp = *u & 0x07;
-		else
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((u[i] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (u[i] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-		    (cp >= 0x80 && cp < 0xa0))
-			return 0;
-		u += n + 1;
-	}
-	return 1;
-}
-
 static int
 set_string(struct parse *p, const config_setting_t *s, char *dst, size_t size)
 {
@@ -164,7 +126,7 @@ set_string(struct parse *p, const config_setting_t *s, char *dst, size_t size)
 	v = config_setting_get_string(s);
 	if (strlen(v) >= size)
 		return perr(p, s, "%s is longer than %zu bytes", path, size - 1);
-	if (!text_ok(v))
+	if (!config_text_ok(v))
 		return perr(p, s, "%s is not valid UTF-8 text (or holds a "
 		    "control character)", path);
 	memcpy(dst, v, strlen(v) + 1);
@@ -358,7 +320,7 @@ set_strlist(struct parse *p, const struct cfg_key *k,
 		    *config_setting_get_string(e) == '\0')
 			return perr(p, e, "%s[%d] must be a non-empty string",
 			    path, i);
-		if (!text_ok(config_setting_get_string(e)))
+		if (!config_text_ok(config_setting_get_string(e)))
 			return perr(p, e, "%s[%d] is not valid UTF-8 text (or "
 			    "holds a control character)", path, i);
 		v[(*n)++] = xstrdup(config_setting_get_string(e));
@@ -515,43 +477,6 @@ run_checks(struct parse *p, const config_t *cf, const struct cfg_table *t,
 }
 
 /* loading ---------------------------------------------------------------- */
-
-int
-config_parse_duration(const char *s, uint64_t *ms, char *err)
-{
-	char		*end;
-	unsigned long long v;
-	uint64_t	 mult;
-
-	if (s == NULL || *s < '0' || *s > '9') {
-		set_err(err, "duration \"%s\" must start with a number", s ? s : "");
-		return -1;
-	}
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0) {
-		set_err(err, "duration \"%s\" is out of range", s);
-		return -1;
-	}
-	if (strcmp(end, "ms") == 0)
-		mult = 1;
-	else if (strcmp(end, "s") == 0)
-		mult = 1000;
-	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
-		mult = 60 * 1000;
-	else if (strcmp(end, "h") == 0)
-		mult = 3600 * 1000;
-	else {
-		set_err(err, "duration \"%s\" needs a unit: ms, s, m or h", s);
-		return -1;
-	}
-	if (v > UINT64_MAX / mult) {
-		set_err(err, "duration \"%s\" is out of range", s);
-		return -1;
-	}
-	*ms = v * mult;
-	return 0;
-}
 
 int
 config_load(struct config *out, const char *path, char *err)

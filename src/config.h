@@ -151,6 +151,8 @@ int	config_dump(const struct config *, FILE *);
 
 /* helpers shared with the CLI */
 int	config_parse_duration(const char *s, uint64_t *ms, char *err);
+/* 1 when s is valid UTF-8 without control characters (C0, DEL, C1) */
+int	config_text_ok(const char *s);
 int	config_check_secret_file(const char *path, char *err);
 int	config_read_secret_file(const char *path, char *out, size_t len,
 	    char *err);
