@@ -7,7 +7,6 @@
  * a row in hawatch's host_exclusion table plus an audit row, written in one
  * transaction; CloudStack's own tables are untouched.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,20 +63,18 @@ list(struct db *db)
 int
 cmd_maintenance(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct audit_row	 a;
 	struct sbuf		 sb;
 	struct db		 db;
 	unsigned long long	 affected = 0;
 	uint64_t		 host = 0;
-	const char		*reason = "operator maintenance", *verb;
+	const char		*reason = NULL, *verb;
 	char			 err[ERR_LEN], t[160];
-	int			 ch, on;
+	int			 on, r;
+	const struct cli_opt	 opts[] = {
+		{ "host", 0, CLI_ID, &host, "ID" },
+		{ "reason", 0, CLI_VALUE, &reason, "TEXT" },
+	};
 
 	if (argc < 2) {
 		fputs(usage, stderr);
@@ -95,31 +92,11 @@ cmd_maintenance(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	on = strcmp(verb, "on") == 0;
-	optind = 2;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			if (cli_parse_id("--host", optarg, &host) == -1)
-				return EXIT_USAGE;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			cli_usage_error("maintenance", "unknown option %s",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("maintenance", "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((r = cli_opts("maintenance", usage, opts, NELEM(opts), argc, argv,
+	    2, NULL)) != CLI_GO_ON)
+		return r;
+	if (reason == NULL)
+		reason = "operator maintenance";
 	if (strcmp(verb, "list") != 0 && host == 0) {
 		cli_usage_error("maintenance", "%s needs --host ID", verb);
 		return EXIT_USAGE;
@@ -134,9 +111,9 @@ cmd_maintenance(struct cli *c, int argc, char **argv)
 	if (cli_db_open(c, &db, strcmp(verb, "list") != 0) == -1)
 		return EXIT_ERROR;
 	if (strcmp(verb, "list") == 0) {
-		ch = list(&db);
+		r = list(&db);
 		db_close(&db);
-		return ch;
+		return r;
 	}
 	if (host_exists(&db, host, err) == -1)
 		goto fail;
