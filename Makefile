@@ -4,6 +4,8 @@
 #   make check      install missing Debian packages, build, run unit tests
 #                   (plain and under ASan+UBSan) and the integration tests
 #                   against real servers started on loopback
+#   make config-golden  config-check --dump against tests/config/*.expect
+#                   (part of make unit; make bless-config regenerates)
 #   make demo       run hawatch against a built-in simulated cluster
 #   make chaos      randomized fault scenarios (STEPS=, SEED=)
 #   make bench      benchmark figures (not timed tests)
@@ -55,7 +57,8 @@ ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%) \
 PREFIX ?= /usr/local
 
 .PHONY: all deps check unit unit-san integration demo demo-seed chaos bench install \
-        clean scenarios bless valgrind structure man-lint deb package-test
+        clean scenarios bless valgrind structure man-lint deb package-test \
+        config-golden bless-config
 .DELETE_ON_ERROR:
 
 all: $(B)/hawatch $(ITEST_BINS)
@@ -109,8 +112,17 @@ $(B)/itest/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(B)/libhawatch.a $(HDR
 endef
 $(foreach d,$(ITEST_DIRS),$(eval $(call ITEST_DIR_RULE,$(d))))
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(B)/hawatch
 	@HAWATCH_TOP=$(CURDIR) ./tests/run-unit.sh $(UNIT_BINS)
+	@./tests/config/run.sh $(B)/hawatch
+
+# config-check --dump against tests/config/*.expect; after reviewing a
+# change in the dump: make bless-config
+config-golden: $(B)/hawatch
+	@./tests/config/run.sh $(B)/hawatch
+
+bless-config: $(B)/hawatch
+	@BLESS=1 ./tests/config/run.sh $(B)/hawatch
 
 unit-san: $(UNIT_BINS_SAN)
 	@HAWATCH_TOP=$(CURDIR) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -25,7 +25,6 @@
  * liveness rule.  BMC targets come from bmc_target_from_config(), as in the daemon.
  * Does not: write anything, fence, or resume.
  */
-#include <getopt.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -622,35 +621,16 @@ out:
 int
 cmd_doctor(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct doctor		 d;
 	struct inventory	 inv;
 	struct db		 db;
 	uint64_t		*newest;
 	char			 err[ERR_LEN];
-	int			 ch, r;
+	int			 r;
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			cli_usage_error("doctor", "unknown option %s",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("doctor", "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((r = cli_opts("doctor", usage, NULL, 0, argc, argv, 1,
+	    NULL)) != CLI_GO_ON)
+		return r;
 	if (cli_load_config(c) == -1)
 		return EXIT_ERROR;
 	memset(&d, 0, sizeof(d));

@@ -10,7 +10,6 @@
  * maps the outcome to the exit codes in cli.h.  Each host is its own
  * transaction; an error on one host does not stop the others.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,65 +308,25 @@ exit_name(int code)
 int
 cmd_reconcile(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "confirm-fenced", no_argument, NULL, 'c' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "release-claims", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct run	 run;
 	struct db	 db;
 	uint64_t	 host = 0, *ids = NULL, *unconfirmed = NULL;
 	size_t		 nids = 0, nunconf = 0, i;
-	int		 ch, all = 0, confirm = 0, claims = 0, rc;
+	int		 all = 0, confirm = 0, claims = 0, rc;
 	char		 err[ERR_LEN];
+	const struct cli_opt opts[] = {
+		{ "host", 0, CLI_ID, &host, "ID" },
+		{ "all", 0, CLI_FLAG, &all, NULL },
+		{ "confirm-fenced", 0, CLI_FLAG, &confirm, NULL },
+		{ "dry-run", 0, CLI_FLAG, &run.dry_run, NULL },
+		{ "json", 0, CLI_FLAG, &run.json, NULL },
+		{ "release-claims", 0, CLI_FLAG, &claims, NULL },
+	};
 
 	memset(&run, 0, sizeof(run));
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			if (host != 0) {
-				cli_usage_error("reconcile", "--host given twice");
-				return EXIT_USAGE;
-			}
-			if (cli_parse_id("--host", optarg, &host) == -1)
-				return EXIT_USAGE;
-			break;
-		case 'a':
-			all = 1;
-			break;
-		case 'c':
-			confirm = 1;
-			break;
-		case 'n':
-			run.dry_run = 1;
-			break;
-		case 'j':
-			run.json = 1;
-			break;
-		case 'r':
-			claims = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			cli_usage_error("reconcile", "unknown option %s",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("reconcile", "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_opts("reconcile", usage, opts, NELEM(opts), argc, argv,
+	    1, NULL)) != CLI_GO_ON)
+		return rc;
 	if ((host != 0) + all + claims != 1) {
 		cli_usage_error("reconcile", "give exactly one of --host ID, "
 		    "--all, --release-claims");

@@ -24,7 +24,6 @@
  * 3 nothing to do; 1 an error (a host's libvirt, the database, an audit
  * row) -- the other hosts are still swept; 2 usage.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,14 +392,6 @@ exit_name(int code)
 int
 cmd_sweep(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "grace-met", no_argument, NULL, 'g' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sweep_run_report	 r;
 	struct sweep_run_opts	 ro;
 	struct sweep_host_in	*in = NULL;
@@ -410,46 +401,21 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 	struct db		 db;
 	uint64_t		 host = 0;
 	size_t			 ncs = 0, nin = 0, i;
-	int			 ch, rc = EXIT_ERROR;
+	int			 rc = EXIT_ERROR;
 	char			 err[ERR_LEN];
+	const struct cli_opt	 opts[] = {
+		{ "host", 0, CLI_ID, &host, "ID" },
+		{ "grace-met", 0, CLI_FLAG, &ro.grace_met, NULL },
+		{ "dry-run", 0, CLI_FLAG, &ro.dry_run, NULL },
+		{ "json", 0, CLI_FLAG, &o.json, NULL },
+	};
 
 	memset(&o, 0, sizeof(o));
 	memset(&ro, 0, sizeof(ro));
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			if (host != 0) {
-				cli_usage_error("sweep", "--host given twice");
-				return EXIT_USAGE;
-			}
-			if (cli_parse_id("--host", optarg, &host) == -1)
-				return EXIT_USAGE;
-			break;
-		case 'g':
-			ro.grace_met = 1;
-			break;
-		case 'n':
-			ro.dry_run = 1;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			cli_usage_error("sweep", "unknown option %s",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("sweep", "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_opts("sweep", usage, opts, NELEM(opts), argc, argv, 1,
+	    NULL)) != CLI_GO_ON)
+		return rc;
+	rc = EXIT_ERROR;
 	if (cli_load_config(c) == -1)
 		return EXIT_ERROR;
 	/* hawatch's schema is created only right before a first write */
