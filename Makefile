@@ -7,6 +7,7 @@
 #   make demo       run hawatch against a built-in simulated cluster
 #   make chaos      randomized fault scenarios (STEPS=, SEED=)
 #   make bench      benchmark figures (not timed tests)
+#   make model      model-check the protocol with spin (docs/model/)
 #   make install    install binary, unit file and example config
 #
 # Sources are discovered: every .c in src/ (and its layer folders core/,
@@ -104,6 +105,16 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-san
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory model
+
+# spin model of the fence -> reconcile -> restart protocol (docs/model/)
+.PHONY: model model-bad
+model:
+	@./docs/model/check.sh good
+
+# the known-bad variant: succeeds when spin finds its counterexample
+model-bad:
+	@./docs/model/check.sh bad
 
 scenarios: $(B)/tests/check_scenarios
 	@HAWATCH_TOP=$(CURDIR) $(B)/tests/check_scenarios

@@ -15,6 +15,7 @@ libfreeipmi-dev freeipmi-tools openipmi
 libvirt-dev libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu
 qemu-system-x86 qemu-utils binutils
 libsystemd-dev valgrind nftables iproute2 procps bc python3 fuse3
+spin
 "
 
 missing=""

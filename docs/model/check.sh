@@ -81,13 +81,13 @@ bad)
 	# shellcheck disable=SC2086
 	spin $defs -t -p hawatch_bad.pml >bad_no_corroboration.trail.raw 2>&1
 	# keep the steps that change something, drop bookkeeping lines
-	# proc ids: 1 env, 2-3 hawatch instances 0-1, 4-5 management servers
-	grep -E '^ *[0-9]+:	proc  [1-5] ' bad_no_corroboration.trail.raw |
+	# proc ids: 0 init, 1 env, 2-3 hawatch instances 0-1, 4-5 management servers
+	grep -E '^ *[0-9]+:	proc  [1-5] |mismapped = 1' bad_no_corroboration.trail.raw |
 	    grep -vE '\[(else|\.\(goto\)|\(1\)|skip|r = 0|snap = 255)\]' |
 	    grep -v 'valid end state' |
 	    awk -F'\t' '{
 		split($2, p, " "); id = p[2]
-		who = (id == 1) ? "env" : (id <= 3) ? "hawatch#" (id - 2) : "ms#" (id - 3)
+		who = (id == 0) ? "init" : (id == 1) ? "env" : (id <= 3) ? "hawatch#" (id - 2) : "ms#" (id - 3)
 		sub(/^ */, "", $1); sub(/.*hawatch(_bad)?\.pml:/, "l.", $2)
 		sub(/ \(state [0-9]*\)/, "", $2)
 		printf "%4s %-10s %-6s %s\n", $1, who, $2, $3 }' \
