@@ -72,9 +72,10 @@ struct sweep_run_opts {
 	const char	*command;	/* audit: "run", "sweep" */
 	const char	*leader_lock;	/* non-NULL: every write transaction
 					   re-checks this lock (S4) */
-	uint64_t	 leader_conn_id;	/* non-zero: the lock must be held
-					   by that connection (the daemon's
-					   main one), not by this one */
+	uint64_t	 leader_gen;	/* non-zero: instead of the lock,
+					   hawatch's leader row must carry
+					   this generation (the daemon's
+					   sweeper: its own connection) */
 };
 
 /* CloudStack's view of one paused domain (sweep_facts.c). */

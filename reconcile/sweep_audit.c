@@ -5,9 +5,9 @@
  * executed action with its evidence JSON: everything the decision and the
  * act rested on.
  *
- * Leadership (S4): every write transaction re-checks the lock first, on
- * this connection or, for the daemon's sweep thread, on the daemon's main
- * connection.
+ * Leadership (S4): every write transaction re-checks it first: for the
+ * daemon's sweep thread, the leader generation (fencing token) its
+ * daemon leads under; otherwise the lock on this connection.
  *
  * Returns: 0 / -1 with err filled (names the statement).
  */
@@ -20,15 +20,14 @@
 #include "sweep.h"
 #include "util.h"
 
-/* S4: the lock on this connection, or on the daemon's main connection */
+/* S4: the daemon's fencing token, or the lock on this connection */
 static int
 check_leader(struct db *db, const struct sweep_run_opts *o, char *err)
 {
+	if (o->leader_gen != 0)
+		return db_check_generation(db, o->leader_gen, err);
 	if (o->leader_lock == NULL)
 		return 0;
-	if (o->leader_conn_id != 0)
-		return db_check_lock_owner(db, o->leader_lock,
-		    o->leader_conn_id, err);
 	return db_check_holds_lock(db, o->leader_lock, err);
 }
 

@@ -62,6 +62,18 @@ static const char *const level1[] = {
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 };
 
+/*
+ * Level 2: the leader's fencing token (S4).  Each new leader increments
+ * `generation` in the transaction that records it; every write
+ * transaction reads the row under a shared lock and commits only while
+ * the generation is still the one its writer leads under.
+ */
+static const char *const level2[] = {
+	"ALTER TABLE %s.`leader` ADD COLUMN IF NOT EXISTS `generation`"
+	" bigint unsigned NOT NULL DEFAULT 0"
+	" COMMENT 'fencing token: +1 per new leader'",
+};
+
 struct level {
 	const char *const	*stmts;
 	size_t			 n;
@@ -69,6 +81,7 @@ struct level {
 
 static const struct level levels[] = {
 	{ level1, NELEM(level1) },
+	{ level2, NELEM(level2) },
 };
 
 const char *

@@ -10,7 +10,8 @@
  *                   daemon's BMC reads, by self-fence timeout, or by an
  *                   operator (reconcile --confirm-fenced)
  *   host_exclusion  hosts an operator excluded (hawatch maintenance on)
- *   leader          who holds leadership, for `hawatch status`
+ *   leader          who holds leadership, for `hawatch status`, and the
+ *                   fencing token (generation) every write checks (S4)
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -19,7 +20,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	1
+#define HW_SCHEMA_VERSION	2
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);
