@@ -15,6 +15,8 @@
  * ticking, release leadership, stop the BMC workers (closing their
  * sessions), close the pools, exit 0.
  */
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 
 #include <errno.h>
@@ -127,10 +129,48 @@ shutdown_daemon(struct daemon *d)
 	log_info("daemon.stopped", "instance=%s", d->instance);
 }
 
+/*
+ * Keep the passwords (database, BMCs, CloudStack key) out of core dumps:
+ * no core file at all (RLIMIT_CORE 0, hard limit too, so nothing in this
+ * process raises it again) and not dumpable (also denies other users'
+ * ptrace and /proc/PID/mem).  Before the config, hence the secrets, is
+ * read.  The unit file sets LimitCORE=0 as well.
+ */
+static int
+no_core_dumps(char *err)
+{
+	struct rlimit	rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) == -1 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		set_err(err, "cannot disable core dumps: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* STATUS= is one line: the database error without control characters */
+static void
+status_db(const struct daemon *d, char *out, size_t len)
+{
+	size_t	i;
+
+	if (d->db_up) {
+		snprintf(out, len, "up");
+		return;
+	}
+	snprintf(out, len, "down: %s", d->db_err[0] ? d->db_err :
+	    "not connected yet");
+	for (i = 0; out[i] != '\0'; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = ' ';
+}
+
 static void
 notify_tick(struct daemon *d)
 {
 	size_t	i, fenced = 0, alerts = d->nalerts, dead = 0;
+	char	db[ERR_LEN + 16];
 
 	for (i = 0; i < core_host_count(d->core); i++) {
 		const struct host_core_view *v = core_host_view_at(d->core, i);
@@ -147,10 +187,12 @@ notify_tick(struct daemon *d)
 		log_info("daemon.ready", "instance=%s hosts=%zu pools=%zu",
 		    d->instance, d->inv.nhosts, d->inv.npools);
 	}
+	status_db(d, db, sizeof(db));
 	sd_notifyf(0, "WATCHDOG=1\nSTATUS=%s; %zu hosts, %zu dead, %zu fenced, "
 	    "%zu alerts; db %s; tick %.0f ms", d->is_leader ? "leader" :
-	    "standby", d->inv.nhosts, dead, fenced, alerts,
-	    d->db_up ? "up" : "down", d->last_tick_us / 1000.0);
+	    d->leader.refused[0] ? "standby (leadership refused: Galera)" :
+	    "standby", d->inv.nhosts, dead, fenced, alerts, db,
+	    d->last_tick_us / 1000.0);
 }
 
 /* Block the signals before any thread starts, so only the signalfd sees
@@ -256,6 +298,10 @@ cmd_run(struct cli *c, int argc, char **argv)
 	    "fence, reconcile (systemd Type=notify).\n", NULL, 0, argc, argv,
 	    1, NULL)) != CLI_GO_ON)
 		return r;
+	if (no_core_dumps(err) == -1) {
+		fprintf(stderr, "hawatch: run: %s\n", err);
+		return EXIT_ERROR;
+	}
 	if (cli_load_config(c) == -1)
 		return EXIT_ERROR;
 	memset(&d, 0, sizeof(d));
