@@ -10,8 +10,9 @@
  *
  * The wait is a poll() on the signalfd, so SIGTERM ends the loop at once.
  * READY=1 goes out after the first complete tick; WATCHDOG=1 after every
- * tick, so systemd restarts a loop that stalls.  SIGHUP reloads the config
- * (a bad new config is logged and the old one kept).  SIGTERM/SIGINT: stop
+ * tick, so systemd restarts a loop that stalls.  SIGHUP reloads the config:
+ * parsed on its own thread, applied by the next tick (a bad new config is
+ * logged and the old one kept).  SIGTERM/SIGINT: stop
  * ticking, release leadership, stop the BMC workers (closing their
  * sessions), close the pools, exit 0.
  */
@@ -21,7 +22,9 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,33 +72,111 @@ daemon_setup(struct daemon *d, char *err)
 	return 0;
 }
 
-static void
-reload(struct daemon *d)
-{
-	struct config		nc;
-	struct core_policy	np;
-	char			err[ERR_LEN];
+/*
+ * SIGHUP: parse and check the new config on its own thread, so a config
+ * that takes long to read (an @include on a hung NFS mount, a FIFO) never
+ * stalls the tick; the tick applies the result once it is ready.  One
+ * job at a time: a SIGHUP during a job runs one more job after it.
+ */
+struct reload_job {
+	pthread_t		 th;
+	const char		*path;
+	struct config		 cfg;
+	struct core_policy	 pol;
+	int			 ok;
+	char			 err[ERR_LEN];
+	atomic_int		 done;
+};
 
-	if (config_load(&nc, d->config_path, err) == -1) {
-		log_err("config.reload_failed", "error=\"%s\" (keeping the "
-		    "running config)", err);
+static void *
+reload_main(void *arg)
+{
+	struct reload_job	*j = arg;
+
+	if (config_load(&j->cfg, j->path, j->err) == 0) {
+		policy_from_config(&j->cfg, &j->pol);
+		if (core_policy_check(&j->pol, j->err) == 0)
+			j->ok = 1;
+		else
+			config_free(&j->cfg);
+	}
+	atomic_store(&j->done, 1);
+	return NULL;
+}
+
+static void
+reload_start(struct daemon *d)
+{
+	struct reload_job	*j;
+
+	if (d->reload != NULL) {
+		d->reload_again = 1;
+		log_info("config.reload_pending", "path=%s (the previous reload "
+		    "is still reading)", d->config_path);
 		return;
 	}
-	policy_from_config(&nc, &np);
-	if (core_policy_check(&np, err) == -1) {
-		log_err("config.reload_failed", "error=\"%s\" (keeping the "
-		    "running config)", err);
-		config_free(&nc);
+	j = xcalloc(1, sizeof(*j));
+	j->path = d->config_path;
+	atomic_init(&j->done, 0);
+	if (pthread_create(&j->th, NULL, reload_main, j) != 0) {
+		log_err("config.reload_failed", "error=\"cannot start the "
+		    "reload thread\" (keeping the running config)");
+		free(j);
 		return;
 	}
-	config_free(&d->cfg);
-	d->cfg = nc;
-	d->pol = np;
-	log_set_level(d->cfg.log_level);
-	sweep_thread_reconfig(&d->sweep, &d->cfg);
-	d->bmc_targets_hash = 0;	/* re-send targets: credentials may differ */
-	/* the database settings apply from the next connection */
-	log_info("config.reloaded", "path=%s", d->config_path);
+	d->reload = j;
+}
+
+/* On the tick thread: apply a finished reload, if any. */
+static void
+reload_apply(struct daemon *d)
+{
+	struct reload_job	*j = d->reload;
+
+	if (j == NULL || !atomic_load(&j->done))
+		return;
+	pthread_join(j->th, NULL);
+	d->reload = NULL;
+	if (!j->ok)
+		log_err("config.reload_failed", "error=\"%s\" (keeping the "
+		    "running config)", j->err);
+	else {
+		config_free(&d->cfg);
+		d->cfg = j->cfg;
+		d->pol = j->pol;
+		log_set_level(d->cfg.log_level);
+		sweep_thread_reconfig(&d->sweep, &d->cfg);
+		d->bmc_targets_hash = 0;	/* re-send targets: credentials
+						   may differ */
+		/* the database settings apply from the next connection */
+		log_info("config.reloaded", "path=%s", d->config_path);
+	}
+	free(j);
+	if (d->reload_again) {
+		d->reload_again = 0;
+		reload_start(d);
+	}
+}
+
+/* At exit: a reload still reading is left behind (the process ends). */
+static void
+reload_abandon(struct daemon *d)
+{
+	struct reload_job	*j = d->reload;
+
+	if (j == NULL)
+		return;
+	d->reload = NULL;
+	if (!atomic_load(&j->done)) {
+		log_warn("config.reload_abandoned", "path=%s (still reading at "
+		    "exit)", d->config_path);
+		pthread_detach(j->th);
+		return;		/* the thread owns j until the process ends */
+	}
+	pthread_join(j->th, NULL);
+	if (j->ok)
+		config_free(&j->cfg);
+	free(j);
 }
 
 static void
@@ -104,6 +185,7 @@ shutdown_daemon(struct daemon *d)
 	size_t	i;
 
 	sd_notify(0, "STOPPING=1");
+	reload_abandon(d);
 	sweep_thread_stop(&d->sweep);
 	if (d->db_up) {
 		leader_release(&d->leader, &d->db);
@@ -238,7 +320,7 @@ wait_next_tick(struct daemon *d, int sfd, uint64_t next)
 			return 0;
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGHUP)
-				reload(d);
+				reload_start(d);
 			else {
 				log_info("daemon.signal", "signal=%s",
 				    strsignal((int)si.ssi_signo));
@@ -259,6 +341,7 @@ run_loop(struct daemon *d, int sfd)
 
 	next = clock_mono_ms();
 	while (!stop) {
+		reload_apply(d);
 		t0 = clock_mono_us();
 		(void)tick_run(d, clock_mono_ms());
 		d->last_tick_us = clock_mono_us() - t0;

@@ -49,6 +49,7 @@ struct fence_news {
 
 struct act_bmc_funcs;
 struct act_db_funcs;
+struct reload_job;
 
 struct alert {
 	uint64_t	host_id;
@@ -108,6 +109,10 @@ struct daemon {
 	   views, core_step, actions */
 	uint64_t		 phase_us[4];
 	int			 ready_sent;
+
+	/* SIGHUP: the new config is parsed on its own thread (daemon.c) */
+	struct reload_job	*reload;
+	int			 reload_again;
 };
 
 /* tick.c */
