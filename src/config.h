@@ -39,7 +39,12 @@ struct db_config {
 	char		host[CFG_STR];		/* "127.0.0.1"; empty with socket */
 	unsigned	port;			/* 3306 */
 	char		socket[CFG_STR];	/* unix socket; wins over host */
-	char		user[CFG_STR];		/* "cloud" */
+	char		user[CFG_STR];		/* "cloud"; "" until resolved */
+	char		cloudstack_properties[CFG_STR];	/* db.properties
+						   used when neither user nor
+						   password is set */
+	char		cred_source[2 * CFG_STR];	/* where user/password
+						   came from, never a value */
 	char		password[CFG_SECRET];	/* never logged */
 	int		has_password;
 	char		name[CFG_STR];		/* CloudStack schema, "cloud" */
