@@ -143,10 +143,9 @@ check: deps
 	@$(MAKE) --no-print-directory package-test
 	@$(MAKE) --no-print-directory integration
 
-# `make check` fails on a structure violation only with STRUCTURE=enforce;
-# warn prints the violations and goes on (flip the default once the
-# restructure of issue 9 has landed).  `make structure` always fails on one.
-STRUCTURE ?= warn
+# `make check` fails on a structure violation (STRUCTURE=enforce, the default);
+# STRUCTURE=warn only prints them.  `make structure` always fails on one.
+STRUCTURE ?= enforce
 
 structure: $(LIB_OBJS) $(B)/obj/src/main.o
 	@./tests/structure/run.sh
