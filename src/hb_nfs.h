@@ -51,6 +51,8 @@ struct hb_nfs {
 	uint64_t		 mount_started;
 	int			 v4, seq_busy;	/* OPEN/CLOSE in flight (v4) */
 	int			 mounted_once;	/* this context mounted */
+	unsigned		 client_seq;	/* NFSv4 client name: pool:N */
+	uint64_t		 verf_seq;	/* verifier fallback counter */
 	int			 fresh;		/* context created this call */
 	int			 broken, destroying, down_logged, reset;
 	char			 broken_err[HB_ERR_LEN];

@@ -17,6 +17,11 @@
 #   ganesha_stop NAME [SIG]    stop by PID (TERM, wait, then KILL)
 #   ganesha_kill9 NAME         kill -9 and wait until it is gone
 #   ganesha_pid NAME / ganesha_port NAME / ganesha_url NAME [SUBPATH]
+#
+# GANESHA_EXPORTS=N (env, default 1) adds exports 2..N: directory
+# exportK/ served as /exportK (Export_Id K), as a zone whose clusters each
+# have a primary pool on one filer.  ganesha_url NAME 2 gives the URL of
+# /export2 (the SUBPATH is appended to "/export").
 
 GANESHA_BIN=${GANESHA_BIN:-$(command -v ganesha.nfsd || true)}
 
@@ -58,10 +63,22 @@ NFSv4 {
 	RecoveryRoot = "$1/recov";
 	Only_Numeric_Owners = true;
 }
+LOG { Default_Log_Level = EVENT; }
+EOF
+	local k
+	ganesha_write_export "$1/ganesha.conf" 1 "$1/export" /export
+	for k in $(seq 2 "${GANESHA_EXPORTS:-1}"); do
+		mkdir -p "$1/export$k"
+		ganesha_write_export "$1/ganesha.conf" "$k" "$1/export$k" "/export$k"
+	done
+}
+
+ganesha_write_export() {	# ganesha_write_export CONF ID PATH PSEUDO
+	cat >> "$1" <<EOF
 EXPORT {
-	Export_Id = 1;
-	Path = "$1/export";
-	Pseudo = "/export";
+	Export_Id = $2;
+	Path = "$3";
+	Pseudo = "$4";
 	Protocols = 4;
 	Access_Type = RW;
 	Squash = No_Root_Squash;
@@ -69,7 +86,6 @@ EXPORT {
 	Attr_Expiration_Time = 0;
 	FSAL { Name = VFS; }
 }
-LOG { Default_Log_Level = EVENT; }
 EOF
 }
 
