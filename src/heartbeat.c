@@ -5,7 +5,10 @@
  * Where it sits: the tick loop builds the pool list (from CloudStack's
  * storage_pool rows or the config), opens each pool once with
  * hb_pool_open(), and calls hb_read_all() every tick with the host IPs it
- * watches.  The results go into the observations the decision core reads.
+ * watches, or hb_read_hosts() with, per pool, the hosts attached to it
+ * (storage_pool_host_ref), so a pool is never asked for files that only
+ * other pools hold.  The results go into the observations the decision
+ * core reads.
  *
  * How: every row starts as HB_UNKNOWN "deadline".  Each pool's backend
  * (hb_nfs.c, hb_local.c) starts its reads, then one poll() loop waits on
@@ -247,66 +250,89 @@ hb_sum_status(const struct hb_call *c, uint64_t elapsed,
 		snprintf(st->err, sizeof(st->err), "%s", c->err);
 }
 
-int
-hb_read_all(struct hb_pool **pools, size_t npools, const char *const *ips,
-    size_t nips, uint64_t deadline_ms_from_now, struct hb_result *out,
-    struct hb_pool_status *pst)
+/* 0 if the arguments make sense (hb_read_hosts' contract), else -1 */
+static int
+hb_args_valid(struct hb_pool **pools, size_t npools, const char *const *ips,
+    size_t nips, const struct hb_pool_hosts *sel, const struct hb_result *out)
 {
-	struct hb_call	*calls;
-	struct pollfd	*pfds;
-	int		*slot;
-	uint64_t	*finished, start, deadline, now;
-	size_t		 p, i, n, pending;
-	int		 timeout;
+	size_t	i, p;
 
 	if ((npools > 0 && (pools == NULL || out == NULL)) ||
-	    (nips > 0 && ips == NULL)) {
-		errno = EINVAL;
+	    (nips > 0 && ips == NULL))
 		return -1;
-	}
 	for (i = 0; i < nips; i++)
-		if (ips[i] == NULL) {
-			errno = EINVAL;
+		if (ips[i] == NULL)
 			return -1;
-		}
-	if (npools == 0)
-		return 0;
+	for (p = 0; sel != NULL && p < npools; p++) {
+		if (sel[p].n > 0 && sel[p].idx == NULL)
+			return -1;
+		for (i = 0; i < sel[p].n; i++)
+			if (sel[p].idx[i] >= nips)
+				return -1;
+	}
+	return 0;
+}
 
-	calls = xcalloc(npools, sizeof(*calls));
-	/* claim every pool; a pool listed twice (or in use) is refused */
+/* Claim every pool for this call; a pool listed twice (or in use) is
+ * refused and nothing stays claimed. */
+static int
+hb_claim(struct hb_pool **pools, size_t npools, struct hb_call *calls)
+{
+	size_t	p;
+
 	for (p = 0; p < npools; p++) {
 		if (pools[p] == NULL || pools[p]->call != NULL) {
 			while (p-- > 0)
 				pools[p]->call = NULL;
-			free(calls);
-			errno = EINVAL;
 			return -1;
 		}
 		pools[p]->call = &calls[p];
 	}
-	pfds = xcalloc(npools, sizeof(*pfds));
-	slot = xcalloc(npools, sizeof(*slot));
-	finished = xcalloc(npools, sizeof(*finished));
-	start = now = clock_mono_ms();
-	deadline = deadline_ms_from_now > UINT64_MAX - start ? UINT64_MAX :
-	    start + deadline_ms_from_now;
+	return 0;
+}
+
+/* Each pool's call: its IPs (a selection gets its own pointer array, in
+ * sub[p]), its rows in out, every row UNKNOWN "deadline" until read. */
+static void
+hb_calls_setup(size_t npools, const char *const *ips, size_t nips,
+    const struct hb_pool_hosts *sel, struct hb_result *out,
+    struct hb_call *calls, const char ***sub, uint64_t deadline)
+{
+	size_t	p, i, off = 0;
 
 	for (p = 0; p < npools; p++) {
-		calls[p].ips = ips;
-		calls[p].nips = nips;
-		calls[p].out = out + p * nips;
 		calls[p].deadline = deadline;
-		for (i = 0; i < nips; i++) {
+		calls[p].out = out + off;
+		if (sel == NULL) {
+			calls[p].ips = ips;
+			calls[p].nips = nips;
+		} else {
+			sub[p] = xcalloc(sel[p].n ? sel[p].n : 1,
+			    sizeof(*sub[p]));
+			for (i = 0; i < sel[p].n; i++)
+				sub[p][i] = ips[sel[p].idx[i]];
+			calls[p].ips = sub[p];
+			calls[p].nips = sel[p].n;
+		}
+		off += calls[p].nips;
+		for (i = 0; i < calls[p].nips; i++) {
 			memset(&calls[p].out[i], 0, sizeof(out[0]));
 			hb_set(&calls[p].out[i], HB_UNKNOWN, "deadline");
 		}
-		if (nips > 0)
-			pools[p]->ops->start(pools[p], &calls[p], now);
-		else
-			calls[p].done = 1;
-		if (calls[p].done)
-			finished[p] = now;
 	}
+}
+
+/* poll() every pool's fd and let each backend progress, until all are
+ * done or the deadline passes; finished[p] = when pool p was done. */
+static void
+hb_poll_loop(struct hb_pool **pools, size_t npools, struct hb_call *calls,
+    uint64_t deadline, uint64_t *finished)
+{
+	struct pollfd	*pfds = xcalloc(npools, sizeof(*pfds));
+	int		*slot = xcalloc(npools, sizeof(*slot));
+	uint64_t	 now;
+	size_t		 p, i, n, pending;
+	int		 timeout;
 
 	for (;;) {
 		now = clock_mono_ms();
@@ -338,19 +364,69 @@ hb_read_all(struct hb_pool **pools, size_t npools, const char *const *ips,
 				finished[p] = now;
 		}
 	}
+	free(slot);
+	free(pfds);
+}
 
+int
+hb_read_hosts(struct hb_pool **pools, size_t npools, const char *const *ips,
+    size_t nips, const struct hb_pool_hosts *sel,
+    uint64_t deadline_ms_from_now, struct hb_result *out,
+    struct hb_pool_status *pst)
+{
+	struct hb_call	*calls;
+	const char	***sub;
+	uint64_t	*finished, start, deadline, now;
+	size_t		 p;
+
+	if (hb_args_valid(pools, npools, ips, nips, sel, out) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (npools == 0)
+		return 0;
+	calls = xcalloc(npools, sizeof(*calls));
+	if (hb_claim(pools, npools, calls) == -1) {
+		free(calls);
+		errno = EINVAL;
+		return -1;
+	}
+	sub = xcalloc(npools, sizeof(*sub));
+	finished = xcalloc(npools, sizeof(*finished));
+	start = now = clock_mono_ms();
+	deadline = deadline_ms_from_now > UINT64_MAX - start ? UINT64_MAX :
+	    start + deadline_ms_from_now;
+	hb_calls_setup(npools, ips, nips, sel, out, calls, sub, deadline);
+	for (p = 0; p < npools; p++) {
+		if (calls[p].nips > 0)
+			pools[p]->ops->start(pools[p], &calls[p], now);
+		else
+			calls[p].done = 1;
+		if (calls[p].done)
+			finished[p] = now;
+	}
+	hb_poll_loop(pools, npools, calls, deadline, finished);
 	now = clock_mono_ms();
 	for (p = 0; p < npools; p++) {
-		if (nips > 0)
+		if (calls[p].nips > 0)
 			pools[p]->ops->finish(pools[p], now);
 		pools[p]->call = NULL;
 		if (pst != NULL)
 			hb_sum_status(&calls[p],
 			    (finished[p] ? finished[p] : now) - start, &pst[p]);
+		free(sub[p]);
 	}
 	free(finished);
-	free(slot);
-	free(pfds);
+	free(sub);
 	free(calls);
 	return 0;
+}
+
+int
+hb_read_all(struct hb_pool **pools, size_t npools, const char *const *ips,
+    size_t nips, uint64_t deadline_ms_from_now, struct hb_result *out,
+    struct hb_pool_status *pst)
+{
+	return hb_read_hosts(pools, npools, ips, nips, NULL,
+	    deadline_ms_from_now, out, pst);
 }

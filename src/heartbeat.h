@@ -93,6 +93,28 @@ int	hb_read_all(struct hb_pool **pools, size_t npools,
 	    const char *const *ips, size_t nips, uint64_t deadline_ms_from_now,
 	    struct hb_result *out, struct hb_pool_status *pst);
 
+/*
+ * Which hosts one pool reads: CloudStack's storage_pool_host_ref, the
+ * hosts attached to (and so writing their heartbeat on) that pool.
+ * idx[k] indexes the ips of the call; n may be 0 (nothing read there).
+ */
+struct hb_pool_hosts {
+	const uint32_t	*idx;
+	size_t		 n;
+};
+
+/*
+ * As hb_read_all, but pool p reads only ips[sel[p].idx[0..n-1]].  out is
+ * compact: pool p's rows follow those of pools 0..p-1, so row k of pool p
+ * is out[sel[0].n + ... + sel[p-1].n + k], for ips[sel[p].idx[k]].  sel
+ * NULL: every pool reads every ip, exactly as hb_read_all.  -1 (EINVAL)
+ * also for an idx >= nips.  A pool with n 0 reads nothing (readable 0).
+ */
+int	hb_read_hosts(struct hb_pool **pools, size_t npools,
+	    const char *const *ips, size_t nips,
+	    const struct hb_pool_hosts *sel, uint64_t deadline_ms_from_now,
+	    struct hb_result *out, struct hb_pool_status *pst);
+
 /* hb_parse.c: content -> HB_OK (value set) or HB_GARBAGE (why set). */
 enum hb_status	hb_parse(const void *buf, size_t len, uint64_t *value,
 		    char *why /* HB_ERR_LEN */);

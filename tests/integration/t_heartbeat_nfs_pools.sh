@@ -40,3 +40,23 @@ done
 expect_eq "10.3.0.7 on pool 2" "OK 1700003007" "$(awk '$1 == "10.3.0.7" && $5 == "pool=2" && $6 == "round=3" { print $2, $3 }' "$T/out")"
 expect_eq "10.3.0.7 on pool 0" "MISSING" "$(awk '$1 == "10.3.0.7" && $5 == "pool=0" && $6 == "round=3" { print $2 }' "$T/out")"
 pass "$NPOOLS pools on one NFSv4 server: every row OK in every round"
+
+# Without attachment lists every pool reads every host: the others' files
+# are "missing" there (at 10,000 hosts on 5 pools: 8,000 per pool).
+expect_eq "pool 0 missing rows, no lists" $(( (NPOOLS - 1) * PER )) \
+    "$(sed -n 's/^pool=0 round=3 .* missing=\([0-9]*\) .*/\1/p' "$T/out")"
+
+# With storage_pool_host_ref lists each pool reads only its own hosts.
+groups=$(for k in $(seq 1 $NPOOLS); do seq 1 $PER | sed "s/^/10.$k.0./" | paste -sd,; done | paste -sd';')
+"$HBPROBE" --attached --rounds 3 --interval-ms 100 --deadline-ms 5000 "${urls[@]}" "$groups" > "$T/att" 2> "$T/err" ||
+	fail "hbprobe --attached: $(cat "$T/err")"
+for r in 0 1 2; do
+	for p in $(seq 0 $((NPOOLS - 1))); do
+		line=$(grep "^pool=$p round=$r " "$T/att")
+		[[ $line == *" ok=$PER garbage=0 missing=0 unknown=0 "* ]] ||
+		    fail "attached: pool $p round $r: $line"
+	done
+done
+expect_eq "10.3.0.7 read on pool 2 only" "OK 1700003007 pool=2" \
+    "$(awk '$1 == "10.3.0.7" && $6 == "round=2" { print $2, $3, $5 }' "$T/att")"
+pass "attached hosts only: each pool reads its own $PER, none missing"
