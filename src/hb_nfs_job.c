@@ -5,6 +5,11 @@
  * hbn_pump() within opts.max_inflight and the NFSv4 one-OPEN/CLOSE rule.
  * The callbacks decide the rows, and drop answers of an older generation
  * (hb_nfs.c's header comment: "Lifetimes").  hb_nfs.c owns the context.
+ *
+ * A heartbeat file must be a regular file: the stat is an lstat (LOOKUP
+ * without following a symlink, then the type from the attributes, NF3REG
+ * / NF4REG), and the open is O_NOFOLLOW, so a symlink planted there, or
+ * swapped in between the two, is GARBAGE and never read through.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -148,6 +153,9 @@ hbn_open_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 			row = hbn_decide(b, r->idx);
 			if (err == -ENOENT)	/* removed since the stat */
 				hb_set(row, HB_MISSING, "no such file");
+			else if (err == -ELOOP)	/* O_NOFOLLOW: swapped in */
+				hb_set(row, HB_GARBAGE,
+				    "not a regular file (symlink)");
 			else
 				hb_set(row, HB_UNKNOWN, "open: %s",
 				    (const char *)data);
@@ -203,9 +211,9 @@ hbn_stat_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 	    st->nfs_mtime, st->nfs_mtime_nsec, st->nfs_ctime,
 	    st->nfs_ctime_nsec };
 	c = &b->pool->cache[j->cache];
-	if (!S_ISREG(st->nfs_mode))
+	if (!S_ISREG(st->nfs_mode))	/* lstat: a symlink is not followed */
 		hb_set(hbn_decide(b, (uint32_t)(j - b->jobs)), HB_GARBAGE,
-		    "not a regular file");
+		    "not a regular file (%s)", hb_file_kind(st->nfs_mode));
 	else if (st->nfs_size > HB_CONTENT_MAX)
 		hb_set(hbn_decide(b, (uint32_t)(j - b->jobs)), HB_GARBAGE,
 		    "too long: %llu bytes", (unsigned long long)st->nfs_size);
@@ -235,8 +243,8 @@ hbn_issue(struct hb_nfs *b, uint32_t idx, int open)
 	b->inflight++;
 	if (open && b->v4)
 		b->seq_busy = 1;
-	rc = open ? nfs_open_async(b->nfs, path, O_RDONLY, hbn_open_cb, r) :
-	    nfs_stat64_async(b->nfs, path, hbn_stat_cb, r);
+	rc = open ? nfs_open_async(b->nfs, path, O_RDONLY | O_NOFOLLOW,
+	    hbn_open_cb, r) : nfs_lstat64_async(b->nfs, path, hbn_stat_cb, r);
 	if (rc != 0) {
 		if (open && b->v4)
 			b->seq_busy = 0;

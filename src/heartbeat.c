@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "clock.h"
 #include "heartbeat.h"
@@ -75,6 +76,28 @@ hb_ip_valid(const char *ip)
 			return 0;
 	}
 	return ndots < i;	/* not "." or ".." */
+}
+
+const char *
+hb_file_kind(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "regular file";
+	case S_IFLNK:
+		return "symlink";
+	case S_IFDIR:
+		return "directory";
+	case S_IFIFO:
+		return "fifo";
+	case S_IFSOCK:
+		return "socket";
+	case S_IFCHR:
+	case S_IFBLK:
+		return "device";
+	default:
+		return "unknown type";
+	}
 }
 
 void

@@ -121,6 +121,9 @@ enum hb_status	hb_parse(const void *buf, size_t len, uint64_t *value,
 /* Escape bytes for a log-safe reason (\n, \xNN, \"); returns strlen(dst). */
 size_t		hb_escape(char *dst, size_t dstlen, const void *src, size_t n);
 
+/* "symlink", "directory", "fifo", ... for a reason; from a st_mode */
+const char	*hb_file_kind(unsigned mode);
+
 /* 1 if ip is a plausible IPv4/IPv6 text (safe as a file name part). */
 int		hb_ip_valid(const char *ip);
 

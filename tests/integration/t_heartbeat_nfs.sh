@@ -111,6 +111,22 @@ hb 10.0.0.1 1700000401
 hb 10.0.0.2 1700000402
 pass "garbage and missing files"
 
+# a symlink to a good heartbeat (another host's) and a directory are never
+# read through: GARBAGE, not a regular file; the reason shows no content
+ln -s hb-10.0.0.1 "$KV/hb-10.0.0.4"
+printf '\033[31mboom\n' > "$KV/hb-10.0.0.3"
+round
+expect_eq "symlink in place of hb-10.0.0.4" GARBAGE "$(col 10.0.0.4 2)"
+grep -q '^10.0.0.4 .*pool=0 .*err="not a regular file (symlink)"' "$T/round.out" || fail "symlink: $(grep '^10.0.0.4' "$T/round.out")"
+grep -q '^10.0.0.3 .*pool=0 .*err="not a digit at offset 0 (10 bytes, control characters)"' "$T/round.out" || fail "escape: $(grep '^10.0.0.3' "$T/round.out")"
+rm -f "$KV/hb-10.0.0.4"
+mkdir "$KV/hb-10.0.0.4"
+hb 10.0.0.3 1700000403
+round
+grep -q '^10.0.0.4 GARBAGE .*pool=0 .*err="not a regular file (directory)"' "$T/round.out" || fail "directory: $(grep '^10.0.0.4' "$T/round.out")"
+rmdir "$KV/hb-10.0.0.4"
+pass "symlink and directory: GARBAGE, never followed; garbage reason shows length and class only"
+
 # ---- (3) hung server: UNKNOWN by the deadline, the local pool unharmed ----
 kill -STOP "$GANESHA_PID"
 # kill(2) returns before every thread has stopped: wait until all have
