@@ -34,6 +34,13 @@
  *
  * libnfs 4.0 sends with MSG_NOSIGNAL, so a dead peer raises no SIGPIPE.
  *
+ * Never heals (issue 11).  After a filer failover the context's root
+ * handle can be stale for good: the connection is fine, every call gets
+ * NFS4ERR_STALE / NFS3ERR_STALE.  So after a call in which some call
+ * failed with an error other than a timeout and none was answered, the
+ * next call starts on a fresh context (a new mount looks the export up
+ * again).  A timeout never does that: a hung server keeps its context.
+ *
  * NFSv4 client identity.  libnfs names every context "Libnfs pid:P T"
  * (T in whole seconds), so two contexts one process creates within a
  * second are one client to the server, and the second SETCLIENTID
@@ -297,6 +304,7 @@ hbn_start(struct hb_pool *pool, struct hb_call *call, uint64_t now)
 	b->call = call;
 	b->gen++;
 	b->cur_closes = 0;
+	b->n_answers = b->n_hard = 0;
 	b->fresh = 0;
 	b->undecided = 0;
 	if (b->cap < call->nips) {
@@ -365,6 +373,21 @@ hbn_service_be(struct hb_pool *pool, int revents, uint64_t now)
 	hbn_update_done(b);
 }
 
+/* Every call failed, none by a timeout: rebuild (header: "Never heals") */
+static void
+hbn_check_heal(struct hb_nfs *b)
+{
+	char	qp[HB_QUOTE_LEN], qr[HB_QUOTE_LEN];
+
+	if (b->state != NS_MOUNTED || b->n_hard == 0 || b->n_answers > 0 ||
+	    b->reset)
+		return;
+	log_warn("hb.nfs.rebuild", "pool=%s reason=%s failed=%u",
+	    log_quote(qp, sizeof(qp), b->pool->spec),
+	    log_quote(qr, sizeof(qr), b->hard_err), b->n_hard);
+	b->reset = 1;
+}
+
 static void
 hbn_finish(struct hb_pool *pool, uint64_t now)
 {
@@ -373,6 +396,7 @@ hbn_finish(struct hb_pool *pool, uint64_t now)
 	size_t		 i;
 
 	(void)now;
+	hbn_check_heal(b);
 	why = b->state == NS_MOUNTING ? "deadline: mount in progress" :
 	    "deadline: no answer";
 	for (i = 0; i < b->call->nips; i++)

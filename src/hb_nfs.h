@@ -58,6 +58,9 @@ struct hb_nfs {
 	char			 broken_err[HB_ERR_LEN];
 	uint32_t		 inflight;	/* RPCs in flight, any gen */
 	uint32_t		 cur_closes;	/* this gen's closes not done */
+	uint32_t		 n_answers;	/* this call: server answered */
+	uint32_t		 n_hard;	/* this call: failed, no timeout */
+	char			 hard_err[HB_ERR_LEN];	/* the first */
 	size_t			 undecided;
 	struct hb_call		*call;
 	struct hbn_job		*jobs;
@@ -70,5 +73,6 @@ struct hb_nfs {
 void	hbn_fail_undecided(struct hb_nfs *, const char *);
 void	hbn_pump(struct hb_nfs *);
 void	hbn_enqueue_waiting(struct hb_nfs *);
+void	hbn_note(struct hb_nfs *, int err, const char *what, const void *msg);
 
 #endif

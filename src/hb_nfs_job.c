@@ -66,6 +66,20 @@ hbn_fail_undecided(struct hb_nfs *b, const char *why)
 	b->statq.len = b->openq.len = 0;
 }
 
+/* Count this call's answers: a success or ENOENT/ELOOP is an answer; any
+ * other error but a timeout is "hard" (hb_nfs.c: "Never heals"). */
+void
+hbn_note(struct hb_nfs *b, int err, const char *what, const void *msg)
+{
+	if (err >= 0 || err == -ENOENT || err == -ELOOP)
+		b->n_answers++;
+	else if (err != -EINTR && err != -ETIMEDOUT &&
+	    (msg == NULL || strstr(msg, "timed out") == NULL) &&
+	    b->n_hard++ == 0)
+		snprintf(b->hard_err, sizeof(b->hard_err), "%s: %s", what,
+		    msg != NULL ? (const char *)msg : strerror(-err));
+}
+
 static void
 hbn_seq_error(struct hb_nfs *b, const char *msg)
 {
@@ -119,6 +133,7 @@ hbn_read_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 
 	(void)nfs;
 	if (hbn_req_current(r)) {
+		hbn_note(b, err, "read", data);
 		row = hbn_decide(b, r->idx);
 		if (err < 0)
 			hb_set(row, HB_UNKNOWN, "read: %s", (const char *)data);
@@ -150,6 +165,7 @@ hbn_open_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 		b->inflight--;
 		hbn_seq_error(b, data);
 		if (hbn_req_current(r)) {
+			hbn_note(b, err, "open", data);
 			row = hbn_decide(b, r->idx);
 			if (err == -ENOENT)	/* removed since the stat */
 				hb_set(row, HB_MISSING, "no such file");
@@ -164,6 +180,8 @@ hbn_open_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 		return;
 	}
 	r->fh = data;
+	if (hbn_req_current(r))
+		hbn_note(b, err, "open", NULL);
 	if (!hbn_req_current(r)) {
 		hbn_close_fh(b, r);
 		return;
@@ -197,6 +215,7 @@ hbn_stat_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 	j = &b->jobs[r->idx];
 	row = &b->call->out[r->idx];
 	free(r);
+	hbn_note(b, err, "stat", data);
 	if (err < 0) {
 		row = hbn_decide(b, (uint32_t)(j - b->jobs));
 		if (err == -ENOENT)
