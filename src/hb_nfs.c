@@ -11,6 +11,13 @@
  * The cache survives a new context: the key holds the inode and ctime,
  * which nobody can set back, so an equal key means the same content.
  *
+ * Versions.  version=3 or version=4 in the URL is used as given; v3 asks
+ * the portmapper unless the URL gives nfsport= and mountport=.  A URL with
+ * no version (a CloudStack pool row says none) works against v3 and v4
+ * servers, as the agent's kernel mount does: v4 first, and a mount that
+ * the server refuses (an answer, not a timeout) switches to the other
+ * version, at once within the call, and for every context after that.
+ *
  * NFSv4 (URL has version=4): libnfs 4.0 keeps one open-owner seqid per
  * context and does not serialize OPEN/CLOSE, so two in flight at once get
  * NFS4ERR_BAD_SEQID.  Here at most one OPEN or CLOSE is in flight per v4
@@ -40,6 +47,9 @@
  * failed with an error other than a timeout and none was answered, the
  * next call starts on a fresh context (a new mount looks the export up
  * again).  A timeout never does that: a hung server keeps its context.
+ * Each call also stats the export root once: a root that fails, or is a
+ * removed directory (nlink 0; a v3 server may answer lookups in it with
+ * NOENT), makes that call's MISSING rows UNKNOWN and the context fresh.
  *
  * NFSv4 client identity.  libnfs names every context "Libnfs pid:P T"
  * (T in whole seconds), so two contexts one process creates within a
@@ -106,7 +116,8 @@ hbn_open_check(struct hb_pool *pool, char *err)
 		b = xcalloc(1, sizeof(*b));
 		b->pool = pool;
 		q = strchr(pool->spec, '?');
-		b->v4 = q != NULL && strstr(q, "version=4") != NULL;
+		b->vauto = q == NULL || strstr(q, "version=") == NULL;
+		b->v4 = b->vauto || strstr(q, "version=4") != NULL;
 		b->client_seq = __atomic_add_fetch(&hbn_client_seq, 1,
 		    __ATOMIC_RELAXED);
 		pool->be = b;
@@ -151,6 +162,10 @@ hbn_mount_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 	if (m == b->mreq && !b->destroying) {
 		if (err < 0) {
 			b->broken = 1;
+			if (b->vauto) {	/* the other version next (header) */
+				b->v4 = !b->v4;
+				b->vflip = 1;
+			}
 			snprintf(b->broken_err, sizeof(b->broken_err),
 			    "mount: %s", data != NULL ? (const char *)data :
 			    nfs_get_error(nfs) != NULL ? nfs_get_error(nfs) :
@@ -193,6 +208,7 @@ hbn_ctx_destroy(struct hb_nfs *b)
 	b->state = NS_IDLE;
 	b->inflight = b->cur_closes = 0;
 	b->seq_busy = b->mounted_once = b->reset = 0;
+	b->root_asked = b->root_pending = 0;
 	if (b->call != NULL) {
 		b->statq.len = b->openq.len = 0;
 		for (i = 0; i < b->call->nips; i++)
@@ -220,6 +236,8 @@ hbn_ctx_create(struct hb_nfs *b, uint64_t now, char *why)
 		b->nfs = NULL;
 		return -1;
 	}
+	if (b->vauto)
+		nfs_set_version(b->nfs, b->v4 ? 4 : 3);	/* NFS_V4, NFS_V3 */
 	/* after the URL: these must hold whatever the URL says */
 	nfs_set_timeout(b->nfs, (int)((o->rpc_timeout_ms + 999) / 1000 * 1000));
 	nfs_set_autoreconnect(b->nfs, 0);
@@ -255,7 +273,11 @@ hbn_handle_broken(struct hb_nfs *b, uint64_t now)
 	int	retry;
 	size_t	i;
 
-	retry = b->mounted_once && !b->fresh && b->call != NULL;
+	retry = b->call != NULL && ((b->mounted_once && !b->fresh) ||
+	    (b->vflip && !b->vflip_tried));
+	if (b->vflip)
+		b->vflip_tried = 1;
+	b->vflip = 0;
 	if (!b->down_logged)
 		log_warn("hb.nfs.down", "pool=%s reason=%s next=%s",
 		    log_quote(qp, sizeof(qp), b->pool->spec),
@@ -288,7 +310,8 @@ hbn_handle_broken(struct hb_nfs *b, uint64_t now)
 static void
 hbn_update_done(struct hb_nfs *b)
 {
-	if (b->call != NULL && b->undecided == 0 && b->cur_closes == 0)
+	if (b->call != NULL && b->undecided == 0 && b->cur_closes == 0 &&
+	    !b->root_pending)
 		b->call->done = 1;
 }
 
@@ -305,6 +328,8 @@ hbn_start(struct hb_pool *pool, struct hb_call *call, uint64_t now)
 	b->gen++;
 	b->cur_closes = 0;
 	b->n_answers = b->n_hard = 0;
+	b->vflip_tried = 0;
+	b->root_asked = b->root_pending = b->root_gone = 0;
 	b->fresh = 0;
 	b->undecided = 0;
 	if (b->cap < call->nips) {
@@ -379,9 +404,15 @@ hbn_check_heal(struct hb_nfs *b)
 {
 	char	qp[HB_QUOTE_LEN], qr[HB_QUOTE_LEN];
 
-	if (b->state != NS_MOUNTED || b->n_hard == 0 || b->n_answers > 0 ||
-	    b->reset)
+	size_t	i;
+
+	if (b->state != NS_MOUNTED || b->reset ||
+	    !(b->root_gone || (b->n_hard > 0 && b->n_answers == 0)))
 		return;
+	for (i = 0; b->root_gone && i < b->call->nips; i++)
+		if (b->call->out[i].status == HB_MISSING)	/* not to trust */
+			hb_set(&b->call->out[i], HB_UNKNOWN, "%s",
+			    b->hard_err);
 	log_warn("hb.nfs.rebuild", "pool=%s reason=%s failed=%u",
 	    log_quote(qp, sizeof(qp), b->pool->spec),
 	    log_quote(qr, sizeof(qr), b->hard_err), b->n_hard);

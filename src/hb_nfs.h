@@ -50,6 +50,8 @@ struct hb_nfs {
 	uint64_t		 gen;		/* see header comment */
 	uint64_t		 mount_started;
 	int			 v4, seq_busy;	/* OPEN/CLOSE in flight (v4) */
+	int			 vauto;		/* URL gives no version */
+	int			 vflip, vflip_tried;	/* switched this call */
 	int			 mounted_once;	/* this context mounted */
 	unsigned		 client_seq;	/* NFSv4 client name: pool:N */
 	uint64_t		 verf_seq;	/* verifier fallback counter */
@@ -61,6 +63,7 @@ struct hb_nfs {
 	uint32_t		 n_answers;	/* this call: server answered */
 	uint32_t		 n_hard;	/* this call: failed, no timeout */
 	char			 hard_err[HB_ERR_LEN];	/* the first */
+	int			 root_asked, root_pending, root_gone;
 	size_t			 undecided;
 	struct hb_call		*call;
 	struct hbn_job		*jobs;

@@ -308,11 +308,58 @@ hbn_pump(struct hb_nfs *b)
 		hbn_issue(b, hbn_pop(b, &b->statq), 0);
 }
 
+/* The export root, once per call: gone (nlink 0) or failing means the
+ * mounted handle is stale, whatever the files' lookups said. */
+static void
+hbn_root_cb(int err, struct nfs_context *nfs, void *data, void *priv)
+{
+	struct hbn_req			*r = priv;
+	struct hb_nfs			*b = r->b;
+	const struct nfs_stat_64	*st = data;
+
+	(void)nfs;
+	b->inflight--;
+	if (hbn_req_current(r)) {
+		b->root_pending = 0;
+		if (err >= 0 && st->nfs_nlink == 0) {
+			b->root_gone = 1;
+			if (b->n_hard++ == 0)
+				snprintf(b->hard_err, sizeof(b->hard_err),
+				    "export root removed (nlink 0)");
+		} else if (err < 0) {
+			hbn_note(b, err, "export root", data);
+			b->root_gone = b->n_hard > 0;
+		}
+	}
+	free(r);
+}
+
+static void
+hbn_root_check(struct hb_nfs *b)
+{
+	struct hbn_req	*r;
+
+	if (b->root_asked)
+		return;
+	b->root_asked = 1;
+	r = xcalloc(1, sizeof(*r));
+	r->b = b;
+	r->gen = b->gen;
+	b->inflight++;
+	b->root_pending = 1;
+	if (nfs_stat64_async(b->nfs, "/", hbn_root_cb, r) != 0) {
+		b->inflight--;
+		b->root_pending = 0;
+		free(r);
+	}
+}
+
 void
 hbn_enqueue_waiting(struct hb_nfs *b)
 {
 	size_t	i;
 
+	hbn_root_check(b);
 	for (i = 0; i < b->call->nips; i++)
 		if (b->jobs[i].state == J_WAIT)
 			hbn_push(b, &b->statq, (uint32_t)i, J_STAT_Q);
