@@ -453,6 +453,7 @@ hbn_close_be(struct hb_pool *pool)
 	free(b->jobs);
 	free(b->statq.v);
 	free(b->openq.v);
+	free(b->slot_job);
 	free(b);
 	pool->be = NULL;
 }

@@ -70,6 +70,7 @@ struct hb_nfs {
 	size_t			 cap;		/* of jobs, statq, openq */
 	struct hbn_ring		 statq, openq;
 	struct hbn_req		*closeq;	/* handles waiting to close */
+	uint32_t		*slot_job;	/* dirscan: cache slot -> job */
 };
 
 /* hb_nfs_job.c: the jobs' queues and RPC callbacks */

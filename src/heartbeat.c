@@ -43,6 +43,9 @@
 #define HB_MOUNT_TIMEOUT_DEFAULT 5000	/* ms; > tcp-syncnt=1 connect (~3 s) */
 #define HB_MAX_INFLIGHT_DEFAULT	256	/* RPCs per context: pipelined, but
 					 * bounded (server and memory) */
+#define HB_DIRSCAN_MIN_DEFAULT	256	/* hosts: from here one listing of
+					 * KVMHA/ (tens of RPCs) beats a
+					 * LOOKUP+GETATTR per file */
 #define HB_TCP_SYNCNT_DEFAULT	1	/* 1 SYN retry: connect fails in ~3 s,
 					 * not 134 s (kernel default) */
 
@@ -55,6 +58,7 @@ hb_opts_default(struct hb_opts *o)
 	o->max_inflight = HB_MAX_INFLIGHT_DEFAULT;
 	o->tcp_syncnt = HB_TCP_SYNCNT_DEFAULT;
 	o->always_read = 0;
+	o->dirscan_min = HB_DIRSCAN_MIN_DEFAULT;
 }
 
 int
@@ -159,6 +163,17 @@ hb_cache_reserve(struct hb_pool *p, size_t more)
 			p->cache[hb_cache_slot(p->cache, cap, old[i].ip)] =
 			    old[i];
 	free(old);
+}
+
+uint32_t
+hb_cache_find(const struct hb_pool *p, const char *ip)
+{
+	uint32_t	s;
+
+	if (p->cache_cap == 0)
+		return UINT32_MAX;
+	s = hb_cache_slot(p->cache, p->cache_cap, ip);
+	return p->cache[s].used ? s : UINT32_MAX;
 }
 
 uint32_t

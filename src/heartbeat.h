@@ -70,6 +70,9 @@ struct hb_opts {
 	uint32_t	max_inflight;	/* RPCs in flight per NFS context */
 	int		tcp_syncnt;	/* SYN retries of a connect; URL wins */
 	int		always_read;	/* 1: read content on every call */
+	uint32_t	dirscan_min;	/* NFS: list KVMHA/ for >= this many
+					 * hosts; 0 = never (hb_nfs_job.c) */
+	int		dirscan_v4;	/* 1: list over NFSv4 too */
 };
 
 struct hb_pool;
@@ -195,5 +198,7 @@ void	hb_set(struct hb_result *, enum hb_status, const char *fmt, ...)
  * room for all of a call's IPs first, then the slots stay put. */
 void		hb_cache_reserve(struct hb_pool *, size_t more);
 uint32_t	hb_cache_get(struct hb_pool *, const char *ip);
+/* Slot of ip if cached (no insert), else UINT32_MAX. */
+uint32_t	hb_cache_find(const struct hb_pool *, const char *ip);
 
 #endif

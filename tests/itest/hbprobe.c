@@ -9,6 +9,8 @@
  *   --interval-ms M    pause between rounds (default 1000)
  *   --deadline-ms D    deadline of each hb_read_all call (default 2000)
  *   --rpc-timeout-ms T / --mount-timeout-ms T / --max-inflight N
+ *   --dirscan-min N    list KVMHA/ from N hosts a pool on (0 never)
+ *   --dirscan-v4       list over NFSv4 too (default: v3 only)
  *   --no-cache         read content every round (hb_opts.always_read)
  *   --step             before each round read one line from stdin (EOF
  *                      ends); lets a test change files between rounds
@@ -272,6 +274,8 @@ main(int argc, char **argv)
 			quiet = 1;
 		else if (strcmp(a, "--attached") == 0)
 			attached = 1;
+		else if (strcmp(a, "--dirscan-v4") == 0)
+			opts.dirscan_v4 = 1;
 		else if (strncmp(a, "--", 2) == 0) {
 			if (i + 1 >= argc || parse_u64(argv[i + 1], &v) == -1)
 				usage();
@@ -288,6 +292,8 @@ main(int argc, char **argv)
 				opts.mount_timeout_ms = (uint32_t)v;
 			else if (strcmp(a, "--max-inflight") == 0)
 				opts.max_inflight = (uint32_t)v;
+			else if (strcmp(a, "--dirscan-min") == 0)
+				opts.dirscan_min = (uint32_t)v;
 			else
 				usage();
 		} else
