@@ -39,7 +39,7 @@
 --   (host_id NULL, last_host_id 6); VMs 92..94 Running on hosts 1..3.  These change the seed's
 --   `WHERE host_id = 6` result (89 and 90 appear too).  No HA rows for them.
 --   mshost 1111 (live) and 2222 (dead: last_update 10 minutes before load).  Liveness is
---   `state='Up' AND removed IS NULL AND last_update > UTC_TIMESTAMP() - INTERVAL 150 SECOND`
+--   `removed IS NULL AND last_update > UTC_TIMESTAMP() - INTERVAL 150 SECOND` (CloudStack's ActiveSearch; state plays no part)
 --   (cluster.heartbeat.threshold 150000 ms), so last_update is evaluated at load time.
 --   configuration: the seed's HA tuning plus the defaults hawatch reasons about.
 --
