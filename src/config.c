@@ -139,6 +139,11 @@ static const struct key sweep_keys[] = {
 	    1),
 };
 
+static const struct key reconcile_keys[] = {
+	K("cloudstack_grace", KT_DUR, reconcile_config, cloudstack_grace_ms,
+	    1000, MS_DAY),
+};
+
 void
 config_defaults(struct config *c)
 {
@@ -198,6 +203,8 @@ config_defaults(struct config *c)
 	c->sweep.resume_settle_ms = RESUME_SETTLE_MS_DEFAULT;
 	c->sweep.backup_timeout_ms = BACKUP_TIMEOUT_MS_DEFAULT;
 	c->sweep.reap_stale_backups = 0;
+
+	c->reconcile.cloudstack_grace_ms = RECONCILE_CLOUDSTACK_GRACE_MS_DEFAULT;
 }
 
 int
@@ -710,6 +717,10 @@ parse_root(struct parse *p, const config_setting_t *root, struct config *c)
 		} else if (strcmp(name, "sweep") == 0) {
 			if (parse_group(p, s, sweep_keys, NELEM(sweep_keys),
 			    &c->sweep, sweep_extra) == -1)
+				return -1;
+		} else if (strcmp(name, "reconcile") == 0) {
+			if (parse_group(p, s, reconcile_keys,
+			    NELEM(reconcile_keys), &c->reconcile, NULL) == -1)
 				return -1;
 		} else if (strcmp(name, "pools") == 0) {
 			if (parse_pools(p, s, c) == -1)
