@@ -1,7 +1,7 @@
 /*
  * stop_effects.h -- what CloudStack's forced stop of a VM on a dead host
  * writes besides vm_instance, as pure rules (no I/O, no clock).
- * reconcile/stop_effects.c reads the rows, asks these rules and writes what
+ * reconcile/vm_effects.c reads the rows, asks these rules and writes what
  * they say in the reconcile's one transaction.  Facts and their CloudStack
  * sources: ../shared/reference/cloudstack-stop.md (VMM =
  * VirtualMachineManagerImpl, NO = NetworkOrchestrator, USL =

@@ -19,7 +19,7 @@ expect_eq "cloud.pass mode" 600 "$(stat -c %a "$DB_PASS_FILE")"
 
 mariadb_load "$TOP/tests/sql/cloudstack-schema.sql"
 expect_eq "FK checks on" 1 "$(sql 'SELECT @@foreign_key_checks')"
-expect_eq "tables" "20" "$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='cloud'")"
+expect_eq "tables" "30" "$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='cloud'")"
 expect_eq "vm_instance.power_state default" "'PowerUnknown'" \
 	"$(sql "SELECT column_default FROM information_schema.columns WHERE table_schema='cloud' AND table_name='vm_instance' AND column_name='power_state'")"
 expect_eq "vm_instance dropped columns" 0 \
