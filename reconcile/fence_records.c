@@ -23,19 +23,6 @@ copy_str(char *dst, size_t len, const char *src)
 }
 
 int
-fence_source_parse(const char *s, enum fence_source *out)
-{
-	enum fence_source	f;
-
-	for (f = FS_NONE; f <= FS_SELF_FENCE; f++)
-		if (strcmp(s, fence_source_name(f)) == 0) {
-			*out = f;
-			return 0;
-		}
-	return -1;
-}
-
-int
 fence_record_read(struct db *db, uint64_t host_id, struct fence_record *fr,
     char *err)
 {

@@ -20,7 +20,6 @@ struct fence_record {
 	char			confirmed_at[32];
 };
 
-int	fence_source_parse(const char *, enum fence_source *);
 
 /* The host's record not cleared; fr->present 0 when none (or no schema). */
 int	fence_record_read(struct db *, uint64_t host_id, struct fence_record *,

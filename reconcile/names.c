@@ -35,22 +35,6 @@ vm_outcome_name(enum vm_outcome o)
 }
 
 const char *
-fence_source_name(enum fence_source s)
-{
-	switch (s) {
-	case FS_NONE:
-		return "none";
-	case FS_OPERATOR:
-		return "operator";
-	case FS_BMC:
-		return "bmc";
-	case FS_SELF_FENCE:
-		return "self-fence";
-	}
-	return "invalid";
-}
-
-const char *
 sweep_exec_name(enum sweep_exec x)
 {
 	switch (x) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core_types.h"
 #include "reconcile_rules.h"
 #include "stop_effects.h"
 
@@ -68,13 +69,6 @@ struct rec_vm {
 	size_t		nic0, nnics;		/* its NICs in rec_result.nics */
 };
 
-enum fence_source {
-	FS_NONE,		/* not counted as fenced */
-	FS_OPERATOR,		/* reconcile --confirm-fenced */
-	FS_BMC,			/* daemon: BMC read power off twice */
-	FS_SELF_FENCE,		/* daemon: self_fence_after elapsed */
-};
-
 struct rec_result {
 	uint64_t	 host_id;
 	char		 host_name[256];
@@ -112,6 +106,5 @@ struct rec_opts {
 
 /* reconcile/names.c */
 const char	*vm_outcome_name(enum vm_outcome);
-const char	*fence_source_name(enum fence_source);
 
 #endif

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core_types.h"	/* enum fence_source */
 #include "db.h"
 #include "fence_records.h"
 #include "rec_types.h"
