@@ -96,6 +96,12 @@ static const struct key daemon_keys[] = {
 	    agent_hb_retry_sleep_ms, 0, MS_HOUR),
 };
 
+static const struct key reconcile_keys[] = {
+	K("requeue_max", KT_UINT, reconcile_config, requeue_max, 0, 100),
+	K("requeue_after", KT_DUR, reconcile_config, requeue_after_ms, 0,
+	    MS_DAY),
+};
+
 static const struct key bmc_keys[] = {
 	K("user", KT_STR, bmc_config, user, 0, 0),
 	K("port", KT_UINT, bmc_config, port, 1, 65535),
@@ -198,6 +204,9 @@ config_defaults(struct config *c)
 	c->sweep.resume_settle_ms = RESUME_SETTLE_MS_DEFAULT;
 	c->sweep.backup_timeout_ms = BACKUP_TIMEOUT_MS_DEFAULT;
 	c->sweep.reap_stale_backups = 0;
+
+	c->reconcile.requeue_max = REQUEUE_MAX_DEFAULT;
+	c->reconcile.requeue_after_ms = REQUEUE_AFTER_MS_DEFAULT;
 }
 
 int
@@ -711,6 +720,10 @@ parse_root(struct parse *p, const config_setting_t *root, struct config *c)
 			if (parse_group(p, s, sweep_keys, NELEM(sweep_keys),
 			    &c->sweep, sweep_extra) == -1)
 				return -1;
+		} else if (strcmp(name, "reconcile") == 0) {
+			if (parse_group(p, s, reconcile_keys,
+			    NELEM(reconcile_keys), &c->reconcile, NULL) == -1)
+				return -1;
 		} else if (strcmp(name, "pools") == 0) {
 			if (parse_pools(p, s, c) == -1)
 				return -1;
@@ -908,7 +921,8 @@ config_dump(const struct config *c, char *buf, size_t len)
 	    "bmc: user=%s port=%u cipher_suite=%d privilege=%s "
 	    "workarounds=%s password=%s hosts=%zu\n"
 	    "sweep: enabled=%s interval=%llums uri_template=%s "
-	    "pause_grace=%llums job_stall_after=%llums\n",
+	    "pause_grace=%llums job_stall_after=%llums\n"
+	    "reconcile: requeue_max=%u requeue_after=%llums\n",
 	    c->db.host, c->db.port, c->db.socket, c->db.user, c->db.name,
 	    c->db.hawatch_name, c->db.password[0] ? "(set)" : "(none)",
 	    (unsigned long long)c->daemon.tick_interval_ms,
@@ -928,6 +942,8 @@ config_dump(const struct config *c, char *buf, size_t len)
 	    c->sweep.enabled ? "yes" : "no",
 	    (unsigned long long)c->sweep.interval_ms, c->sweep.uri_template,
 	    (unsigned long long)c->sweep.pause_grace_ms,
-	    (unsigned long long)c->sweep.job_stall_after_ms);
+	    (unsigned long long)c->sweep.job_stall_after_ms,
+	    c->reconcile.requeue_max,
+	    (unsigned long long)c->reconcile.requeue_after_ms);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }

@@ -119,6 +119,11 @@ struct sweep_config {
 	size_t		noptout;
 };
 
+struct reconcile_config {
+	unsigned	requeue_max;		/* re-queues per dropped restart */
+	uint64_t	requeue_after_ms;	/* spacing between them */
+};
+
 struct config {
 	char			 path[CFG_STR];
 	enum log_level		 log_level;
@@ -129,6 +134,7 @@ struct config {
 	size_t			 npools;
 	struct bmc_config	 bmc;
 	struct sweep_config	 sweep;
+	struct reconcile_config	 reconcile;
 };
 
 void	config_defaults(struct config *);
