@@ -170,7 +170,9 @@ finish(struct db *db, struct ra_vm *v, char *err)
 	int		rc;
 
 	sbuf_init(&sb);
-	sbuf_add(&sb, "UPDATE %s SET status = '%s', given_up = %d, verdict = "
+	/* given_up stays 1 once set: the alert was raised */
+	sbuf_add(&sb, "UPDATE %s SET status = '%s', given_up = GREATEST("
+	    "given_up, %d), verdict = "
 	    "'%s', reason = ", HWT(db, "ha_requeue", t),
 	    restart_verdict_status(v->verdict),
 	    restart_verdict_alerts(v->verdict),
@@ -272,7 +274,7 @@ lock_and_reread(struct db *db, struct ra_result *r, const struct ra_opts *o,
 	struct ra_vm	*fresh;
 	struct sbuf	 sb, ids;
 	uint64_t	*idv;
-	size_t		 i, n = 0, nf;
+	size_t		 i, j, n = 0, nf;
 	char		 t1[160], t2[160], t3[160];
 	int		 rc = -1;
 
@@ -295,11 +297,16 @@ lock_and_reread(struct db *db, struct ra_result *r, const struct ra_opts *o,
 	mysql_free_result(res);
 	if (ra_read_watched(db, idv, n, global_ha, &fresh, &nf, err) == -1)
 		goto out;
-	ra_result_free(r);
-	r->v = fresh;
-	r->n = nf;
-	for (i = 0; i < r->n; i++)
-		decide(&r->v[i], r->force_ha, o);
+	/* the fresh rows replace their planned ones (both sorted by VM) */
+	for (i = 0, j = 0; i < nf; i++) {
+		while (j < r->n && r->v[j].vm_id < fresh[i].vm_id)
+			j++;
+		if (j < r->n && r->v[j].vm_id == fresh[i].vm_id) {
+			r->v[j] = fresh[i];
+			decide(&r->v[j], r->force_ha, o);
+		}
+	}
+	free(fresh);
 	rc = 0;
 out:
 	sbuf_free(&sb);
