@@ -251,13 +251,12 @@ cmd_run(struct cli *c, int argc, char **argv)
 {
 	struct daemon	 d;
 	char		 err[ERR_LEN];
-	int		 sfd;
+	int		 sfd, r;
 
-	(void)argv;
-	if (argc > 1) {
-		cli_usage_error("run", "takes no arguments");
-		return EXIT_USAGE;
-	}
+	if ((r = cli_opts("run", "usage: hawatch run\n\nThe daemon: watch, "
+	    "fence, reconcile (systemd Type=notify).\n", NULL, 0, argc, argv,
+	    1, NULL)) != CLI_GO_ON)
+		return r;
 	if (cli_load_config(c) == -1)
 		return EXIT_ERROR;
 	memset(&d, 0, sizeof(d));

@@ -239,6 +239,12 @@ START_TEST(password_file)
 	fclose(f);
 	ck_assert_int_eq(ipmi_password_load(path, pw, sizeof(pw), err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "empty"));
+
+	f = fopen(path, "w");
+	fwrite("ab\0cd\n", 1, 6, f);	/* issue 11: NUL would cut it short */
+	fclose(f);
+	ck_assert_int_eq(ipmi_password_load(path, pw, sizeof(pw), err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "contains a NUL byte"));
 	unlink(path);
 	ck_assert_int_eq(ipmi_password_load(path, pw, sizeof(pw), err), -1);
 	ck_assert_ptr_nonnull(strstr(err, path));

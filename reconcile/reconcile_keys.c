@@ -1,0 +1,25 @@
+/*
+ * reconcile_keys.c -- the `reconcile` group of hawatch.conf: restart
+ * assurance's limits (reconcile/restart_assurance.h): keys, defaults,
+ * ranges.
+ */
+#include "config.h"
+#include "config_table.h"
+#include "defaults.h"
+#include "util.h"
+
+static const struct cfg_key reconcile_keys[] = {
+	{ .name = "requeue_max", .type = CFGT_UINT,
+	    CFG_AT(reconcile_config, requeue_max), .min = 0, .max = 100,
+	    .def = REQUEUE_MAX_DEFAULT,
+	    .doc = "re-queues per dropped HA restart, then give up and alert" },
+	{ .name = "requeue_after", .type = CFGT_DURATION,
+	    CFG_AT(reconcile_config, requeue_after_ms), .min = 0,
+	    .max = MS_DAY, .def = REQUEUE_AFTER_MS_DEFAULT,
+	    .doc = "least time between hawatch's last HA row and a re-queue" },
+};
+
+const struct cfg_table reconcile_config_table = {
+	.name = "reconcile", .keys = reconcile_keys,
+	.nkeys = NELEM(reconcile_keys), .size = sizeof(struct reconcile_config),
+};
