@@ -508,6 +508,7 @@ config_load(struct config *out, const char *path, char *err)
 		set_err(err, "%s: %s", path, e2);
 		goto out;
 	}
+	bmc_oobm_resolve(c);
 	*out = *c;
 	explicit_bzero(c, sizeof(*c));
 	rc = 0;
@@ -537,4 +538,5 @@ config_free(struct config *c)
 	c->bmc.nhosts = 0;
 	explicit_bzero(c->db.password, sizeof(c->db.password));
 	explicit_bzero(c->bmc.password, sizeof(c->bmc.password));
+	explicit_bzero(c->bmc.oobm_secret, sizeof(c->bmc.oobm_secret));
 }

@@ -87,7 +87,14 @@ struct bmc_config {
 	char		workarounds[CFG_STR];	/* csv of FreeIPMI names */
 	unsigned	session_timeout_ms;
 	unsigned	retrans_timeout_ms;
-	int		use_oobm;		/* address/port from oobm rows */
+	int		use_oobm;		/* address/port, user and
+						   password from oobm rows */
+	/* oobm.password's key (db.cloud.encrypt.secret from CloudStack's
+	   db.properties), resolved at load when use_oobm; never logged */
+	char		oobm_secret[CFG_SECRET];
+	int		oobm_encrypted;		/* db.cloud.encryption.type set */
+	int		oobm_version;		/* enum cs_enc_version */
+	char		oobm_secret_err[CFG_STR];	/* why it is missing */
 	unsigned	workers;
 	struct bmc_host_config	*hosts;
 	size_t		nhosts;
