@@ -11,6 +11,8 @@
  *                   operator (reconcile --confirm-fenced)
  *   host_exclusion  hosts an operator excluded (hawatch maintenance on)
  *   leader          who holds leadership, for `hawatch status`
+ *   ha_requeue      the HA rows hawatch queued, watched until the VM runs
+ *                   again or hawatch gives up (restart assurance, S10)
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -19,7 +21,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	1
+#define HW_SCHEMA_VERSION	2
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);
