@@ -137,6 +137,10 @@ static const struct key sweep_keys[] = {
 	    7 * MS_DAY),
 	K("reap_stale_backups", KT_BOOL, sweep_config, reap_stale_backups, 0,
 	    1),
+	K("pull_job_max_age", KT_DUR, sweep_config, pull_job_max_age_ms, 0,
+	    7 * MS_DAY),
+	K("heal_backup_states", KT_BOOL, sweep_config, heal_backup_states, 0,
+	    1),
 };
 
 void

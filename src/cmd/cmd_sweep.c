@@ -88,11 +88,7 @@ grace_hint(const struct out *o, const struct sweep_dom_report *d, char *buf,
 static void
 fmt_job(const struct dom_obs *ob, char *buf, size_t len)
 {
-	if (ob->job == VJ_ACTIVE)
-		snprintf(buf, len, "%s %lluB", virt_jobop_name(ob->job_op),
-		    (unsigned long long)ob->data_processed);
-	else
-		snprintf(buf, len, "%s", virt_job_name(ob->job));
+	virt_job_fmt(ob, buf, len);	/* the counter that moves */
 }
 
 static void
@@ -148,7 +144,7 @@ table(struct out *o, const struct sweep_run_report *r)
 	const struct sweep_cs_host	*c;
 	const struct sweep_dom_report	*d;
 	const struct sweep_backup_report *b;
-	char				 st[48], job[64], cs[96], res[192];
+	char				 st[48], job[96], cs[96], res[192];
 	char				 hint[320];
 	size_t				 i, j;
 
@@ -246,10 +242,12 @@ json_dom(struct out *o, const struct sweep_dom_report *d, int first)
 	    "\"job_op\":\"%s\",\"processed\":%llu,\"marker\":\"%s\","
 	    "\"optout_config\":%s,\"note\":", d->obs.reason_name,
 	    virt_job_name(d->obs.job), virt_jobop_name(d->obs.job_op),
-	    (unsigned long long)d->obs.data_processed,
+	    (unsigned long long)(bp_main(&d->obs.progress) == BPF_NONE ? 0 :
+	    d->obs.progress.v[bp_main(&d->obs.progress)]),
 	    virt_marker_name(d->obs.marker), d->optout_config ? "true" :
 	    "false");
 	json_str_or_null(s, d->obs.note);
+	virt_progress_json(s, &d->obs);
 	sbuf_add(s, ",\"cloudstack\":");
 	if (!d->db_known)
 		sbuf_add(s, "null");

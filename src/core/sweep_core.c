@@ -20,7 +20,11 @@
  *        quiet for < job_stall_after_ms            -> LEAVE job-idle
  *        quiet longer, backoff pending             -> LEAVE backoff
  *        quiet longer                              -> ABORT_JOB
+ *      no progress counter at all (unknown; pull-mode backup: its
+ *        client's)                                 -> LEAVE job-no-progress /
+ *                                                     job-pull / pull-job-overdue
  *      the job query failed                        -> LEAVE job-unknown
+ *   8b. a pull job was seen, is gone, row BackingUp -> LEAVE pull-row-in-progress
  *   9. paused for < pause_grace_ms       -> LEAVE grace
  *  10. backoff pending                   -> LEAVE backoff
  *  11.                                   -> RESUME
@@ -77,6 +81,7 @@ sweep_policy_default(struct sweep_policy *p)
 	p->resume_backoff_ms = SWEEP_RESUME_BACKOFF_MS_DEFAULT;
 	p->resume_backoff_max_ms = SWEEP_RESUME_BACKOFF_MAX_MS_DEFAULT;
 	p->resume_settle_ms = SWEEP_RESUME_SETTLE_MS_DEFAULT;
+	p->pull_job_max_age_ms = 0;	/* off: a pull job is its client's */
 }
 
 int
@@ -253,19 +258,9 @@ give_up_text(struct sweep_action *a, const struct sweep_policy *p,
 static int
 job_track(struct sweep_track *t, const struct sweep_dom *d, uint64_t now_ms)
 {
-	int	moved;
-
 	switch (d->job) {
 	case SJ_ACTIVE:
-		moved = !t->job_seen || t->job_op != d->job_op ||
-		    t->job_processed != d->job_processed;
-		if (moved) {
-			t->job_op = d->job_op;
-			t->job_processed = d->job_processed;
-			t->job_progress_ms = now_ms;
-		}
-		t->job_seen = 1;
-		return moved;
+		return sweep_job_track(t, d, now_ms);	/* every counter */
 	case SJ_NONE:
 	case SJ_UNSUPPORTED:
 		t->job_seen = 0;
@@ -283,8 +278,10 @@ decide(const struct sweep_policy *p, struct sweep_state *st,
 {
 	struct sweep_track	*t;
 	struct sweep_action	*a;
+	enum sweep_why		 why;
 	int			 moved;
 	uint64_t		 idle;
+	char			 prog[64];
 
 	if ((t = track_find(st, host_id, d->uuid)) != NULL && t->seen)
 		return;		/* duplicate in the input: first one wins */
@@ -372,17 +369,24 @@ decide(const struct sweep_policy *p, struct sweep_state *st,
 		    "job state could not be read: not resuming blind");
 		return;
 	}
+	if (d->job == SJ_ACTIVE && !bp_known(&d->job_progress)) {
+		/* no progress counter: unknown, never stalled (sweep_job.c) */
+		why = sweep_job_unknown_why(p, d);
+		a = emit(acts, SWA_LEAVE, why, host_id, d, t, now_ms);
+		sweep_job_unknown_text(p, d, why, a->text, sizeof(a->text));
+		return;
+	}
 	if (d->job == SJ_ACTIVE) {
+		sweep_job_progress_text(t, d, prog, sizeof(prog));
 		idle = since(now_ms, t->job_progress_ms);
 		if (moved || idle < p->job_stall_after_ms) {
 			a = emit(acts, SWA_LEAVE, moved ? SWW_JOB_PROGRESSING :
 			    SWW_JOB_IDLE, host_id, d, t, now_ms);
 			a->at_ms = t->job_progress_ms + p->job_stall_after_ms;
 			snprintf(a->text, sizeof(a->text),
-			    "%s job processed=%llu bytes, %s; stalled if "
+			    "%s job %s bytes, %s; stalled if "
 			    "unchanged until +%llu ms",
-			    jobop_name(d->job_op),
-			    (unsigned long long)d->job_processed,
+			    jobop_name(d->job_op), prog,
 			    moved ? "progressing" : "no progress yet",
 			    (unsigned long long)since(a->at_ms, now_ms));
 			return;
@@ -399,13 +403,20 @@ decide(const struct sweep_policy *p, struct sweep_state *st,
 		a = emit(acts, SWA_ABORT_JOB, SWW_JOB_STALLED, host_id, d, t,
 		    now_ms);
 		snprintf(a->text, sizeof(a->text),
-		    "%s job processed=%llu bytes has not moved for %llu ms "
-		    "(limit %llu ms): abort", jobop_name(d->job_op),
-		    (unsigned long long)d->job_processed,
+		    "%s job %s bytes has not moved for %llu ms "
+		    "(limit %llu ms): abort", jobop_name(d->job_op), prog,
 		    (unsigned long long)idle,
 		    (unsigned long long)p->job_stall_after_ms);
 		t->inflight = 1;
 		t->inflight_kind = SWA_ABORT_JOB;
+		return;
+	}
+	if (sweep_pull_row_holds(t, d)) {
+		a = emit(acts, SWA_LEAVE, SWW_PULL_ROW_IN_PROGRESS, host_id, d,
+		    t, now_ms);
+		snprintf(a->text, sizeof(a->text), "its pull-mode backup job "
+		    "is gone but backup %llu is still BackingUp: its client "
+		    "may return", (unsigned long long)d->backup_id);
 		return;
 	}
 	if (since(now_ms, t->first_paused_ms) < p->pause_grace_ms) {
@@ -595,6 +606,10 @@ sweep_why_name(enum sweep_why w)
 	case SWW_BACKOFF:		return "backoff";
 	case SWW_HOST_UNOBSERVED:	return "host-unobserved";
 	case SWW_TRACK_FULL:		return "track-full";
+	case SWW_JOB_NO_PROGRESS:	return "job-no-progress";
+	case SWW_JOB_PULL:		return "job-pull";
+	case SWW_PULL_JOB_OVERDUE:	return "pull-job-overdue";
+	case SWW_PULL_ROW_IN_PROGRESS:	return "pull-row-in-progress";
 	}
 	/* NOTREACHED */
 	return "invalid";
