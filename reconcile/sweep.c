@@ -166,6 +166,8 @@ sweep_run_report_free(struct sweep_run_report *r)
 	free(r->hosts);
 	free(r->doms);
 	free(r->backups);
+	free(r->running);
+	free(r->running_host);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -666,6 +668,7 @@ sweeper_run(struct sweeper *sw, struct db *db,
 
 	/* 1. libvirt */
 	obs = observe(sw, r);
+	sweep_running_take(r, obs);	/* running domains and their jobs */
 
 	/* the paused domains, contiguous per host */
 	for (i = 0; i < nhosts; i++)

@@ -136,10 +136,12 @@ enum sweep_bk_verdict {
 	SBK_REAP_OFF,		/* reapable; sweep.reap_stale_backups = false */
 	SBK_RACED,		/* changed meanwhile: not touched */
 	SBK_JOB_ACTIVE,		/* the domain has a job (or it is unreadable) */
-	SBK_NOT_PAUSED,		/* domain not paused: its job is not observed */
+	SBK_NOT_PAUSED,		/* no longer produced: running domains' jobs
+				   are read since issue 12 (backup_states.c) */
 	SBK_HOST_UNOBSERVED,	/* the VM's host was not observed */
 	SBK_NO_HOST,		/* CloudStack records no host for the VM */
 	SBK_ERROR,		/* the reap failed: see note */
+	SBK_NO_DOMAIN,		/* neither running nor paused on its host */
 };
 
 struct sweep_backup_report {
@@ -166,6 +168,9 @@ struct sweep_run_report {
 	size_t				 ndoms;
 	struct sweep_backup_report	*backups;	/* by backup id */
 	size_t				 nbackups;
+	struct dom_obs			*running;	/* running domains, job read */
+	uint32_t			*running_host;	/* host of running[i] */
+	size_t				 nrunning;
 	int				 facts_ok;	/* CloudStack facts read */
 	char				 facts_err[ERR_LEN];
 	int				 backups_ok;
@@ -246,5 +251,12 @@ void	sweep_facts_audit_dom(struct db *db_or_null,
 void	sweep_facts_backups(struct db *db_or_null, const struct sweep_config *,
 	    const struct sweep_run_opts *, int writes_ready,
 	    struct sweep_run_report *r);
+
+/* backup_states.c: running domains and what failed backups leave */
+void	sweep_running_take(struct sweep_run_report *, struct virt_host_obs *);
+const struct dom_obs *sweep_running_find(const struct sweep_run_report *,
+	    uint64_t host_id, const char *name, const char *uuid);
+enum sweep_bk_verdict sweep_bk_classify_running(
+	    const struct sweep_run_report *, const struct sweep_backup_report *);
 
 #endif

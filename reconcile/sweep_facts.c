@@ -311,9 +311,9 @@ fail:
 
 /*
  * Is the backup's VM provably without a job?  SBK_WOULD_REAP means yes:
- * its host was observed and the domain is paused there with no job (or a
- * driver without a job API).  Only paused domains have their job read
- * (reconcile/virt.h), so a running domain's backup is never reaped.
+ * its host was observed and the domain is paused or running there with no
+ * job (or a driver without a job API); backup_states.c judges the running
+ * ones.
  */
 static enum sweep_bk_verdict
 bk_classify(const struct sweep_run_report *r,
@@ -341,12 +341,13 @@ bk_classify(const struct sweep_run_report *r,
 			    SBK_JOB_ACTIVE;
 		}
 	}
-	return SBK_NOT_PAUSED;
+	return sweep_bk_classify_running(r, b);	/* running: its job too */
 }
 
 static void
 bk_evidence(struct sbuf *ev, const struct sweep_backup_report *b,
-    const struct sweep_dom_report *d, uint64_t timeout_ms)
+    const struct sweep_dom_report *d, const struct dom_obs *running,
+    uint64_t timeout_ms)
 {
 	sbuf_add(ev, "{\"backup\":{\"id\":%llu,\"uuid\":",
 	    (unsigned long long)b->id);
@@ -364,6 +365,15 @@ bk_evidence(struct sbuf *ev, const struct sweep_backup_report *b,
 	sbuf_json_str(ev, b->vm_state);
 	sbuf_add(ev, ",\"host_id\":%llu},\"domain\":",
 	    (unsigned long long)b->host_id);
+	if (d == NULL && running != NULL) {	/* a running domain's job */
+		sbuf_add(ev, "{\"name\":");
+		sbuf_json_str(ev, running->name);
+		sbuf_add(ev, ",\"state\":\"running\",\"job\":\"%s\","
+		    "\"job_note\":", virt_job_name(running->job));
+		sbuf_json_str(ev, running->note[0] ? running->note : NULL);
+		sbuf_add(ev, "}}");
+		return;
+	}
 	if (d == NULL) {
 		sbuf_add(ev, "null}");
 		return;
@@ -390,11 +400,12 @@ bk_reap(struct db *db, const struct sweep_config *cfg,
 	a.action = "backup.reaped";
 	a.host_id = b->host_id;
 	a.vm_id = b->vm_id;
-	a.reason = "stale BackingUp, no job on the host";
+	a.reason = "stale BackingUp, no job on the host";	/* paused or running */
 	a.before = "BackingUp";
 	a.after = "Error";
 	sbuf_init(&ev);
-	bk_evidence(&ev, b, d, cfg->backup_timeout_ms);
+	bk_evidence(&ev, b, d, d != NULL ? NULL : sweep_running_find(r,
+	    b->host_id, b->instance_name, b->vm_uuid), cfg->backup_timeout_ms);
 	a.evidence = ev.s;
 	if (sweep_facts_reap_backup(db, o, b->id, &a, &changed, &b->audit_id,
 	    b->note) == -1) {
@@ -455,6 +466,11 @@ sweep_facts_backups(struct db *db, const struct sweep_config *cfg,
 		case SBK_NOT_PAUSED:
 			set_err(b->note, "domain not paused on host %llu: its "
 			    "job is not observed, so the row is kept",
+			    (unsigned long long)b->host_id);
+			break;
+		case SBK_NO_DOMAIN:
+			set_err(b->note, "the domain is neither running nor "
+			    "paused on host %llu: the row is kept",
 			    (unsigned long long)b->host_id);
 			break;
 		case SBK_HOST_UNOBSERVED:
@@ -697,6 +713,7 @@ sweep_bk_verdict_name(enum sweep_bk_verdict v)
 	case SBK_HOST_UNOBSERVED:	return "host-unobserved";
 	case SBK_NO_HOST:		return "no-host";
 	case SBK_ERROR:			return "error";
+	case SBK_NO_DOMAIN:		return "no-domain";
 	}
 	/* NOTREACHED */
 	return "invalid";

@@ -215,10 +215,12 @@ table(struct out *o, const struct sweep_run_report *r)
 			sbuf_add(&o->s, "\n");
 		}
 	}
+	/* a dry run counts what it would reap: it says so, never "reaped" */
 	sbuf_add(&o->s, "\nsummary: actions=%u executed=%u failed=%u "
-	    "host_errors=%u stale_backups=%u reaped=%u elapsed=%llums%s\n",
+	    "host_errors=%u stale_backups=%u %s=%u elapsed=%llums%s\n",
 	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
-	    r->n_stale, r->n_reaped, (unsigned long long)r->elapsed_ms,
+	    r->n_stale, r->acting ? "reaped" : "would_reap", r->n_reaped,
+	    (unsigned long long)r->elapsed_ms,
 	    r->dry_run ? " (dry run: nothing executed or written)" : "");
 }
 
@@ -360,10 +362,11 @@ json(struct out *o, const struct sweep_run_report *r)
 	json_str_or_null(s, r->backups_ok ? NULL : r->backups_err);
 	sbuf_add(s, "},\"summary\":{\"actions\":%u,\"executed\":%u,"
 	    "\"failed\":%u,\"host_errors\":%u,\"audit_errors\":%u,"
-	    "\"stale_backups\":%u,\"reaped\":%u,\"elapsed_ms\":%llu}",
+	    "\"stale_backups\":%u,\"reaped\":%u,\"would_reap\":%u,"
+	    "\"elapsed_ms\":%llu}",
 	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
-	    r->n_audit_errors, r->n_stale, r->n_reaped,
-	    (unsigned long long)r->elapsed_ms);
+	    r->n_audit_errors, r->n_stale, r->acting ? r->n_reaped : 0,
+	    r->acting ? 0 : r->n_reaped, (unsigned long long)r->elapsed_ms);
 }
 
 static int
@@ -378,10 +381,10 @@ exit_code(const struct sweep_run_report *r)
 }
 
 static const char *
-exit_name(int code)
+exit_name(int code, int dry_run)
 {
 	switch (code) {
-	case EXIT_OK:		return "acted";
+	case EXIT_OK:		return dry_run ? "would-act" : "acted";
 	case EXIT_ERROR:	return "error";
 	case EXIT_NOTHING:	return "nothing-to-do";
 	}
@@ -493,7 +496,7 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 	if (o.json) {
 		json(&o, &r);
 		sbuf_add(&o.s, ",\"result\":\"%s\",\"exit_code\":%d}\n",
-		    exit_name(rc), rc);
+		    exit_name(rc, r.dry_run), rc);
 	} else
 		table(&o, &r);
 	fputs(o.s.s, stdout);
