@@ -372,7 +372,8 @@ facts(struct db *db, struct sweep_run_report *r,
 	for (i = 0; i < n; i++) {
 		sd[i].cs_running_here = f[i].found && !f[i].removed &&
 		    strcmp(f[i].state, "Running") == 0 && f[i].host_id == dh[i];
-		sd[i].snapshot_in_progress = f[i].snapshot_id != 0;
+		sd[i].snapshot_in_progress = f[i].snapshot_id != 0 ||
+		    f[i].volsnap_id != 0;	/* VM or volume snapshot */
 		sd[i].backup_known = f[i].backup_known;
 		sd[i].backup_id = f[i].backup_id;
 		snprintf(sd[i].backup_status, sizeof(sd[i].backup_status), "%s",

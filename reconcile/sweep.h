@@ -93,6 +93,9 @@ struct sweep_vm_facts {
 	int		backup_age_known;	/* its `date` is set */
 	uint64_t	backup_age_s;
 	int		backup_removed;
+	uint64_t	volsnap_id;	/* a snapshots row in progress, 0 none */
+	char		volsnap_state[SWEEP_CS_STATE_LEN];
+	uint64_t	volsnap_volume_id;
 };
 
 /* What happened to a decided action. */

@@ -230,6 +230,8 @@ check_privileges(struct doctor *d, struct db *db, const struct config *cfg)
 		{ "backups", "SELECT" },
 		{ "backup_repository", "SELECT" },
 		{ "vm_snapshots", "SELECT" },
+		{ "snapshots", "SELECT" },	/* volume snapshots */
+		{ "volumes", "SELECT" },
 		{ NULL, "SELECT INSERT UPDATE DELETE CREATE" },
 	};
 	struct grant	*g;

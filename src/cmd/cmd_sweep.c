@@ -263,6 +263,8 @@ json_dom(struct out *o, const struct sweep_dom_report *d, int first)
 		    "\"snapshot_state\":", (unsigned long long)d->cs.host_id,
 		    d->cs.removed ? "true" : "false");
 		json_str_or_null(s, d->cs.snapshot_state);
+		sbuf_add(s, ",\"volume_snapshot_state\":");
+		json_str_or_null(s, d->cs.volsnap_state);
 		sbuf_add(s, ",\"backup_id\":%llu,\"backup_status\":",
 		    (unsigned long long)d->cs.backup_id);
 		json_str_or_null(s, d->cs.backup_status);
