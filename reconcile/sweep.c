@@ -168,6 +168,7 @@ sweep_run_report_free(struct sweep_run_report *r)
 	free(r->backups);
 	free(r->running);
 	free(r->running_host);
+	free(r->vmstates);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -730,6 +731,10 @@ sweeper_run(struct sweeper *sw, struct db *db,
 
 	/* 5. stale backups */
 	sweep_facts_backups(db, &sw->cfg, o, writes_ready, r);
+
+	/* 6. VMs a native backup provider left in BackupError / BackingUp */
+	if (o->heal_backup_states || sw->cfg.heal_backup_states)
+		sweep_backup_states(db, &sw->cfg, o, writes_ready, r);
 	rc = 0;
 out:
 	for (i = 0; i < nhosts; i++)

@@ -2,7 +2,8 @@
  * cmd_sweep.c -- `hawatch sweep`: one run of the paused-domain sweeper by
  * hand.
  *
- *   hawatch sweep [--host ID] [--grace-met] [--dry-run] [--json]
+ *   hawatch sweep [--host ID] [--grace-met] [--backup-states] [--dry-run]
+ *                 [--json]
  *
  * Hosts: CloudStack's KVM routing hosts (not removed); only those with
  * status 'Up' are swept, since the CLI has no liveness view of its own.
@@ -15,6 +16,11 @@
  * --grace-met is the operator's statement "these have been paused long
  * enough": the grace counts as elapsed, every other S7 condition still
  * holds.  Job stalls need two looks, so a single run never aborts a job.
+ *
+ * --backup-states also returns VMs a native backup provider left in
+ * BackupError / BackingUp to the state libvirt shows (reconcile/
+ * vm_backup_states.c): Running when its domain runs on its host, Stopped
+ * when no domain exists on any host (every host must be observed).
  *
  * Writes: a run that is not --dry-run counts as an operator action: it
  * executes and writes audit rows (actor operator:user@host, command
@@ -37,7 +43,8 @@
 #include "util.h"
 
 static const char usage[] =
-"usage: hawatch sweep [--host ID] [--grace-met] [--dry-run] [--json]\n"
+"usage: hawatch sweep [--host ID] [--grace-met] [--backup-states] [--dry-run]\n"
+"                     [--json]\n"
 "\n"
 "Finds domains left paused (e.g. by a failed backup) on the KVM hosts\n"
 "CloudStack reports Up, and resumes those that are safe to resume: pause\n"
@@ -49,6 +56,11 @@ static const char usage[] =
 "A single run cannot know how long a domain has been paused: without\n"
 "--grace-met it only reports what would be resumed after the grace.\n"
 "--grace-met confirms they have been paused at least sweep.pause_grace.\n"
+"--backup-states also returns VMs left in BackupError/BackingUp (native\n"
+"backup provider) to the state libvirt shows: Running if the domain runs on\n"
+"its host, Stopped if no host has it (every host must answer).\n"
+"--host ID sweeps one host; --dry-run decides and writes nothing; --json\n"
+"prints one JSON document (docs/sweeper.md lists its fields).\n"
 "Exit: 0 acted (or would, --dry-run), 3 nothing to do, 1 error, 2 usage.\n";
 
 struct out {
@@ -137,6 +149,84 @@ fmt_result(const struct sweep_run_report *r, const struct sweep_dom_report *d,
 		    (unsigned long long)d->audit_id);
 }
 
+static void	json_str_or_null(struct sbuf *, const char *);
+
+/* --backup-states: the VMs a native backup provider left behind */
+static void
+vmstates_table(struct out *o, const struct sweep_run_report *r)
+{
+	const struct sweep_vmstate_report	*v;
+	size_t					 i;
+
+	if (!r->heal_ran)
+		return;
+	if (!r->vmstates_ok) {
+		sbuf_add(&o->s, "\nerror: backup states: %s\n", r->vmstates_err);
+		return;
+	}
+	if (r->nvmstates == 0) {
+		sbuf_add(&o->s, "\nno VM in BackupError or BackingUp\n");
+		return;
+	}
+	sbuf_add(&o->s, "\nVMs in a backup state:\n  %-8s %-16s %-12s %-5s "
+	    "%-9s %-15s %-10s %s\n", "VM", "INSTANCE", "STATE", "HOST",
+	    "DOMAIN", "VERDICT", "RESULT", "NOTE");
+	for (i = 0; i < r->nvmstates; i++) {
+		v = &r->vmstates[i];
+		sbuf_add(&o->s, "  %-8llu %-16s %-12s %-5llu %-9s %-15s %-10s %s",
+		    (unsigned long long)v->vm_id, v->instance_name, v->state,
+		    (unsigned long long)v->host_id, bh_dom_name(v->view.dom),
+		    bh_verdict_name(v->verdict), sweep_vs_exec_name(v->exec),
+		    v->exec == SVX_HEALED || v->exec == SVX_WOULD ? v->after :
+		    v->note);
+		if (v->audit_id != 0)
+			sbuf_add(&o->s, ", audit #%llu",
+			    (unsigned long long)v->audit_id);
+		sbuf_add(&o->s, "\n");
+	}
+}
+
+static void
+vmstates_json(struct out *o, const struct sweep_run_report *r)
+{
+	const struct sweep_vmstate_report	*v;
+	struct sbuf				*s = &o->s;
+	size_t					 i;
+
+	sbuf_add(s, ",\"vm_states\":");
+	if (!r->heal_ran) {
+		sbuf_add(s, "null");
+		return;
+	}
+	sbuf_add(s, "[");
+	for (i = 0; i < r->nvmstates; i++) {
+		v = &r->vmstates[i];
+		sbuf_add(s, "%s{\"vm_id\":%llu,\"instance_name\":", i ? "," : "",
+		    (unsigned long long)v->vm_id);
+		sbuf_json_str(s, v->instance_name);
+		sbuf_add(s, ",\"state\":");
+		sbuf_json_str(s, v->state);
+		sbuf_add(s, ",\"host_id\":%llu,\"state_age_s\":%llu,"
+		    "\"domain\":\"%s\",\"job\":%s,\"host_observed\":%s,"
+		    "\"verdict\":\"%s\",\"exec\":\"%s\",\"after\":",
+		    (unsigned long long)v->host_id,
+		    (unsigned long long)v->state_age_s, bh_dom_name(v->view.dom),
+		    v->view.dom_job ? "true" : "false",
+		    v->view.host_observed ? "true" : "false",
+		    bh_verdict_name(v->verdict), sweep_vs_exec_name(v->exec));
+		json_str_or_null(s, v->after);
+		sbuf_add(s, ",\"audit_id\":");
+		if (v->audit_id)
+			sbuf_add(s, "%llu", (unsigned long long)v->audit_id);
+		else
+			sbuf_add(s, "null");
+		sbuf_add(s, ",\"note\":");
+		json_str_or_null(s, v->note);
+		sbuf_add(s, "}");
+	}
+	sbuf_add(s, "]");
+}
+
 static void
 table(struct out *o, const struct sweep_run_report *r)
 {
@@ -216,6 +306,7 @@ table(struct out *o, const struct sweep_run_report *r)
 		}
 	}
 	/* a dry run counts what it would reap: it says so, never "reaped" */
+	vmstates_table(o, r);
 	sbuf_add(&o->s, "\nsummary: actions=%u executed=%u failed=%u "
 	    "host_errors=%u stale_backups=%u %s=%u elapsed=%llums%s\n",
 	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
@@ -356,19 +447,25 @@ json(struct out *o, const struct sweep_run_report *r)
 		json_str_or_null(s, b->note);
 		sbuf_add(s, "}");
 	}
-	sbuf_add(s, "],\"errors\":{\"facts\":");
+	sbuf_add(s, "]");
+	vmstates_json(o, r);
+	sbuf_add(s, ",\"errors\":{\"facts\":");
 	json_str_or_null(s, r->facts_ok ? NULL : r->facts_err);
 	sbuf_add(s, ",\"execute\":");
 	json_str_or_null(s, r->act_err);
 	sbuf_add(s, ",\"backups\":");
 	json_str_or_null(s, r->backups_ok ? NULL : r->backups_err);
+	sbuf_add(s, ",\"vm_states\":");
+	json_str_or_null(s, !r->heal_ran || r->vmstates_ok ? NULL :
+	    r->vmstates_err);
 	sbuf_add(s, "},\"summary\":{\"actions\":%u,\"executed\":%u,"
 	    "\"failed\":%u,\"host_errors\":%u,\"audit_errors\":%u,"
 	    "\"stale_backups\":%u,\"reaped\":%u,\"would_reap\":%u,"
-	    "\"elapsed_ms\":%llu}",
+	    "\"healed\":%u,\"would_heal\":%u,\"elapsed_ms\":%llu}",
 	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
 	    r->n_audit_errors, r->n_stale, r->acting ? r->n_reaped : 0,
-	    r->acting ? 0 : r->n_reaped, (unsigned long long)r->elapsed_ms);
+	    r->acting ? 0 : r->n_reaped, r->acting ? r->n_healed : 0,
+	    r->acting ? 0 : r->n_healed, (unsigned long long)r->elapsed_ms);
 }
 
 static int
@@ -377,7 +474,9 @@ exit_code(const struct sweep_run_report *r)
 	if (r->n_host_errors > 0 || !r->facts_ok || !r->backups_ok ||
 	    r->act_err[0] != '\0' || r->n_audit_errors > 0)
 		return EXIT_ERROR;
-	if (r->n_actions > 0 || r->n_reaped > 0)
+	if (r->heal_ran && !r->vmstates_ok)
+		return EXIT_ERROR;
+	if (r->n_actions > 0 || r->n_reaped > 0 || r->n_healed > 0)
 		return EXIT_OK;
 	return EXIT_NOTHING;
 }
@@ -399,6 +498,7 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "host", required_argument, NULL, 'H' },
 		{ "grace-met", no_argument, NULL, 'g' },
+		{ "backup-states", no_argument, NULL, 'B' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -432,6 +532,9 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 			break;
 		case 'g':
 			ro.grace_met = 1;
+			break;
+		case 'B':
+			ro.heal_backup_states = 1;
 			break;
 		case 'n':
 			ro.dry_run = 1;
