@@ -20,7 +20,11 @@
  *   5. stale backups: `backups` rows BackingUp for longer than
  *      sweep.backup_timeout; reaped (status -> Error, audited, never
  *      deleted) only when the VM's host was observed, the domain is paused
- *      there with no job, reap_stale_backups is on, and we are acting.
+ *      or running there with no job, reap_stale_backups is on, and we are
+ *      acting;
+ *   6. backup states (--backup-states / sweep.heal_backup_states): VMs in
+ *      BackupError / BackingUp back to what libvirt shows
+ *      (vm_backup_states.c).
  *
  * Safety: with no database (db == NULL) every domain counts as "CloudStack
  * does not say Running here" and is skipped; nothing is written.  When the

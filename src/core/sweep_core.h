@@ -57,8 +57,9 @@ struct sweep_policy {
 	 */
 	uint64_t	pause_grace_ms;
 	/*
-	 * A job whose processed byte count has not moved for this long is
-	 * considered dead and aborted.  Throttled or compressed NAS backups
+	 * A job none of whose progress counters (disk_*, data_*, memory_*;
+	 * backup_progress.h) moved for this long is considered dead and
+	 * aborted; one reporting no counter is never aborted.  Throttled or compressed NAS backups
 	 * (seed 002) move slowly but they move; 10 min of no progress at all
 	 * is far beyond one NFS retransmit cycle of a hard mount.
 	 */
