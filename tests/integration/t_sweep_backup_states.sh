@@ -130,3 +130,15 @@ hw sweep --backup-states
 expect_rc 3 "nothing to heal"
 expect_eq "no new audit rows" 3 "$(sql "SELECT COUNT(*) FROM hawatch.audit")"
 pass "second run: nothing to heal, exit 3"
+
+# --- valgrind on a --backup-states run (reads running domains' jobs too) ------------
+if command -v valgrind >/dev/null 2>&1; then
+	sql "UPDATE vm_instance SET state = 'BackupError' WHERE id = 95"
+	rc=0
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=99 "$HAWATCH" --config "$T/hawatch.conf" sweep \
+	    --backup-states --dry-run --json > "$T/vg.out" 2>"$T/vg.err" || rc=$?
+	expect_eq "valgrind rc ($(tail -20 "$T/vg.err"))" 0 "$rc"
+	grep -q '"would_heal":1' "$T/vg.out" || fail "valgrind run output: $(cat "$T/vg.out")"
+	pass "valgrind: sweep --backup-states --dry-run without memory errors or leaks"
+fi
