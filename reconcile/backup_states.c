@@ -5,15 +5,10 @@
  *
  * Where it sits: sweeper_run() (sweep.c) moves every observed host's
  * running domains into the run's report right after observing
- * (sweep_running_take); the stale-backup verdict (sweep_facts.c) asks
- * sweep_bk_classify_running() for a row whose domain is not paused.
- *
- * Verdicts for a row whose VM's host was observed and whose domain is not
- * paused there:
- *   running, no job (or a driver without a job API)  -> would-reap
- *   running with a job, or its job unreadable         -> job-active
- *   neither running nor paused on its host            -> no-domain (kept:
- *       the VM may run elsewhere; that is the VM reconcile's business)
+ * (sweep_running_take); the stale-backup verdict (sweep_backups.c) finds a
+ * row's running domain with sweep_running_find() and hands its job to the
+ * core's rule (src/core/backup_rules.h: running with no job -> would-reap,
+ * with a job -> job-active, neither running nor paused -> no-domain).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,18 +53,4 @@ sweep_running_find(const struct sweep_run_report *r, uint64_t host_id,
 		    uuid) == 0)))
 			return &r->running[i];
 	return NULL;
-}
-
-/* A stale row whose domain is not paused on its (observed) host. */
-enum sweep_bk_verdict
-sweep_bk_classify_running(const struct sweep_run_report *r,
-    const struct sweep_backup_report *b)
-{
-	const struct dom_obs	*o;
-
-	o = sweep_running_find(r, b->host_id, b->instance_name, b->vm_uuid);
-	if (o == NULL)
-		return SBK_NO_DOMAIN;
-	return o->job == VJ_NONE || o->job == VJ_UNSUPPORTED ? SBK_WOULD_REAP :
-	    SBK_JOB_ACTIVE;
 }

@@ -22,6 +22,8 @@
  * vm_backup_states.c): Running when its domain runs on its host, Stopped
  * when no domain exists on any host (every host must be observed).
  *
+ * The table is printed here; --json by sweep_json.c.
+ *
  * Writes: a run that is not --dry-run counts as an operator action: it
  * executes and writes audit rows (actor operator:user@host, command
  * "sweep"), and reaps stale backup rows when sweep.reap_stale_backups.
@@ -30,7 +32,6 @@
  * 3 nothing to do; 1 an error (a host's libvirt, the database, an audit
  * row) -- the other hosts are still swept; 2 usage.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@
 #include "log.h"
 #include "sbuf.h"
 #include "sweep.h"
+#include "sweep_json.h"
 #include "util.h"
 
 static const char usage[] =
@@ -63,40 +65,6 @@ static const char usage[] =
 "--host ID sweeps one host; --dry-run decides and writes nothing; --json\n"
 "prints one JSON document (docs/sweeper.md lists its fields).\n"
 "Exit: 0 acted (or would, --dry-run), 3 nothing to do, 1 error, 2 usage.\n";
-
-struct out {
-	int			 json;
-	int			 grace_met;
-	const struct config	*cfg;
-	const struct sweep_cs_host *cs;
-	size_t			 ncs;
-	struct sbuf		 s;
-};
-
-static const struct sweep_cs_host *
-cs_host(const struct out *o, uint32_t id)
-{
-	size_t	i;
-
-	for (i = 0; i < o->ncs; i++)
-		if (o->cs[i].id == id)
-			return &o->cs[i];
-	return NULL;
-}
-
-/* The CLI's reading of a grace record: it has no memory to measure it. */
-static const char *
-grace_hint(const struct out *o, const struct sweep_dom_report *d, char *buf,
-    size_t len)
-{
-	if (d->act.kind != SWA_LEAVE || d->act.why != SWW_GRACE)
-		return NULL;
-	snprintf(buf, len, "resumable, but a single run cannot tell how long "
-	    "it has been paused: it would be resumed once paused for %llus "
-	    "(sweep.pause_grace); rerun with --grace-met if it has been",
-	    (unsigned long long)(o->cfg->sweep.pause_grace_ms / 1000));
-	return buf;
-}
 
 static void
 fmt_job(const struct dom_obs *ob, char *buf, size_t len)
@@ -150,11 +118,9 @@ fmt_result(const struct sweep_run_report *r, const struct sweep_dom_report *d,
 		    (unsigned long long)d->audit_id);
 }
 
-static void	json_str_or_null(struct sbuf *, const char *);
-
 /* --backup-states: the VMs a native backup provider left behind */
 static void
-vmstates_table(struct out *o, const struct sweep_run_report *r)
+table_vmstates(struct sweep_out *o, const struct sweep_run_report *r)
 {
 	const struct sweep_vmstate_report	*v;
 	size_t					 i;
@@ -187,61 +153,52 @@ vmstates_table(struct out *o, const struct sweep_run_report *r)
 	}
 }
 
+/* The stale-backups part of the table: rows in BackingUp too long. */
 static void
-vmstates_json(struct out *o, const struct sweep_run_report *r)
+table_backups(struct sweep_out *o, const struct sweep_run_report *r)
 {
-	const struct sweep_vmstate_report	*v;
-	struct sbuf				*s = &o->s;
-	size_t					 i;
+	const struct sweep_backup_report *b;
+	size_t				 j;
 
-	sbuf_add(s, ",\"vm_states\":");
-	if (!r->heal_ran) {
-		sbuf_add(s, "null");
-		return;
+	if (!r->backups_ok)
+		sbuf_add(&o->s, "\nerror: stale backups: %s\n", r->backups_err);
+	else if (r->nbackups == 0)
+		sbuf_add(&o->s, "\nno backups row in BackingUp for longer than "
+		    "%llus\n", (unsigned long long)(r->backup_timeout_ms / 1000));
+	else {
+		sbuf_add(&o->s, "\nbackups in BackingUp for longer than %llus "
+		    "(sweep.backup_timeout):\n  %-8s %-16s %-5s %-20s %-8s "
+		    "%-15s %s\n", (unsigned long long)(r->backup_timeout_ms /
+		    1000), "BACKUP", "VM", "HOST", "DATE (UTC)", "AGE", "VERDICT",
+		    "NOTE");
+		for (j = 0; j < r->nbackups; j++) {
+			b = &r->backups[j];
+			sbuf_add(&o->s, "  %-8llu %-16s %-5llu %-20s %-8llu "
+			    "%-15s %s", (unsigned long long)b->id,
+			    b->instance_name, (unsigned long long)b->host_id,
+			    b->date, (unsigned long long)b->age_s,
+			    sweep_bk_verdict_name(b->verdict), b->note);
+			if (b->audit_id != 0)
+				sbuf_add(&o->s, "%saudit #%llu", b->note[0] ?
+				    ", " : "", (unsigned long long)b->audit_id);
+			sbuf_add(&o->s, "\n");
+		}
 	}
-	sbuf_add(s, "[");
-	for (i = 0; i < r->nvmstates; i++) {
-		v = &r->vmstates[i];
-		sbuf_add(s, "%s{\"vm_id\":%llu,\"instance_name\":", i ? "," : "",
-		    (unsigned long long)v->vm_id);
-		sbuf_json_str(s, v->instance_name);
-		sbuf_add(s, ",\"state\":");
-		sbuf_json_str(s, v->state);
-		sbuf_add(s, ",\"host_id\":%llu,\"state_age_s\":%llu,"
-		    "\"domain\":\"%s\",\"job\":%s,\"host_observed\":%s,"
-		    "\"verdict\":\"%s\",\"exec\":\"%s\",\"after\":",
-		    (unsigned long long)v->host_id,
-		    (unsigned long long)v->state_age_s, bh_dom_name(v->view.dom),
-		    v->view.dom_job ? "true" : "false",
-		    v->view.host_observed ? "true" : "false",
-		    bh_verdict_name(v->verdict), sweep_vs_exec_name(v->exec));
-		json_str_or_null(s, v->after);
-		sbuf_add(s, ",\"audit_id\":");
-		if (v->audit_id)
-			sbuf_add(s, "%llu", (unsigned long long)v->audit_id);
-		else
-			sbuf_add(s, "null");
-		sbuf_add(s, ",\"note\":");
-		json_str_or_null(s, v->note);
-		sbuf_add(s, "}");
-	}
-	sbuf_add(s, "]");
 }
 
 static void
-table(struct out *o, const struct sweep_run_report *r)
+table(struct sweep_out *o, const struct sweep_run_report *r)
 {
 	const struct sweep_host_report	*h;
 	const struct sweep_cs_host	*c;
 	const struct sweep_dom_report	*d;
-	const struct sweep_backup_report *b;
 	char				 st[48], job[96], cs[96], res[192];
 	char				 hint[320];
-	size_t				 i, j;
+	size_t				 i;
 
 	for (i = 0; i < r->nhosts; i++) {
 		h = &r->hosts[i];
-		c = cs_host(o, h->host_id);
+		c = sweep_json_cs_host(o, h->host_id);
 		sbuf_add(&o->s, "host %u (%s, %s): ", h->host_id,
 		    c != NULL ? c->name : "?", h->ip);
 		if (!h->alive)
@@ -269,7 +226,7 @@ table(struct out *o, const struct sweep_run_report *r)
 		    d->host_id, d->obs.name, st, job, cs,
 		    sweep_act_name(d->act.kind), sweep_why_name(d->act.why),
 		    res);
-		if (grace_hint(o, d, hint, sizeof(hint)) != NULL)
+		if (sweep_json_grace_hint(o, d, hint, sizeof(hint)) != NULL)
 			sbuf_add(&o->s, "      %s\n", hint);
 		else
 			sbuf_add(&o->s, "      %s\n", d->act.text);
@@ -282,191 +239,15 @@ table(struct out *o, const struct sweep_run_report *r)
 		sbuf_add(&o->s, "\nerror: CloudStack facts: %s\n", r->facts_err);
 	if (r->act_err[0] != '\0')
 		sbuf_add(&o->s, "\nerror: nothing executed: %s\n", r->act_err);
-	if (!r->backups_ok)
-		sbuf_add(&o->s, "\nerror: stale backups: %s\n", r->backups_err);
-	else if (r->nbackups == 0)
-		sbuf_add(&o->s, "\nno backups row in BackingUp for longer than "
-		    "%llus\n", (unsigned long long)(r->backup_timeout_ms / 1000));
-	else {
-		sbuf_add(&o->s, "\nbackups in BackingUp for longer than %llus "
-		    "(sweep.backup_timeout):\n  %-8s %-16s %-5s %-20s %-8s "
-		    "%-15s %s\n", (unsigned long long)(r->backup_timeout_ms /
-		    1000), "BACKUP", "VM", "HOST", "DATE (UTC)", "AGE", "VERDICT",
-		    "NOTE");
-		for (j = 0; j < r->nbackups; j++) {
-			b = &r->backups[j];
-			sbuf_add(&o->s, "  %-8llu %-16s %-5llu %-20s %-8llu "
-			    "%-15s %s", (unsigned long long)b->id,
-			    b->instance_name, (unsigned long long)b->host_id,
-			    b->date, (unsigned long long)b->age_s,
-			    sweep_bk_verdict_name(b->verdict), b->note);
-			if (b->audit_id != 0)
-				sbuf_add(&o->s, "%saudit #%llu", b->note[0] ?
-				    ", " : "", (unsigned long long)b->audit_id);
-			sbuf_add(&o->s, "\n");
-		}
-	}
+	table_backups(o, r);
+	table_vmstates(o, r);
 	/* a dry run counts what it would reap: it says so, never "reaped" */
-	vmstates_table(o, r);
 	sbuf_add(&o->s, "\nsummary: actions=%u executed=%u failed=%u "
 	    "host_errors=%u stale_backups=%u %s=%u elapsed=%llums%s\n",
 	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
 	    r->n_stale, r->acting ? "reaped" : "would_reap", r->n_reaped,
 	    (unsigned long long)r->elapsed_ms,
 	    r->dry_run ? " (dry run: nothing executed or written)" : "");
-}
-
-static void
-json_str_or_null(struct sbuf *s, const char *v)
-{
-	sbuf_json_str(s, v != NULL && v[0] != '\0' ? v : NULL);
-}
-
-static void
-json_dom(struct out *o, const struct sweep_dom_report *d, int first)
-{
-	struct sbuf	*s = &o->s;
-	char		 hint[320];
-
-	sbuf_add(s, "%s{\"name\":", first ? "" : ",");
-	sbuf_json_str(s, d->obs.name);
-	sbuf_add(s, ",\"uuid\":");
-	sbuf_json_str(s, d->obs.uuid);
-	sbuf_add(s, ",\"state\":\"paused\",\"reason\":\"%s\",\"job\":\"%s\","
-	    "\"job_op\":\"%s\",\"processed\":%llu,\"marker\":\"%s\","
-	    "\"optout_config\":%s,\"note\":", d->obs.reason_name,
-	    virt_job_name(d->obs.job), virt_jobop_name(d->obs.job_op),
-	    (unsigned long long)(bp_main(&d->obs.progress) == BPF_NONE ? 0 :
-	    d->obs.progress.v[bp_main(&d->obs.progress)]),
-	    virt_marker_name(d->obs.marker), d->optout_config ? "true" :
-	    "false");
-	json_str_or_null(s, d->obs.note);
-	virt_progress_json(s, &d->obs);
-	sbuf_add(s, ",\"cloudstack\":");
-	if (!d->db_known)
-		sbuf_add(s, "null");
-	else if (!d->cs.found)
-		sbuf_add(s, "{\"found\":false}");
-	else {
-		sbuf_add(s, "{\"found\":true,\"vm_id\":%llu,\"state\":",
-		    (unsigned long long)d->cs.vm_id);
-		sbuf_json_str(s, d->cs.state);
-		sbuf_add(s, ",\"host_id\":%llu,\"removed\":%s,"
-		    "\"snapshot_state\":", (unsigned long long)d->cs.host_id,
-		    d->cs.removed ? "true" : "false");
-		json_str_or_null(s, d->cs.snapshot_state);
-		sbuf_add(s, ",\"volume_snapshot_state\":");
-		json_str_or_null(s, d->cs.volsnap_state);
-		sbuf_add(s, ",\"backup_id\":%llu,\"backup_status\":",
-		    (unsigned long long)d->cs.backup_id);
-		json_str_or_null(s, d->cs.backup_status);
-		sbuf_add(s, "}");
-	}
-	sbuf_add(s, ",\"decision\":\"%s\",\"why\":\"%s\",\"attempts\":%u,"
-	    "\"text\":", sweep_act_name(d->act.kind),
-	    sweep_why_name(d->act.why), d->act.attempts);
-	sbuf_json_str(s, d->act.text);
-	sbuf_add(s, ",\"hint\":");
-	sbuf_json_str(s, grace_hint(o, d, hint, sizeof(hint)));
-	sbuf_add(s, ",\"exec\":\"%s\",\"result\":", sweep_exec_name(d->exec));
-	if (d->exec == SWX_DONE && d->act.kind != SWA_GIVE_UP) {
-		sbuf_add(s, "{\"rc\":\"%s\",\"state\":", virt_rc_name(d->res.rc));
-		sbuf_json_str(s, d->res.state_name);
-		sbuf_add(s, ",\"reason\":");
-		sbuf_json_str(s, d->res.reason_name);
-		sbuf_add(s, ",\"error\":");
-		json_str_or_null(s, d->res.err);
-		sbuf_add(s, "}");
-	} else
-		sbuf_add(s, "null");
-	if (d->audit_id != 0)
-		sbuf_add(s, ",\"audit_id\":%llu", (unsigned long long)d->audit_id);
-	else
-		sbuf_add(s, ",\"audit_id\":null");
-	sbuf_add(s, ",\"note\":");
-	json_str_or_null(s, d->note);
-	sbuf_add(s, "}");
-}
-
-static void
-json(struct out *o, const struct sweep_run_report *r)
-{
-	const struct sweep_host_report	*h;
-	const struct sweep_cs_host	*c;
-	const struct sweep_backup_report *b;
-	struct sbuf			*s = &o->s;
-	size_t				 i, j;
-	int				 first;
-
-	sbuf_add(s, "{\"dry_run\":%s,\"grace_met\":%s,\"hosts\":[",
-	    r->dry_run ? "true" : "false", o->grace_met ? "true" : "false");
-	for (i = 0; i < r->nhosts; i++) {
-		h = &r->hosts[i];
-		c = cs_host(o, h->host_id);
-		sbuf_add(s, "%s{\"host_id\":%u,\"name\":", i ? "," : "",
-		    h->host_id);
-		sbuf_json_str(s, c != NULL ? c->name : NULL);
-		sbuf_add(s, ",\"ip\":");
-		sbuf_json_str(s, h->ip);
-		sbuf_add(s, ",\"cs_status\":");
-		sbuf_json_str(s, c != NULL ? c->status : NULL);
-		sbuf_add(s, ",\"swept\":%s,\"observed\":%s,\"uri\":",
-		    h->alive ? "true" : "false", h->observed ? "true" : "false");
-		json_str_or_null(s, h->uri);
-		sbuf_add(s, ",\"rc\":");
-		sbuf_json_str(s, h->alive ? virt_rc_name(h->rc) : NULL);
-		sbuf_add(s, ",\"error\":");
-		json_str_or_null(s, h->observed ? NULL : h->err);
-		sbuf_add(s, ",\"running\":%u,\"paused\":%zu,\"domains\":[",
-		    h->nrunning, h->npaused);
-		for (j = 0, first = 1; j < r->ndoms; j++)
-			if (r->doms[j].host_id == h->host_id) {
-				json_dom(o, &r->doms[j], first);
-				first = 0;
-			}
-		sbuf_add(s, "]}");
-	}
-	sbuf_add(s, "],\"backup_timeout_s\":%llu,\"backups\":[",
-	    (unsigned long long)(r->backup_timeout_ms / 1000));
-	for (j = 0; j < r->nbackups; j++) {
-		b = &r->backups[j];
-		sbuf_add(s, "%s{\"id\":%llu,\"vm_id\":%llu,\"instance_name\":",
-		    j ? "," : "", (unsigned long long)b->id,
-		    (unsigned long long)b->vm_id);
-		sbuf_json_str(s, b->instance_name);
-		sbuf_add(s, ",\"host_id\":%llu,\"date\":",
-		    (unsigned long long)b->host_id);
-		sbuf_json_str(s, b->date);
-		sbuf_add(s, ",\"age_s\":%llu,\"verdict\":\"%s\",\"audit_id\":",
-		    (unsigned long long)b->age_s,
-		    sweep_bk_verdict_name(b->verdict));
-		if (b->audit_id)
-			sbuf_add(s, "%llu", (unsigned long long)b->audit_id);
-		else
-			sbuf_add(s, "null");
-		sbuf_add(s, ",\"note\":");
-		json_str_or_null(s, b->note);
-		sbuf_add(s, "}");
-	}
-	sbuf_add(s, "]");
-	vmstates_json(o, r);
-	sbuf_add(s, ",\"errors\":{\"facts\":");
-	json_str_or_null(s, r->facts_ok ? NULL : r->facts_err);
-	sbuf_add(s, ",\"execute\":");
-	json_str_or_null(s, r->act_err);
-	sbuf_add(s, ",\"backups\":");
-	json_str_or_null(s, r->backups_ok ? NULL : r->backups_err);
-	sbuf_add(s, ",\"vm_states\":");
-	json_str_or_null(s, !r->heal_ran || r->vmstates_ok ? NULL :
-	    r->vmstates_err);
-	sbuf_add(s, "},\"summary\":{\"actions\":%u,\"executed\":%u,"
-	    "\"failed\":%u,\"host_errors\":%u,\"audit_errors\":%u,"
-	    "\"stale_backups\":%u,\"reaped\":%u,\"would_reap\":%u,"
-	    "\"healed\":%u,\"would_heal\":%u,\"elapsed_ms\":%llu}",
-	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
-	    r->n_audit_errors, r->n_stale, r->acting ? r->n_reaped : 0,
-	    r->acting ? 0 : r->n_reaped, r->acting ? r->n_healed : 0,
-	    r->acting ? 0 : r->n_healed, (unsigned long long)r->elapsed_ms);
 }
 
 static int
@@ -493,70 +274,54 @@ exit_name(int code, int dry_run)
 	return "invalid";
 }
 
+/* The hosts to sweep: every KVM host CloudStack knows, or only `host`. */
+static struct sweep_host_in *
+hosts_in(const struct sweep_cs_host *cs, size_t ncs, uint64_t host,
+    size_t *nin)
+{
+	struct sweep_host_in	*in = xcalloc(ncs + 1, sizeof(*in));
+	size_t			 i;
+
+	*nin = 0;
+	for (i = 0; i < ncs; i++) {
+		if (host != 0 && cs[i].id != host)
+			continue;
+		in[*nin].host_id = cs[i].id;
+		snprintf(in[*nin].ip, sizeof(in[*nin].ip), "%s", cs[i].ip);
+		in[*nin].alive = strcmp(cs[i].status, "Up") == 0;
+		(*nin)++;
+	}
+	return in;
+}
+
 int
 cmd_sweep(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "grace-met", no_argument, NULL, 'g' },
-		{ "backup-states", no_argument, NULL, 'B' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sweep_run_report	 r;
 	struct sweep_run_opts	 ro;
 	struct sweep_host_in	*in = NULL;
 	struct sweep_cs_host	*cs = NULL;
 	struct sweeper		*sw = NULL;
-	struct out		 o;
+	struct sweep_out	 o;
 	struct db		 db;
 	uint64_t		 host = 0;
-	size_t			 ncs = 0, nin = 0, i;
-	int			 ch, rc = EXIT_ERROR;
+	size_t			 ncs = 0, nin = 0;
+	int			 rc = EXIT_ERROR;
 	char			 err[ERR_LEN];
+	const struct cli_opt	 opts[] = {
+		{ "host", 0, CLI_ID, &host, "ID" },
+		{ "grace-met", 0, CLI_FLAG, &ro.grace_met, NULL },
+		{ "backup-states", 0, CLI_FLAG, &ro.heal_backup_states, NULL },
+		{ "dry-run", 0, CLI_FLAG, &ro.dry_run, NULL },
+		{ "json", 0, CLI_FLAG, &o.json, NULL },
+	};
 
 	memset(&o, 0, sizeof(o));
 	memset(&ro, 0, sizeof(ro));
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			if (host != 0) {
-				cli_usage_error("sweep", "--host given twice");
-				return EXIT_USAGE;
-			}
-			if (cli_parse_id("--host", optarg, &host) == -1)
-				return EXIT_USAGE;
-			break;
-		case 'g':
-			ro.grace_met = 1;
-			break;
-		case 'B':
-			ro.heal_backup_states = 1;
-			break;
-		case 'n':
-			ro.dry_run = 1;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			cli_usage_error("sweep", "unknown option %s",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("sweep", "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_opts("sweep", usage, opts, NELEM(opts), argc, argv, 1,
+	    NULL)) != CLI_GO_ON)
+		return rc;
+	rc = EXIT_ERROR;
 	if (cli_load_config(c) == -1)
 		return EXIT_ERROR;
 	/* hawatch's schema is created only right before a first write */
@@ -566,15 +331,7 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "hawatch: %s\n", err);
 		goto out;
 	}
-	in = xcalloc(ncs + 1, sizeof(*in));
-	for (i = 0; i < ncs; i++) {
-		if (host != 0 && cs[i].id != host)
-			continue;
-		in[nin].host_id = cs[i].id;
-		snprintf(in[nin].ip, sizeof(in[nin].ip), "%s", cs[i].ip);
-		in[nin].alive = strcmp(cs[i].status, "Up") == 0;
-		nin++;
-	}
+	in = hosts_in(cs, ncs, host, &nin);
 	if (host != 0 && nin == 0) {
 		fprintf(stderr, "hawatch: sweep: host %llu is not a KVM routing "
 		    "host in CloudStack (removed, another hypervisor, or no "
@@ -600,7 +357,7 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 	sbuf_init(&o.s);
 	rc = exit_code(&r);
 	if (o.json) {
-		json(&o, &r);
+		sweep_json(&o, &r);
 		sbuf_add(&o.s, ",\"result\":\"%s\",\"exit_code\":%d}\n",
 		    exit_name(rc, r.dry_run), rc);
 	} else
