@@ -142,3 +142,60 @@ if command -v valgrind >/dev/null 2>&1; then
 	grep -q '"would_heal":1' "$T/vg.out" || fail "valgrind run output: $(cat "$T/vg.out")"
 	pass "valgrind: sweep --backup-states --dry-run without memory errors or leaks"
 fi
+
+# --- at most 16 heals per run: the rest are deferred to the next run -----------------
+sql "UPDATE vm_instance SET state = 'Running' WHERE id = 95"
+for i in $(seq 300 319); do
+	vm "$i" BackupError 1 'INTERVAL 1 HOUR'
+	lv_create 10.1.1.1 "i-2-$i-VM" "$(uuid_of "$i")"
+done
+bound_check() {	# WANT_HEALED WANT_DEFERRED EXEC_NAME
+	python3 - "$T/out" "$@" <<'PY' || fail "bound: $(cat "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+want_h, want_d, ex = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+e = [x["exec"] for x in d["vm_states"]]
+assert e.count(ex) == want_h and e.count("deferred") == want_d, e
+assert all("over 16 heals this run" in x["note"] for x in d["vm_states"] if x["exec"] == "deferred")
+PY
+}
+hw sweep --backup-states --dry-run --json
+expect_rc 0 "dry run would heal"
+bound_check 16 4 would-heal
+hw sweep --backup-states --json
+expect_rc 0 "first bounded run"
+bound_check 16 4 healed
+expect_eq "still BackupError after run 1" 4 "$(sql "SELECT COUNT(*) FROM vm_instance WHERE id BETWEEN 300 AND 319 AND state = 'BackupError'")"
+expect_eq "audit rows after run 1" 19 "$(sql "SELECT COUNT(*) FROM hawatch.audit WHERE action = 'vm.backup_state_healed'")"
+hw sweep --backup-states --json
+expect_rc 0 "second bounded run"
+bound_check 4 0 healed
+expect_eq "all Running after run 2" 20 "$(sql "SELECT COUNT(*) FROM vm_instance WHERE id BETWEEN 300 AND 319 AND state = 'Running'")"
+pass "bound: 20 VMs to heal -> 16 healed (or would be) and 4 deferred, then the 4 on the next run"
+
+# --- the optimistic lock: the row changes between hawatch's read and its write --------
+# Another writer (CloudStack) holds VM 320's row, update_count 7 -> 8, uncommitted,
+# for 4 s: hawatch reads 7 (a consistent read), its guarded UPDATE waits for the
+# row lock (lock_wait_timeout 5 s), then finds update_count 8 and changes nothing.
+vm 320 BackupError 1 'INTERVAL 1 HOUR'
+lv_create 10.1.1.1 i-2-320-VM "$(uuid_of 320)"
+sql "BEGIN; UPDATE vm_instance SET update_count = update_count + 1 WHERE id = 320;
+     SELECT SLEEP(4); COMMIT" >/dev/null &
+holder=$!
+wait_for 5 eval '[ "$(sql "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_rows_locked > 0")" -ge 1 ]' ||
+	fail "the competing writer never took the row lock"
+hw sweep --backup-states --json
+wait "$holder"
+python3 - "$T/out" <<'PY' || fail "race: $(cat "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+x = {v["vm_id"]: v for v in d["vm_states"]}[320]
+assert x["verdict"] == "heal-running" and x["exec"] == "raced", x
+assert x["audit_id"] is None, x
+PY
+expect_eq "320 untouched by hawatch" "BackupError	8" "$(sql "SELECT state, update_count FROM vm_instance WHERE id = 320")"
+expect_eq "no audit row for 320" 0 "$(sql "SELECT COUNT(*) FROM hawatch.audit WHERE vm_id = 320")"
+hw sweep --backup-states
+expect_rc 0 "healed on the next run"
+expect_eq "320 healed next run" "Running	9" "$(sql "SELECT state, update_count FROM vm_instance WHERE id = 320")"
+pass "optimistic lock: a row changed between read and write is left untouched (raced, no audit), healed on the next run"

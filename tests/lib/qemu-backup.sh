@@ -6,7 +6,7 @@
 #   guest NAME MIB     create domain NAME, paused from its start, with a raw
 #                      virtio disk of MIB MiB of random data ($S/disks/NAME.img;
 #                      the boot sector of sim/boot.S in its first 512 bytes)
-#   push NAME BPS      begin a push-mode backup of vda to $S/out/NAME.raw and
+#   push NAME BPS      begin a push-mode backup of vda to $OUT/NAME.raw and
 #                      throttle it at once to BPS bytes/s (0: unthrottled)
 #   throttle NAME BPS  change the throttle of the running backup
 #   progress NAME      print disk_processed (empty when no job)
@@ -23,10 +23,16 @@
 # Random data, so QEMU cannot skip zero clusters: unthrottled, 512 MiB takes
 # seconds; at 4 MiB/s about two minutes; at 1 byte/s it never moves (QEMU's
 # rate limit rounds to whole clusters) and is a stalled job.
-# Throttling races the copy: begin + throttle take ~100 ms here, during which
-# ~40 MiB are copied, hence disks of 512 MiB.
+# Throttling races the copy: begin + throttle (one virsh process) take a few
+# ms here, during which a few MiB are copied; a disk in the page cache copies
+# at ~500 MiB/s, hence disks of 512 MiB.
 set -euo pipefail
 S=${S:?set S to the qemu-ioerror.sh work directory}
+# where backups are written: another filesystem than the disks' (QB_OUT, e.g.
+# under /dev/shm) makes QEMU copy through its bounded buffers instead of
+# copy_file_range, which on one filesystem queues most of a disk at once and
+# can finish it before the throttle lands
+OUT=${QB_OUT:-$S/out}
 QUID=${QUID:-64055}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 URI="qemu+unix:///session?socket=$S/run/libvirt/libvirt-sock"
@@ -35,10 +41,10 @@ v() { virsh -q -c "$URI" "$@"; }
 
 guest() {	# NAME MIB
 	local name=$1 mib=$2
-	mkdir -p "$S/disks" "$S/out"
+	mkdir -p "$S/disks" "$OUT"
 	head -c "$((mib * 1024 * 1024))" /dev/urandom > "$S/disks/$name.img"
 	dd if="$S/boot.bin" of="$S/disks/$name.img" conv=notrunc status=none
-	chown -R "$QUID:$QUID" "$S/disks" "$S/out"
+	chown -R "$QUID:$QUID" "$S/disks" "$OUT"
 	sed -e "s|@DOM@|$name|; s|@IMG@|$S/disks/$name.img|; s|@S@|$S|g; s|@QEMU@|$(command -v qemu-system-x86_64)|" \
 	    > "$S/$name.xml" <<'XML'
 <domain type='qemu'>
@@ -66,8 +72,8 @@ XML
 
 push() {	# NAME BPS
 	local name=$1 bps=$2
-	rm -f "$S/out/$name.raw"
-	sed -e "s|@OUT@|$S/out/$name.raw|" > "$S/push-$name.xml" <<'XML'
+	rm -f "$OUT/$name.raw"
+	sed -e "s|@OUT@|$OUT/$name.raw|" > "$S/push-$name.xml" <<'XML'
 <domainbackup mode='push'>
   <disks>
     <disk name='vda' backup='yes' type='file'>
@@ -78,8 +84,29 @@ push() {	# NAME BPS
 </domainbackup>
 XML
 	chmod 644 "$S/push-$name.xml"
-	v backup-begin "$name" "$S/push-$name.xml" >/dev/null
-	[ "$bps" -eq 0 ] || throttle "$name" "$bps"
+	if [ "$bps" -eq 0 ]; then
+		v backup-begin "$name" "$S/push-$name.xml" >/dev/null
+		return
+	fi
+	# one virsh process for both commands: a disk in the page cache copies
+	# at RAM speed, and the throttle lands only once libvirt lets the
+	# set-speed through (up to ~0.5 s: hundreds of MiB copied by then).
+	# So: the job must still run, throttled, with less than 3/4 copied half
+	# a second later; else wait for it to end and begin again (3 tries).
+	local try i p tot
+	for try in 1 2 3; do
+		rm -f "$OUT/$name.raw"
+		v "backup-begin $name $S/push-$name.xml ; blockjob $name vda --bytes --bandwidth $bps" \
+		    >/dev/null 2>&1 || true
+		sleep 0.5
+		if v blockjob "$name" vda --info 2>/dev/null | grep -q "Bandwidth limit: $bps bytes/s"; then
+			p=$(progress "$name"); tot=$(v domjobinfo "$name" --rawstats | sed -n 's/^disk_total: //p')
+			[ -n "$p" ] && [ -n "$tot" ] && [ "$p" -lt $((tot / 4 * 3)) ] && return 0
+		fi
+		for i in $(seq 1 60); do [ "$(job "$name")" = 0 ] && break; sleep 0.25; done
+	done
+	echo "qemu-backup.sh: push $name: no throttled backup job after 3 tries" >&2
+	return 1
 }
 
 throttle() { v blockjob "$1" vda --bytes --bandwidth "$2"; }
