@@ -136,6 +136,8 @@ struct sweep_config {
 	uint64_t	resume_settle_ms;
 	uint64_t	backup_timeout_ms;
 	int		reap_stale_backups;
+	uint64_t	pull_job_max_age_ms;	/* 0: never report a pull job */
+	int		heal_backup_states;	/* opt-in: BackupError/BackingUp */
 	char		*optout[CFG_MAX_OPTOUT];	/* domain names / uuids */
 	size_t		noptout;
 };
