@@ -327,6 +327,8 @@ virt_observe_hosts(struct virt_conn *const *conns, size_t n,
 		out[i] = jobs[i]->obs;
 		jobs[i]->obs.paused = NULL;	/* moved to out[i] */
 		jobs[i]->obs.npaused = 0;
+		jobs[i]->obs.running = NULL;
+		jobs[i]->obs.nrun = 0;
 		job_free(jobs[i]);
 	}
 	free(jobs);
@@ -338,6 +340,9 @@ virt_host_obs_clear(struct virt_host_obs *ob)
 	free(ob->paused);
 	ob->paused = NULL;
 	ob->npaused = 0;
+	free(ob->running);
+	ob->running = NULL;
+	ob->nrun = 0;
 }
 
 static void

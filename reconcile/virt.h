@@ -87,5 +87,14 @@ const char	*virt_reason_name(int state, int reason);
 const char	*virt_jobtype_name(int type);
 const char	*virt_jobop_name(int op);
 const char	*virt_disk_error_name(int code);
+const char	*virt_backup_mode_name(enum virt_backup_mode);
+
+/* virt_progress.c: the job counters in text ("backup disk_processed=N")
+ * and in evidence JSON ("progress":{...}) */
+struct sbuf;
+void		 virt_job_fmt(const struct dom_obs *, char *buf, size_t len);
+void		 virt_progress_json(struct sbuf *, const struct dom_obs *);
+void		 virt_progress_family(const struct dom_obs *, uint64_t *processed,
+		    uint64_t *remaining, uint64_t *total);
 
 #endif

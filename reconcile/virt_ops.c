@@ -24,6 +24,7 @@
 #include "util.h"
 #include "virt.h"
 #include "virt_impl.h"
+#include "virt_progress.h"
 
 static void
 close_cb(virConnectPtr c, int reason, void *opaque)
@@ -174,7 +175,11 @@ describe(struct virt_conn *vc, virDomainPtr d, struct dom_obs *o)
 		    &o->data_remaining);
 		ullong_param(params, np, VIR_DOMAIN_JOB_DATA_TOTAL,
 		    &o->data_total);
+		virt_progress_read(params, np, o);	/* disk_*, mem_* too */
 		virTypedParamsFree(params, np);
+		if (o->job == VJ_ACTIVE &&
+		    o->job_op == VIR_DOMAIN_JOB_OPERATION_BACKUP)
+			virt_backup_mode_read(d, o);	/* push or pull */
 	} else {
 		code = lv_err(e, vc->host_id, "job stats", NULL);
 		if ((rc = call_rc(vc, code)) == VIRT_VANISHED ||
@@ -261,6 +266,9 @@ run_observe(struct vjob *j)
 		}
 		if (state == VIR_DOMAIN_RUNNING) {
 			ob->nrunning++;
+			/* its job too: a BackingUp row may name it */
+			virt_running_add(ob, (size_t)n, doms[i], name, state,
+			    reason);
 			continue;
 		}
 		if (state != VIR_DOMAIN_PAUSED) {
@@ -289,10 +297,13 @@ run_observe(struct vjob *j)
 	free(doms);
 	if (ob->rc == VIRT_OK)
 		ob->err[0] = '\0';	/* a per-domain failure was skipped */
-	else {
+	else {			/* nothing of a failed look is kept */
 		free(ob->paused);
 		ob->paused = NULL;
 		ob->npaused = 0;
+		free(ob->running);
+		ob->running = NULL;
+		ob->nrun = 0;
 	}
 }
 

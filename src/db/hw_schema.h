@@ -12,6 +12,8 @@
  *   host_exclusion  hosts an operator excluded (hawatch maintenance on)
  *   leader          who holds leadership, for `hawatch status`, and the
  *                   fencing token (generation) every write checks (S4)
+ *   ha_requeue      the HA rows hawatch queued, watched until the VM runs
+ *                   again or hawatch gives up (restart assurance, S10)
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -20,7 +22,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	2
+#define HW_SCHEMA_VERSION	3
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);

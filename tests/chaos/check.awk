@@ -189,6 +189,15 @@ FILENAME ~ /events\.log$/ {
 		p_v[np] = kv($0, "vm") + 0; p_o[np] = kv($0, "optout") + 0; last_pause[p_d[np]] = np
 	}
 	else if (k == "operator_resumed") { op_res[kv($0, "dom")] = t }
+	else if (k == "backup_begin") {
+		nbk++; bk_b[nbk] = t; bk_c[nbk] = -1; bk_e[nbk] = -1; bk_h[nbk] = kv($0, "host") + 0
+		bk_d[nbk] = kv($0, "dom"); bk_v[nbk] = kv($0, "vm") + 0; bk_p0[nbk] = kv($0, "processed") + 0
+	}
+	else if (k == "backup_checked" && nbk) {
+		bk_c[nbk] = t; bk_p1[nbk] = kv($0, "processed") + 0; bk_st[nbk] = kv($0, "state")
+		bk_j[nbk] = kv($0, "job")
+	}
+	else if (k == "backup_end" && nbk) bk_e[nbk] = t
 	next
 }
 FILENAME ~ /hb\.log$/ { h = $1 + 0; nhb[h]++; hb_t[h, nhb[h]] = $2 + 0; next }
@@ -497,6 +506,36 @@ END {
 			note["resumes of VM " v " not recorded (audit.failed): " nres_fail[v]] = 1
 	}
 	print "C", 6, c6
+
+	# ---- 7: a throttled backup that moves is never aborted, and its
+	# domain is not resumed while the job moves (backup_throttled) ------
+	c7 = 0; p7 = 0
+	for (i = 1; i <= nbk; i++) {
+		if (bk_c[i] < 0 || bk_e[i] < 0) { p7++; continue }
+		v = bk_v[i]; d = bk_d[i]
+		if (bk_j[i] != "2") {	# the copy beat the throttle: no test
+			note["backup of " d " at " rel(bk_b[i]) " was no longer running at the suite's check (job " bk_j[i] "): not a test of check 7"] = 1
+			continue
+		}
+		c7++
+		if (bk_p1[i] <= bk_p0[i])
+			note["backup of " d " at " rel(bk_b[i]) " did not move (disk_processed " bk_p0[i] " -> " bk_p1[i] "): not a test of check 7"] = 1
+		else
+			print "S", "backup_moved_mib", (bk_p1[i] - bk_p0[i]) / 1048576
+		for (j = 1; j <= na; j++) {
+			if (au_v[j] != v) continue
+			if (au_act[j] == "vm.job_aborted" && au_t[j] >= bk_b[i] - 0.5 && au_t[j] <= bk_e[i] + 0.5)
+				viol(7, "abort:" d ":" bk_b[i], sprintf("the backup of %s (VM %d) begun at %s moved (disk_processed %d -> %d by %s) but audit row %s aborted it at %s",
+				    d, v, rel(bk_b[i]), bk_p0[i], bk_p1[i], rel(bk_c[i]), au_id[j], rel(au_t[j])))
+			if (au_act[j] == "vm.resumed" && au_t[j] >= bk_b[i] && au_t[j] <= bk_c[i])
+				viol(7, "resume:" d ":" bk_b[i], sprintf("domain %s (VM %d) was resumed at %s (audit row %s) while its backup, begun at %s, still moved",
+				    d, v, rel(au_t[j]), au_id[j], rel(bk_b[i])))
+		}
+		if (bk_st[i] != "paused")
+			viol(7, "state:" d ":" bk_b[i], sprintf("domain %s (VM %d) was %s at %s, while its backup begun at %s still moved (expected paused)",
+			    d, v, bk_st[i], rel(bk_c[i]), rel(bk_b[i])))
+	}
+	print "C", 7, c7; print "P", 7, p7
 
 	# ---- 8: paused VMs resumed in time; opted-out ones left alone ------
 	c8 = 0; p8 = 0
