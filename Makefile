@@ -14,7 +14,7 @@
 # src/main.c goes into one static library that the binary, the unit tests
 # (tests/unit/check_*.c) and the integration probes (tests/itest/*.c) link.
 
-PKGS      := mysqlclient libconfig libnfs libfreeipmi libvirt libsystemd
+PKGS      := mysqlclient libconfig libnfs libfreeipmi libipmiconsole libvirt libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)

@@ -1,0 +1,233 @@
+/*
+ * sol_conf.c -- console capture keys and libipmiconsole workaround names
+ * (sol_conf.h).  Parsing only; the capture itself is sol_capture.c.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ipmiconsole.h>
+
+#include "sol_conf.h"
+#include "util.h"
+
+static const struct {
+	const char	*name;
+	unsigned	 flag;
+} sol_wa[] = {
+	{ "authcap",		IPMICONSOLE_WORKAROUND_AUTHENTICATION_CAPABILITIES },
+	{ "intel20",		IPMICONSOLE_WORKAROUND_INTEL_2_0_SESSION },
+	{ "supermicro20",	IPMICONSOLE_WORKAROUND_SUPERMICRO_2_0_SESSION },
+	{ "sun20",		IPMICONSOLE_WORKAROUND_SUN_2_0_SESSION },
+	{ "opensesspriv",	IPMICONSOLE_WORKAROUND_OPEN_SESSION_PRIVILEGE },
+	{ "integritycheckvalue", IPMICONSOLE_WORKAROUND_NON_EMPTY_INTEGRITY_CHECK_VALUE },
+	{ "nochecksumcheck",	IPMICONSOLE_WORKAROUND_NO_CHECKSUM_CHECK },
+	{ "serialalertsdeferred", IPMICONSOLE_WORKAROUND_SERIAL_ALERTS_DEFERRED },
+	{ "solpacketseq",	IPMICONSOLE_WORKAROUND_INCREMENT_SOL_PACKET_SEQUENCE },
+	{ "solpayloadsize",	IPMICONSOLE_WORKAROUND_IGNORE_SOL_PAYLOAD_SIZE },
+	{ "solport",		IPMICONSOLE_WORKAROUND_IGNORE_SOL_PORT },
+	{ "solstatus",		IPMICONSOLE_WORKAROUND_SKIP_SOL_ACTIVATION_STATUS },
+	{ "solchannelsupport",	IPMICONSOLE_WORKAROUND_SKIP_CHANNEL_PAYLOAD_SUPPORT },
+};
+
+void
+sol_conf_defaults(struct sol_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->capture = 1;
+	c->console_bytes = SOL_CONSOLE_BYTES_DEFAULT;
+}
+
+void
+sol_host_conf_defaults(struct sol_host_conf *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->capture = -1;
+	h->steal = -1;
+}
+
+int
+sol_workarounds_parse(const char *csv, unsigned *out, char *err)
+{
+	const char	*p = csv, *e;
+	unsigned	 flags = 0;
+	size_t		 n, i;
+	int		 none = 0, ntok = 0, found;
+
+	for (; p != NULL && *p != '\0'; p = *e == ',' ? e + 1 : e) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		e = p + strcspn(p, ",");
+		n = (size_t)(e - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		ntok++;
+		if (n == 0 || (*e == ',' && e[1] == '\0')) {
+			set_err(err, "sol_workarounds '%s': empty name", csv);
+			return -1;
+		}
+		if (n == 4 && strncasecmp(p, "none", 4) == 0) {
+			none = 1;
+			continue;
+		}
+		for (i = 0, found = 0; i < NELEM(sol_wa); i++)
+			if (strlen(sol_wa[i].name) == n &&
+			    strncasecmp(p, sol_wa[i].name, n) == 0) {
+				flags |= sol_wa[i].flag;
+				found = 1;
+			}
+		if (!found) {
+			set_err(err, "sol_workarounds: unknown name '%.*s' "
+			    "(libipmiconsole names: authcap, intel20, "
+			    "supermicro20, sun20, opensesspriv, "
+			    "integritycheckvalue, nochecksumcheck, "
+			    "serialalertsdeferred, solpacketseq, "
+			    "solpayloadsize, solport, solstatus, "
+			    "solchannelsupport, none)", (int)(n > 40 ? 40 : n),
+			    p);
+			return -1;
+		}
+	}
+	if (none && ntok > 1) {
+		set_err(err, "sol_workarounds '%s': 'none' cannot be combined",
+		    csv);
+		return -1;
+	}
+	*out = flags;
+	return 0;
+}
+
+void
+sol_workarounds_format(unsigned flags, char *buf, size_t len)
+{
+	size_t	i, o = 0;
+	int	n;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < NELEM(sol_wa); i++) {
+		if ((flags & sol_wa[i].flag) == 0)
+			continue;
+		n = snprintf(buf + o, len - o, "%s%s", o ? "," : "",
+		    sol_wa[i].name);
+		if (n < 0 || (size_t)n >= len - o)
+			return;
+		o += (size_t)n;
+	}
+	if (o == 0)
+		snprintf(buf, len, "none");
+}
+
+static int
+sol_bool(const config_setting_t *s, const char *key, int *out, char *err)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+		set_err(err, "%s must be true or false", key);
+		return -1;
+	}
+	*out = config_setting_get_bool(s);
+	return 1;
+}
+
+static int
+sol_workarounds_key(const config_setting_t *s, const char *key, char *dst,
+    char *err)
+{
+	const char	*v;
+	unsigned	 flags;
+	char		 e[ERR_LEN];
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		set_err(err, "%s must be a string such as "
+		    "\"opensesspriv,solpayloadsize\"", key);
+		return -1;
+	}
+	v = config_setting_get_string(s);
+	if (strlen(v) >= SOL_WA_LEN) {
+		set_err(err, "%s is longer than %d bytes", key, SOL_WA_LEN - 1);
+		return -1;
+	}
+	if (sol_workarounds_parse(v, &flags, e) == -1) {
+		set_err(err, "%s: %s", key, e);
+		return -1;
+	}
+	memcpy(dst, v, strlen(v) + 1);
+	return 1;
+}
+
+static int
+sol_bytes_key(const config_setting_t *s, unsigned *out, char *err)
+{
+	long long	v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64) {
+		set_err(err, "bmc.console_bytes must be an integer (bytes)");
+		return -1;
+	}
+	v = config_setting_get_int64(s);
+	if (v < SOL_CONSOLE_BYTES_MIN || v > SOL_CONSOLE_BYTES_MAX) {
+		set_err(err, "bmc.console_bytes = %lld is out of range %u..%u",
+		    v, SOL_CONSOLE_BYTES_MIN, SOL_CONSOLE_BYTES_MAX);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 1;
+}
+
+int
+sol_conf_key(const config_setting_t *s, struct sol_conf *g,
+    struct sol_host_conf *h, char *err)
+{
+	const char	*name = config_setting_name(s);
+
+	if (name == NULL)
+		return 0;
+	if (h != NULL) {
+		if (strcmp(name, "console_capture") == 0)
+			return sol_bool(s, "bmc.hosts console_capture",
+			    &h->capture, err);
+		if (strcmp(name, "sol_steal") == 0)
+			return sol_bool(s, "bmc.hosts sol_steal", &h->steal,
+			    err);
+		if (strcmp(name, "sol_workarounds") == 0) {
+			h->has_workarounds = 1;
+			return sol_workarounds_key(s,
+			    "bmc.hosts sol_workarounds", h->workarounds, err);
+		}
+		return 0;
+	}
+	if (strcmp(name, "console_capture") == 0)
+		return sol_bool(s, "bmc.console_capture", &g->capture, err);
+	if (strcmp(name, "sol_steal") == 0)
+		return sol_bool(s, "bmc.sol_steal", &g->steal, err);
+	if (strcmp(name, "console_bytes") == 0)
+		return sol_bytes_key(s, &g->console_bytes, err);
+	if (strcmp(name, "sol_workarounds") == 0)
+		return sol_workarounds_key(s, "bmc.sol_workarounds",
+		    g->workarounds, err);
+	return 0;
+}
+
+int
+sol_conf_resolve(const struct sol_conf *g, const struct sol_host_conf *h,
+    struct sol_settings *out, char *err)
+{
+	const char	*wa = g->workarounds;
+
+	memset(out, 0, sizeof(*out));
+	out->capture = g->capture;
+	out->steal = g->steal;
+	out->console_bytes = g->console_bytes ? g->console_bytes :
+	    SOL_CONSOLE_BYTES_DEFAULT;
+	if (h != NULL) {
+		if (h->capture >= 0)
+			out->capture = h->capture;
+		if (h->steal >= 0)
+			out->steal = h->steal;
+		if (h->has_workarounds)
+			wa = h->workarounds;
+	}
+	return sol_workarounds_parse(wa, &out->workaround_flags, err);
+}
