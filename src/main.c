@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	    "check database grants, backup mounts, pools, BMCs, libvirt" },
 	{ "maintenance", cmd_maintenance,
 	    "exclude a host from fencing (on|off --host ID)" },
+	{ "console", cmd_console,
+	    "the console output captured over SOL when a host was fenced" },
 	{ "config-check", cmd_config_check,
 	    "validate the config file and print it without secrets" },
 };
