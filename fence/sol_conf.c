@@ -63,7 +63,7 @@ sol_workarounds_parse(const char *csv, unsigned *out, char *err)
 			n--;
 		ntok++;
 		if (n == 0 || (*e == ',' && e[1] == '\0')) {
-			set_err(err, "sol_workarounds '%s': empty name", csv);
+			set_err(err, "empty name in \"%s\"", csv);
 			return -1;
 		}
 		if (n == 4 && strncasecmp(p, "none", 4) == 0) {
@@ -77,7 +77,7 @@ sol_workarounds_parse(const char *csv, unsigned *out, char *err)
 				found = 1;
 			}
 		if (!found) {
-			set_err(err, "sol_workarounds: unknown name '%.*s' "
+			set_err(err, "unknown name '%.*s' "
 			    "(libipmiconsole names: authcap, intel20, "
 			    "supermicro20, sun20, opensesspriv, "
 			    "integritycheckvalue, nochecksumcheck, "
@@ -89,7 +89,7 @@ sol_workarounds_parse(const char *csv, unsigned *out, char *err)
 		}
 	}
 	if (none && ntok > 1) {
-		set_err(err, "sol_workarounds '%s': 'none' cannot be combined",
+		set_err(err, "'none' cannot be combined in \"%s\"",
 		    csv);
 		return -1;
 	}

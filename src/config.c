@@ -185,6 +185,7 @@ config_defaults(struct config *c)
 	c->bmc.retrans_timeout_ms = BMC_RETRANS_TIMEOUT_MS_DEFAULT;
 	c->bmc.use_oobm = 1;
 	c->bmc.workers = BMC_WORKERS_DEFAULT;
+	sol_conf_defaults(&c->bmc.sol);
 
 	c->sweep.enabled = 1;
 	c->sweep.interval_ms = SWEEP_INTERVAL_MS_DEFAULT;
@@ -516,6 +517,11 @@ bmc_host_extra(struct parse *p, const config_setting_t *s, void *base)
 	struct bmc_host_config	*h = base;
 	const char		*name = config_setting_name(s);
 	long long		 id;
+	char			 e[ERR_LEN];
+	int			 r;
+
+	if ((r = sol_conf_key(s, NULL, &h->sol, e)) != 0)
+		return r == -1 ? perr(p, s, "%s", e) : 1;
 
 	if (strcmp(name, "host_id") == 0) {
 		if (config_setting_type(s) != CONFIG_TYPE_INT &&
@@ -540,7 +546,10 @@ bmc_extra(struct parse *p, const config_setting_t *s, void *base)
 	const char		*name = config_setting_name(s);
 	int			 i, n;
 	size_t			 k;
+	char			 se[ERR_LEN];
 
+	if ((i = sol_conf_key(s, &b->sol, NULL, se)) != 0)
+		return i == -1 ? perr(p, s, "%s", se) : 1;
 	if (strcmp(name, "hosts") != 0)
 		return parse_password(p, s, b->password, sizeof(b->password),
 		    &b->has_password);
@@ -555,6 +564,7 @@ bmc_extra(struct parse *p, const config_setting_t *s, void *base)
 		e = config_setting_get_elem(s, (unsigned)i);
 		h = &b->hosts[i];
 		h->cipher_suite = -1;
+		sol_host_conf_defaults(&h->sol);
 		b->nhosts = (size_t)i + 1;
 		if (parse_group(p, e, bmc_host_keys, NELEM(bmc_host_keys), h,
 		    bmc_host_extra) == -1)

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "log.h"
+#include "sol_conf.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/hawatch/hawatch.conf"
 #define CFG_STR		256
@@ -61,6 +62,7 @@ struct bmc_host_config {
 	char		privilege[16];		/* empty: default */
 	char		workarounds[CFG_STR];	/* empty: default */
 	int		has_workarounds;
+	struct sol_host_conf	sol;		/* console capture (sol_conf.c) */
 };
 
 struct bmc_config {
@@ -75,6 +77,7 @@ struct bmc_config {
 	unsigned	retrans_timeout_ms;
 	int		use_oobm;		/* address/port from oobm rows */
 	unsigned	workers;
+	struct sol_conf	sol;			/* console capture (sol_conf.c) */
 	struct bmc_host_config	*hosts;
 	size_t		nhosts;
 };
