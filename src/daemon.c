@@ -28,6 +28,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "cli.h"
+#include "console_watch.h"
 #include "clock.h"
 #include "daemon.h"
 #include "log.h"
@@ -121,6 +122,7 @@ shutdown_daemon(struct daemon *d)
 	free(d->obs_hosts);
 	free(d->obs_pools);
 	free(d->alerts);
+	console_watch_free(d->console);
 	config_free(&d->cfg);
 	virt_shutdown();
 	log_info("daemon.stopped", "instance=%s", d->instance);

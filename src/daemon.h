@@ -86,6 +86,8 @@ struct daemon {
 	struct alert		*alerts;
 	size_t			 nalerts, cap_alerts;
 
+	struct console_watch	*console;	/* console_watch.c; lazy */
+
 	uint64_t		 ticks;
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "console_watch.h"
 #include "daemon.h"
 #include "hw_schema.h"
 #include "bmc_target.h"
@@ -470,6 +471,7 @@ audit_fence_result(struct daemon *d, const struct inv_host *h,
 	sbuf_add(&ev, "{\"result\":\"%s\",\"bmc_error\":",
 	    fence_state_name(v->fence));
 	sbuf_json_str(&ev, v->fence_err[0] ? v->fence_err : NULL);
+	console_watch_fence_result(d, h->id, &ev);
 	sbuf_add(&ev, ",\"power\":\"%s\"}", bmc_status_name(v->last_status));
 	(void)audit_write(d, NULL, "host.fence_result", h->id,
 	    fence_state_name(v->fence), ev.s);
@@ -491,6 +493,7 @@ do_fence(struct daemon *d, uint64_t host)
 		sbuf_free(&ev);
 		return;
 	}
+	console_watch_before_fence(d, host);
 	r = bmc_pool_request_fence(d->bmc, (uint32_t)host,
 	    (unsigned)d->cfg.daemon.fence_timeout_ms);
 	v = core_host_view(d->core, host);
@@ -630,6 +633,7 @@ act(struct daemon *d)
 		    host_state_name(e->to), act_why_name(e->why));
 		if (e->to == HS_FENCED && (x = extra_of(d, e->host_id)) != NULL)
 			x->fenced_by = source_of(e->why);
+		console_watch_transition(d, e->host_id, e->to);
 	}
 	for (i = 0; i < d->acts.n; i++) {
 		const struct action *a = &d->acts.v[i];
