@@ -107,6 +107,8 @@ console_watch_transition(struct daemon *d, uint64_t id, enum host_state to)
 	struct cw_host	*c;
 
 	switch (to) {
+	case HS_SUSPECT:	/* dead_after later it may be fenced: the
+				 * history is read now, live output follows */
 	case HS_DEAD:
 	case HS_FENCING:
 		cw_start(d, id);

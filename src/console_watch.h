@@ -4,8 +4,10 @@
  *
  * Called from tick.c at three points, each a single call:
  *   act(), per core event:   console_watch_transition() starts a capture
- *                            when a host turns DEAD (or FENCING), drops it
- *                            when the host is healthy, ignored or gone;
+ *                            when a host turns SUSPECT (or DEAD, FENCING:
+ *                            a DEAD host may be fenced in the same tick,
+ *                            too soon to read anything), drops it when the
+ *                            host is healthy again or ignored;
  *   do_fence(), after the fence_requested audit, before the request:
  *                            console_watch_before_fence() asks the capture
  *                            to release SOL and waits at most
