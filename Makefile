@@ -4,17 +4,25 @@
 #   make check      install missing Debian packages, build, run unit tests
 #                   (plain and under ASan+UBSan) and the integration tests
 #                   against real servers started on loopback
+#   make config-golden  config-check --dump against tests/config/*.expect
+#                   (part of make unit; make bless-config regenerates)
 #   make demo       run hawatch against a built-in simulated cluster
 #   make chaos      randomized fault scenarios (STEPS=, SEED=)
 #   make bench      benchmark figures (not timed tests)
+#   make structure  structure rules of docs/design.md: no call or include
+#                   cycle between files, no .c over 600 lines, no function
+#                   over 80 (scripts/structure.py, self-test tests/structure)
+#   make model      model-check the protocol with spin (docs/model/)
 #   make install    install binary, unit file and example config
 #
 # Sources are discovered: every .c in src/ (and its layer folders core/,
 # db/, cmd/), fence/ and reconcile/ except
 # src/main.c goes into one static library that the binary, the unit tests
-# (tests/unit/check_*.c) and the integration probes (tests/itest/*.c) link.
+# (tests/unit/check_*.c) and the integration probes link: one binary per
+# tests/itest/NAME.c, and one per folder tests/itest/NAME/ built from all
+# its .c files (the HA-worker fixture, tests/itest/haworker/).
 
-PKGS      := mysqlclient libconfig libnfs libfreeipmi libipmiconsole libvirt libsystemd
+PKGS      := mysqlclient libconfig libnfs libfreeipmi libipmiconsole libvirt libsystemd libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -25,7 +33,8 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE -pthread \
-           -Isrc -Isrc/core -Isrc/db -Isrc/cmd -Ifence -Ireconcile $(PKG_CFLAGS)
+           -Isrc -Isrc/core -Isrc/db -Isrc/cmd -Ifence -Ireconcile $(PKG_CFLAGS) \
+           $(CPPFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 
@@ -34,6 +43,7 @@ HDRS      := $(wildcard src/*.h src/*/*.h fence/*.h reconcile/*.h)
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_HDRS := $(wildcard tests/unit/*.h)
 ITEST_SRCS := $(wildcard tests/itest/*.c)
+ITEST_DIRS := $(patsubst %/,%,$(wildcard tests/itest/*/))
 
 B  := build
 BS := build-san
@@ -42,12 +52,14 @@ LIB_OBJS      := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 LIB_OBJS_SAN  := $(LIB_SRCS:%.c=$(BS)/obj/%.o)
 UNIT_BINS     := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 UNIT_BINS_SAN := $(UNIT_SRCS:tests/unit/%.c=$(BS)/tests/%)
-ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%)
+ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%) \
+                 $(ITEST_DIRS:tests/itest/%=$(B)/itest/%)
 
 PREFIX ?= /usr/local
 
 .PHONY: all deps check unit unit-san integration demo demo-seed chaos bench install \
-        clean scenarios bless valgrind
+        clean scenarios bless valgrind structure man-lint deb package-test \
+        config-golden bless-config
 .DELETE_ON_ERROR:
 
 all: $(B)/hawatch $(ITEST_BINS)
@@ -58,6 +70,10 @@ deps:
 $(B)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# libnfs's headers carry no version: version.c gets pkg-config's
+$(B)/obj/src/version.o $(BS)/obj/src/version.o: ALL_CFLAGS += \
+    -DHAWATCH_LIBNFS_VERSION='"$(shell pkg-config --modversion libnfs 2>/dev/null)"'
 
 $(BS)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -72,7 +88,7 @@ $(BS)/libhawatch.a: $(LIB_OBJS_SAN)
 	ar rcs $@ $^
 
 $(B)/hawatch: $(B)/obj/src/main.o $(B)/libhawatch.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(B)/tests/%: tests/unit/%.c $(B)/libhawatch.a $(HDRS) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
@@ -88,8 +104,26 @@ $(B)/itest/%: tests/itest/%.c $(B)/libhawatch.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libhawatch.a $(PKG_LIBS) -lm
 
-unit: $(UNIT_BINS)
+# tests/itest/NAME/*.c -> build/itest/NAME
+define ITEST_DIR_RULE
+$(B)/itest/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(B)/libhawatch.a $(HDRS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) -I$(1) -o $$@ $(wildcard $(1)/*.c) \
+	    $$(B)/libhawatch.a $$(PKG_LIBS) -lm
+endef
+$(foreach d,$(ITEST_DIRS),$(eval $(call ITEST_DIR_RULE,$(d))))
+
+unit: $(UNIT_BINS) $(B)/hawatch
 	@HAWATCH_TOP=$(CURDIR) ./tests/run-unit.sh $(UNIT_BINS)
+	@./tests/config/run.sh $(B)/hawatch
+
+# config-check --dump against tests/config/*.expect; after reviewing a
+# change in the dump: make bless-config
+config-golden: $(B)/hawatch
+	@./tests/config/run.sh $(B)/hawatch
+
+bless-config: $(B)/hawatch
+	@BLESS=1 ./tests/config/run.sh $(B)/hawatch
 
 unit-san: $(UNIT_BINS_SAN)
 	@HAWATCH_TOP=$(CURDIR) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -101,9 +135,30 @@ integration: all
 
 check: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory structure || [ "$(STRUCTURE)" = warn ]
+	@$(MAKE) --no-print-directory man-lint
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-san
+	@$(MAKE) --no-print-directory model
+	@$(MAKE) --no-print-directory package-test
 	@$(MAKE) --no-print-directory integration
+
+# `make check` fails on a structure violation (STRUCTURE=enforce, the default);
+# STRUCTURE=warn only prints them.  `make structure` always fails on one.
+STRUCTURE ?= enforce
+
+structure: $(LIB_OBJS) $(B)/obj/src/main.o
+	@./tests/structure/run.sh
+	@python3 scripts/structure.py
+
+# spin model of the fence -> reconcile -> restart protocol (docs/model/)
+.PHONY: model model-bad
+model:
+	@./docs/model/check.sh good
+
+# the known-bad variant: succeeds when spin finds its counterexample
+model-bad:
+	@./docs/model/check.sh bad
 
 scenarios: $(B)/tests/check_scenarios
 	@HAWATCH_TOP=$(CURDIR) $(B)/tests/check_scenarios
@@ -134,10 +189,30 @@ bench: deps
 
 install: $(B)/hawatch
 	install -D -m 0755 $(B)/hawatch $(DESTDIR)$(PREFIX)/sbin/hawatch
-	install -D -m 0644 init/hawatch.service \
-	    $(DESTDIR)/lib/systemd/system/hawatch.service
+	@mkdir -p $(DESTDIR)/lib/systemd/system
+	sed 's|/usr/local/|$(PREFIX)/|g' init/hawatch.service \
+	    >$(DESTDIR)/lib/systemd/system/hawatch.service
+	chmod 0644 $(DESTDIR)/lib/systemd/system/hawatch.service
 	install -D -m 0600 config/hawatch.conf \
 	    $(DESTDIR)/etc/hawatch/hawatch.conf.example
+	install -D -m 0644 docs/hawatch.8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8/hawatch.8
+	install -D -m 0644 docs/hawatch.conf.5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5/hawatch.conf.5
+
+# man pages: mandoc's warnings and errors fail (style notes do not)
+MANPAGES := docs/hawatch.8 docs/hawatch.conf.5
+man-lint:
+	mandoc -Tlint -Wwarning $(MANPAGES)
+
+# Debian package into build/ (DEB_BUILD_OPTIONS=nocheck skips its tests);
+# built in a copy under build/deb so nothing is written outside the repo
+deb:
+	@./scripts/make-deb.sh
+
+# build the package, install it here, check it, remove and purge it
+package-test:
+	@./tests/package/run.sh
 
 clean:
 	rm -rf $(B) $(BS)

@@ -2,8 +2,8 @@
  * bmc_pool.c -- worker threads polling BMC power and running fences (see
  * bmc_pool.h).
  *
- * Where it sits: tick.c reads bmc_pool_snapshot() once per tick (a short
- * copy under the mutex) and turns core actions into
+ * Where it sits: observe.c reads bmc_pool_snapshot() once per tick (a
+ * short copy under the mutex) and act.c turns core actions into
  * bmc_pool_request_fence().  Workers call ipmi.c without holding the mutex.
  *
  * Scheduling: one mutex and one condition variable (CLOCK_MONOTONIC).  A
@@ -133,6 +133,7 @@ host_publish_poll(struct bmc_host *h, enum bmc_status st, const char *err,
 	int			ok = st == BMC_ON || st == BMC_OFF;
 
 	h->view.last_status = st;
+	h->view.power = bmc_status_power(st);
 	h->view.power_seq++;
 	h->view.last_read_mono_ms = now;
 	copy_str(h->view.last_err, sizeof(h->view.last_err), ok ? "" : err);
@@ -242,20 +243,20 @@ worker_fence(struct bmc_pool *p, struct bmc_host *h,
 	log_info("fence.start", "host=%u addr=%s timeout_ms=%u", id, addr,
 	    timeout_ms);
 	ipmi_fence_cancelable(t, timeout_ms, &p->stop, &r, err);
-	log_msg(r.result == BF_OFF_CONFIRMED ? LOG_LVL_INFO : LOG_LVL_WARN,
+	log_msg(r.result == FENCE_OFF_CONFIRMED ? LOG_LVL_INFO : LOG_LVL_WARN,
 	    "fence.done", "host=%u addr=%s result=%s first=%s last=%s "
 	    "control_sent=%d reads=%u elapsed_ms=%llu message=%s", id, addr,
-	    fence_state_name(r.result), bmc_status_name(r.first),
+	    fence_result_name(r.result), bmc_status_name(r.first),
 	    bmc_status_name(r.last), r.control_sent, r.reads,
 	    (unsigned long long)r.elapsed_ms,
-	    log_quote(q, sizeof(q), r.result == BF_OFF_CONFIRMED ? "" : err));
+	    log_quote(q, sizeof(q), r.result == FENCE_OFF_CONFIRMED ? "" : err));
 	pthread_mutex_lock(&p->mu);
 	/* a fence result stands even if the target changed meanwhile */
 	h->view.fence = r.result;
 	h->view.fence_seq++;
 	h->view.fence_done_mono_ms = clock_mono_ms();
 	copy_str(h->view.fence_err, sizeof(h->view.fence_err),
-	    r.result == BF_OFF_CONFIRMED ? "" : err);
+	    r.result == FENCE_OFF_CONFIRMED ? "" : err);
 	h->next_poll_ms = 0;	/* re-query now: the off may land late */
 }
 
@@ -398,6 +399,7 @@ bmc_pool_set_targets(struct bmc_pool *p, const uint32_t ids[],
 			h->id = ids[i];
 			h->t = targets[i];
 			h->view.last_status = BMC_ERROR;
+			h->view.power = PWR_UNKNOWN;
 			copy_str(h->view.last_err, sizeof(h->view.last_err),
 			    "no reading yet");
 			h->removed = -1;
@@ -434,12 +436,12 @@ bmc_pool_request_fence(struct bmc_pool *p, uint32_t id, unsigned timeout_ms)
 	pthread_mutex_lock(&p->mu);
 	if ((h = pool_find(p, id)) == NULL)
 		rc = -1;
-	else if (h->fence_queued || (h->busy && h->view.fence == BF_RUNNING))
+	else if (h->fence_queued || (h->busy && h->view.fence == FENCE_RUNNING))
 		rc = 1;
 	else {
 		h->fence_queued = 1;
 		h->fence_timeout_ms = timeout_ms;
-		h->view.fence = BF_RUNNING;
+		h->view.fence = FENCE_RUNNING;
 		pthread_cond_broadcast(&p->cv);
 		rc = 0;
 	}

@@ -32,11 +32,13 @@ struct bmc_pool;
 /* Copy of one host's latest observations. */
 struct bmc_view {
 	enum bmc_status	 last_status;	/* meaningful once power_seq > 0 */
+	enum pwr_obs	 power;		/* last_status as the core sees it;
+					 * PWR_UNKNOWN until the first read */
 	uint64_t	 power_seq;	/* +1 per completed status read,
 					 * failed ones included */
 	uint64_t	 last_read_mono_ms;
 	char		 last_err[256];	/* "" after a good reading */
-	enum fence_state fence;		/* BF_NONE until the first request */
+	enum fence_result fence;	/* FENCE_NONE until the first request */
 	uint64_t	 fence_seq;	/* +1 when a fence attempt finishes */
 	uint64_t	 fence_done_mono_ms;
 	char		 fence_err[256];

@@ -42,67 +42,6 @@ struct ipmi_sess {
 	char			 addr[IPMI_ADDR_LEN];
 };
 
-const char *
-bmc_status_name(enum bmc_status s)
-{
-	switch (s) {
-	case BMC_ON:		return "on";
-	case BMC_OFF:		return "off";
-	case BMC_TIMEOUT:	return "timeout";
-	case BMC_AUTH_PASSWORD:	return "auth_password";
-	case BMC_AUTH_USER:	return "auth_user";
-	case BMC_PRIVILEGE:	return "privilege";
-	case BMC_BUSY:		return "busy";
-	case BMC_BAD_ANSWER:	return "bad_answer";
-	case BMC_ERROR:		return "error";
-	}
-	return "invalid";
-}
-
-const char *
-bmc_status_message(enum bmc_status s)
-{
-	switch (s) {
-	case BMC_ON:
-		return "chassis power is on";
-	case BMC_OFF:
-		return "chassis power is off";
-	case BMC_TIMEOUT:
-		return "no answer from the BMC within the session timeout; "
-		    "power state unknown";
-	case BMC_AUTH_PASSWORD:
-		return "the BMC rejected the password";
-	case BMC_AUTH_USER:
-		return "the BMC does not know this username";
-	case BMC_PRIVILEGE:
-		return "the privilege level cannot be obtained or is "
-		    "insufficient for this user (check the account's "
-		    "privilege; some BMCs need workaround opensesspriv)";
-	case BMC_BUSY:
-		return "the BMC is busy: no free session slot or internal "
-		    "IPMI error (sessions idle out; retry later)";
-	case BMC_BAD_ANSWER:
-		return "the BMC answered with an error completion code, "
-		    "an unsupported command, or no power state";
-	case BMC_ERROR:
-		return "IPMI error (configuration, address or local failure)";
-	}
-	return "invalid status";
-}
-
-const char *
-fence_state_name(enum fence_state f)
-{
-	switch (f) {
-	case BF_NONE:		return "none";
-	case BF_RUNNING:	return "running";
-	case BF_OFF_CONFIRMED:	return "off_confirmed";
-	case BF_FAILED_UNKNOWN:	return "failed_unknown";
-	case BF_AUTH_ERROR:	return "auth_error";
-	}
-	return "invalid";
-}
-
 /* libfreeipmi errnum -> status; table in reference/ipmi.md 7. */
 enum bmc_status
 ipmi_errnum_status(int errnum)
@@ -343,7 +282,7 @@ ipmi_fence_cancelable(const struct ipmi_target *t, unsigned fence_timeout_ms,
 	unsigned		offs = 0;
 
 	memset(r, 0, sizeof(*r));
-	r->result = BF_FAILED_UNKNOWN;
+	r->result = FENCE_FAILED_UNKNOWN;
 	r->first = r->last = BMC_ERROR;
 	deadline = start + fence_timeout_ms;
 	if (sess_init(&s, t, err) < 0)
@@ -354,15 +293,15 @@ ipmi_fence_cancelable(const struct ipmi_target *t, unsigned fence_timeout_ms,
 		if (r->reads++ == 0)
 			r->first = st;
 		if (st == BMC_OFF && ++offs >= 2) {
-			r->result = BF_OFF_CONFIRMED;
+			r->result = FENCE_OFF_CONFIRMED;
 			break;
 		}
 		if (st != BMC_OFF)
 			offs = 0;
 		if (!is_power(st) && !r->control_sent) {
 			/* never send control without a fresh "on" reading */
-			r->result = is_auth(st) ? BF_AUTH_ERROR :
-			    BF_FAILED_UNKNOWN;
+			r->result = is_auth(st) ? FENCE_AUTH_ERROR :
+			    FENCE_FAILED_UNKNOWN;
 			set_err(err, "%s", rerr);
 			break;
 		}
@@ -370,8 +309,8 @@ ipmi_fence_cancelable(const struct ipmi_target *t, unsigned fence_timeout_ms,
 			r->control_sent = 1;
 			if (sess_power_down(&s, &st, rerr) < 0) {
 				r->last = st;
-				r->result = is_auth(st) ? BF_AUTH_ERROR :
-				    BF_FAILED_UNKNOWN;
+				r->result = is_auth(st) ? FENCE_AUTH_ERROR :
+				    FENCE_FAILED_UNKNOWN;
 				set_err(err, "%s%s", rerr, is_auth(st) ? "" :
 				    "; the power-down may still land");
 				break;
@@ -402,7 +341,7 @@ ipmi_fence_cancelable(const struct ipmi_target *t, unsigned fence_timeout_ms,
 	sess_close(&s);
 out:
 	r->elapsed_ms = clock_mono_ms() - start;
-	return r->result == BF_OFF_CONFIRMED ? 0 : -1;
+	return r->result == FENCE_OFF_CONFIRMED ? 0 : -1;
 }
 
 int

@@ -7,7 +7,7 @@
  * always closes it: a leaked session holds one of the BMC's few slots.
  *
  * Results are observations, never decisions: a timeout is BMC_TIMEOUT
- * ("unknown"), a failed fence is BF_FAILED_UNKNOWN (the power-off may still
+ * ("unknown"), a failed fence is FENCE_FAILED_UNKNOWN (the power-off may still
  * land later, reference/ipmi.md 8.5).  Retries belong to the caller, which
  * must re-query the power state before retrying.
  *
@@ -21,6 +21,8 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "core_types.h"	/* enum fence_result, enum pwr_obs */
 
 #define IPMI_HOST_LEN		256
 #define IPMI_USER_LEN		64
@@ -77,23 +79,9 @@ enum bmc_status {
 	BMC_ERROR,		/* anything else (config, hostname, memory) */
 };
 
-/*
- * Outcome of a fence attempt; bmc_pool also uses NONE and RUNNING.  (The
- * core's enum fence_result has the FENCE_* names.)
- */
-enum fence_state {
-	BF_NONE,
-	BF_RUNNING,
-	BF_OFF_CONFIRMED,	/* two consecutive "off" readings */
-	BF_FAILED_UNKNOWN,	/* timeout/session/BMC error: the off may
-				 * still land; re-query before any retry */
-	BF_AUTH_ERROR,		/* credentials or privilege: unfenceable
-				 * until the configuration is fixed */
-};
-
 struct fence_report {
-	enum fence_state result;	/* OFF_CONFIRMED, FAILED_UNKNOWN or
-					 * AUTH_ERROR */
+	enum fence_result result;	/* FENCE_OFF_CONFIRMED,
+					 * _FAILED_UNKNOWN or _AUTH_ERROR */
 	enum bmc_status	 first;		/* first power reading or failure */
 	enum bmc_status	 last;		/* last reading, or the failure that
 					 * ended the attempt */
@@ -104,9 +92,10 @@ struct fence_report {
 	uint64_t	 elapsed_ms;
 };
 
+/* names.c: the fence layer's names, and what the core sees of a reading */
 const char	*bmc_status_name(enum bmc_status);	/* "on", "timeout" */
 const char	*bmc_status_message(enum bmc_status);	/* one clear line */
-const char	*fence_state_name(enum fence_state);	/* "off_confirmed" */
+enum pwr_obs	 bmc_status_power(enum bmc_status);	/* PWR_ON, ... */
 enum bmc_status	 ipmi_errnum_status(int errnum);	/* libfreeipmi errnum */
 
 /* Call once before starting threads that use IPMI (crypto init). */
@@ -142,13 +131,13 @@ int	ipmi_power_status(const struct ipmi_target *, enum bmc_status *out,
  * two consecutive "off" readings or fence_timeout_ms.  Already off: no
  * command, confirmed by a second reading.  A failed read-back reopens the
  * session for the next reading; the power-down is never re-sent.  Returns 0
- * when out->result is BF_OFF_CONFIRMED, else -1 with err filled.  Takes at
+ * when out->result is FENCE_OFF_CONFIRMED, else -1 with err filled.  Takes at
  * most fence_timeout_ms plus about two session timeouts.
  */
 int	ipmi_fence(const struct ipmi_target *, unsigned fence_timeout_ms,
 	    struct fence_report *out, char *err);
 
-/* Same, but gives up (BF_FAILED_UNKNOWN) soon after *cancel turns non-zero. */
+/* Same, but gives up (FENCE_FAILED_UNKNOWN) soon after *cancel turns non-zero. */
 int	ipmi_fence_cancelable(const struct ipmi_target *,
 	    unsigned fence_timeout_ms, const atomic_int *cancel,
 	    struct fence_report *out, char *err);

@@ -329,6 +329,11 @@ ipmi_password_load(const char *path, char *buf, size_t len, char *err)
 		n += (size_t)r;
 	}
 	tmp[n] = '\0';
+	/* a NUL byte would silently cut the password short */
+	if (memchr(tmp, '\0', n) != NULL) {
+		set_err(err, "password file %s: contains a NUL byte", path);
+		goto out;
+	}
 	tmp[strcspn(tmp, "\n")] = '\0';
 	n = strlen(tmp);
 	if (n > 0 && tmp[n - 1] == '\r')

@@ -196,6 +196,70 @@ sol_eof_reason(ipmiconsole_ctx_t ctx, const char *phase, char *err)
 		    "client; not taken over: sol_steal is off)" : "");
 }
 
+/* the history read so far (instance 2), before it joins the capture */
+struct sol_hist {
+	unsigned char	*v;
+	size_t		 len, cap;
+};
+
+/* add a chunk; 1 when it completed the history (marker found) */
+static int
+sol_hist_add(struct sol_hist *h, const unsigned char *b, size_t n)
+{
+	long	m;
+
+	if (h->len + n > h->cap) {
+		h->cap = (h->len + n) * 2;
+		if ((h->v = realloc(h->v, h->cap)) == NULL)
+			abort();
+	}
+	memcpy(h->v + h->len, b, n);
+	h->len += n;
+	if ((m = sol_history_marker(h->v, h->len)) < 0)
+		return 0;
+	/* drop the "\r\n" ipmi_sim puts before the marker */
+	h->len = (size_t)m;
+	if (h->len >= 2 && h->v[h->len - 2] == '\r' &&
+	    h->v[h->len - 1] == '\n')
+		h->len -= 2;
+	return 1;
+}
+
+/* the session is closed: mark released, keep what history was read */
+static void
+sol_session_end(struct sol_capture *c, unsigned instance, int rc,
+    struct sol_hist *h)
+{
+	pthread_mutex_lock(&c->mu);
+	c->released = 1;
+	if (instance == 2 && rc == 1) {
+		c->history = 1;
+		c->history_bytes = h->len;
+	}
+	if (instance == 2 && h->len > 0)
+		sol_append(c, h->v, h->len);	/* kept even if cut short */
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	free(h->v);
+}
+
+/* wait for the engine's fd or a wake-up; 1 readable, 0 not, -1 error */
+static int
+sol_wait(struct sol_capture *c, int fd, const char *phase, char *err)
+{
+	struct pollfd	p[2];
+
+	p[0].fd = fd;
+	p[0].events = POLLIN;
+	p[1].fd = c->wake[0];
+	p[1].events = POLLIN;
+	if (poll(p, 2, SOL_POLL_MS) < 0 && errno != EINTR) {
+		set_err(err, "%s: poll: %s", phase, strerror(errno));
+		return -1;
+	}
+	return (p[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+}
+
 /*
  * One SOL session on `instance`.  History: until the marker (returns 1)
  * or `until_ms`; live: until stopped, until_ms, or (probe) established.
@@ -206,13 +270,12 @@ sol_session(struct sol_capture *c, unsigned instance, uint64_t until_ms,
     char *err)
 {
 	const char		*phase = instance == 2 ? "history" : "live";
-	unsigned char		 rb[4096], *hist = NULL;
-	size_t			 hlen = 0, hcap = 0, n;
-	struct pollfd		 p[2];
+	unsigned char		 rb[4096];
+	struct sol_hist		 hist = { NULL, 0, 0 };
 	ipmiconsole_ctx_t	 ctx;
+	size_t			 n;
 	ssize_t			 r;
-	long			 m;
-	int			 fd, rc = 0, up = 0;
+	int			 fd, w, rc = 0, up = 0;
 
 	if ((ctx = sol_ctx(c, instance, err)) == NULL)
 		return -1;
@@ -225,29 +288,23 @@ sol_session(struct sol_capture *c, unsigned instance, uint64_t until_ms,
 	c->released = 0;
 	pthread_mutex_unlock(&c->mu);
 	for (;;) {
-		if (sol_stopping(c)) {
-			set_err(err, "%s: stopped before %s", phase,
-			    instance == 2 ? "the end of the history" : "done");
+		if (sol_stopping(c) || clock_mono_ms() >= until_ms) {
+			if (sol_stopping(c))
+				set_err(err, "%s: stopped before %s", phase,
+				    instance == 2 ? "the end of the history" :
+				    "done");
+			else
+				set_err(err, "%s: %s after %llums", phase, up ?
+				    "no end of history" : "no SOL session",
+				    (unsigned long long)(until_ms - c->start_ms));
 			rc = instance == 1 && up;
 			break;
 		}
-		if (clock_mono_ms() >= until_ms) {
-			set_err(err, "%s: %s after %llums", phase, up ?
-			    "no end of history" : "no SOL session",
-			    (unsigned long long)(until_ms - c->start_ms));
-			rc = instance == 1 && up;
-			break;
-		}
-		p[0].fd = fd;
-		p[0].events = POLLIN;
-		p[1].fd = c->wake[0];
-		p[1].events = POLLIN;
-		if (poll(p, 2, SOL_POLL_MS) < 0 && errno != EINTR) {
-			set_err(err, "%s: poll: %s", phase, strerror(errno));
-			break;
-		}
-		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+		if ((w = sol_wait(c, fd, phase, err)) <= 0) {
+			if (w < 0)
+				break;
 			continue;
+		}
 		r = read(fd, rb, sizeof(rb));
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
@@ -259,30 +316,16 @@ sol_session(struct sol_capture *c, unsigned instance, uint64_t until_ms,
 		if (!up && memchr(rb, '\0', (size_t)r) != NULL)
 			up = 1;
 		n = sol_strip_nul(rb, (size_t)r);
-		if (instance == 1) {
-			pthread_mutex_lock(&c->mu);
-			c->live = up;
-			sol_append(c, rb, n);
-			pthread_mutex_unlock(&c->mu);
-			if (c->probe && up) {
-				rc = 1;
+		if (instance == 2) {
+			if ((rc = sol_hist_add(&hist, rb, n)) == 1)
 				break;
-			}
 			continue;
 		}
-		if (hlen + n > hcap) {
-			hcap = (hlen + n) * 2;
-			if ((hist = realloc(hist, hcap)) == NULL)
-				abort();
-		}
-		memcpy(hist + hlen, rb, n);
-		hlen += n;
-		if ((m = sol_history_marker(hist, hlen)) >= 0) {
-			/* drop the "\r\n" ipmi_sim puts before the marker */
-			hlen = (size_t)m;
-			if (hlen >= 2 && hist[hlen - 2] == '\r' &&
-			    hist[hlen - 1] == '\n')
-				hlen -= 2;
+		pthread_mutex_lock(&c->mu);
+		c->live = up;
+		sol_append(c, rb, n);
+		pthread_mutex_unlock(&c->mu);
+		if (c->probe && up) {
 			rc = 1;
 			break;
 		}
@@ -290,20 +333,9 @@ sol_session(struct sol_capture *c, unsigned instance, uint64_t until_ms,
 	/* closing our end and destroying the context ends the session */
 	close(fd);
 	ipmiconsole_ctx_destroy(ctx);
-	pthread_mutex_lock(&c->mu);
-	c->released = 1;
-	if (instance == 2 && rc == 1) {
-		c->history = 1;
-		c->history_bytes = hlen;
-	}
-	if (instance == 2 && hlen > 0)
-		sol_append(c, hist, hlen);	/* kept even if cut short */
-	pthread_cond_broadcast(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-	free(hist);
+	sol_session_end(c, instance, rc, &hist);
 	return rc;
 }
-
 static void
 sol_unref(struct sol_capture *c)
 {

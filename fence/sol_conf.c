@@ -30,20 +30,14 @@ static const struct {
 	{ "solchannelsupport",	IPMICONSOLE_WORKAROUND_SKIP_CHANNEL_PAYLOAD_SUPPORT },
 };
 
-void
-sol_conf_defaults(struct sol_conf *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->capture = 1;
-	c->console_bytes = SOL_CONSOLE_BYTES_DEFAULT;
-}
+const char *const sol_capture_names[] = { "off", "on", "auto", NULL };
 
-void
-sol_host_conf_defaults(struct sol_host_conf *h)
+int
+sol_workarounds_ok(const char *csv, char *err)
 {
-	memset(h, 0, sizeof(*h));
-	h->capture = -1;
-	h->steal = -1;
+	unsigned	flags;
+
+	return sol_workarounds_parse(csv, &flags, err);
 }
 
 int
@@ -119,97 +113,6 @@ sol_workarounds_format(unsigned flags, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
-static int
-sol_bool(const config_setting_t *s, const char *key, int *out, char *err)
-{
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		set_err(err, "%s must be true or false", key);
-		return -1;
-	}
-	*out = config_setting_get_bool(s);
-	return 1;
-}
-
-static int
-sol_workarounds_key(const config_setting_t *s, const char *key, char *dst,
-    char *err)
-{
-	const char	*v;
-	unsigned	 flags;
-	char		 e[ERR_LEN];
-
-	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		set_err(err, "%s must be a string such as "
-		    "\"opensesspriv,solpayloadsize\"", key);
-		return -1;
-	}
-	v = config_setting_get_string(s);
-	if (strlen(v) >= SOL_WA_LEN) {
-		set_err(err, "%s is longer than %d bytes", key, SOL_WA_LEN - 1);
-		return -1;
-	}
-	if (sol_workarounds_parse(v, &flags, e) == -1) {
-		set_err(err, "%s: %s", key, e);
-		return -1;
-	}
-	memcpy(dst, v, strlen(v) + 1);
-	return 1;
-}
-
-static int
-sol_bytes_key(const config_setting_t *s, unsigned *out, char *err)
-{
-	long long	v;
-
-	if (config_setting_type(s) != CONFIG_TYPE_INT &&
-	    config_setting_type(s) != CONFIG_TYPE_INT64) {
-		set_err(err, "bmc.console_bytes must be an integer (bytes)");
-		return -1;
-	}
-	v = config_setting_get_int64(s);
-	if (v < SOL_CONSOLE_BYTES_MIN || v > SOL_CONSOLE_BYTES_MAX) {
-		set_err(err, "bmc.console_bytes = %lld is out of range %u..%u",
-		    v, SOL_CONSOLE_BYTES_MIN, SOL_CONSOLE_BYTES_MAX);
-		return -1;
-	}
-	*out = (unsigned)v;
-	return 1;
-}
-
-int
-sol_conf_key(const config_setting_t *s, struct sol_conf *g,
-    struct sol_host_conf *h, char *err)
-{
-	const char	*name = config_setting_name(s);
-
-	if (name == NULL)
-		return 0;
-	if (h != NULL) {
-		if (strcmp(name, "console_capture") == 0)
-			return sol_bool(s, "bmc.hosts console_capture",
-			    &h->capture, err);
-		if (strcmp(name, "sol_steal") == 0)
-			return sol_bool(s, "bmc.hosts sol_steal", &h->steal,
-			    err);
-		if (strcmp(name, "sol_workarounds") == 0) {
-			h->has_workarounds = 1;
-			return sol_workarounds_key(s,
-			    "bmc.hosts sol_workarounds", h->workarounds, err);
-		}
-		return 0;
-	}
-	if (strcmp(name, "console_capture") == 0)
-		return sol_bool(s, "bmc.console_capture", &g->capture, err);
-	if (strcmp(name, "sol_steal") == 0)
-		return sol_bool(s, "bmc.sol_steal", &g->steal, err);
-	if (strcmp(name, "console_bytes") == 0)
-		return sol_bytes_key(s, &g->console_bytes, err);
-	if (strcmp(name, "sol_workarounds") == 0)
-		return sol_workarounds_key(s, "bmc.sol_workarounds",
-		    g->workarounds, err);
-	return 0;
-}
-
 int
 sol_conf_resolve(const struct sol_conf *g, const struct sol_host_conf *h,
     struct sol_settings *out, char *err)
@@ -226,7 +129,7 @@ sol_conf_resolve(const struct sol_conf *g, const struct sol_host_conf *h,
 			out->capture = h->capture;
 		if (h->steal >= 0)
 			out->steal = h->steal;
-		if (h->has_workarounds)
+		if (h->workarounds[0] != '\0')
 			wa = h->workarounds;
 	}
 	return sol_workarounds_parse(wa, &out->workaround_flags, err);

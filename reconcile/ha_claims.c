@@ -74,45 +74,43 @@ read_claims(struct db *db, uint64_t dead_after_ms, int for_update,
 	return 0;
 }
 
-int
-release_dead_claims(struct db *db, const struct claim_opts *o,
-    struct claim_result *r, char *err)
+/* Only rows still dead-claimed by the same server are released; returns
+ * how many. */
+static size_t
+mark_released(struct claim_result *r, const struct claim_result *locked)
 {
-	struct claim_result	 locked = { 0 };
-	struct audit_row	 a;
-	struct sbuf		 sb, ev;
-	char			 t[160];
-	unsigned long		 stmt0 = db->statements;
-	unsigned long long	 affected;
-	size_t			 i, j;
+	size_t	i, j, n = 0;
 
-	memset(r, 0, sizeof(*r));
-	if (read_claims(db, o->ms_dead_after_ms, 0, r, err) == -1)
-		return -1;
-	if (o->dry_run || r->n == 0)
-		goto done;
-	if (hw_schema_ensure(db, err) == -1 || db_begin(db, err) == -1)
-		goto fail;
-	if (read_claims(db, o->ms_dead_after_ms, 1, &locked, err) == -1)
-		goto fail;
-	/* only rows still dead-claimed by the same server are released */
 	for (i = 0; i < r->n; i++) {
-		for (j = 0; j < locked.n; j++)
-			if (locked.v[j].work_id == r->v[i].work_id &&
-			    locked.v[j].msid == r->v[i].msid)
+		for (j = 0; j < locked->n; j++)
+			if (locked->v[j].work_id == r->v[i].work_id &&
+			    locked->v[j].msid == r->v[i].msid)
 				break;
-		if (j == locked.n)
+		if (j == locked->n)
 			snprintf(r->v[i].reason, sizeof(r->v[i].reason),
 			    "changed concurrently (claim or step moved, or the "
 			    "server came back)");
-		else
+		else {
 			r->v[i].released = 1;
+			n++;
+		}
 	}
+	return n;
+}
+
+/* One UPDATE for the n released rows; it must match exactly n. */
+static int
+release_rows(struct db *db, const struct claim_result *r, size_t n, char *err)
+{
+	struct sbuf		sb;
+	char			t[160];
+	unsigned long long	affected;
+	size_t			i, j = 0;
+	int			rc = 0;
+
 	sbuf_init(&sb);
-	sbuf_init(&ev);
 	sbuf_add(&sb, "UPDATE %s SET mgmt_server_id = NULL, taken = NULL WHERE ",
 	    cs_table(db, "op_ha_work", t, sizeof(t)));
-	j = 0;
 	for (i = 0; i < r->n; i++) {
 		if (!r->v[i].released)
 			continue;
@@ -120,25 +118,32 @@ release_dead_claims(struct db *db, const struct claim_opts *o,
 		    j++ ? " OR " : "", (unsigned long long)r->v[i].work_id,
 		    (unsigned long long)r->v[i].msid);
 	}
-	if (j == 0) {
-		sbuf_free(&sb);
-		sbuf_free(&ev);
-		db_rollback(db);
-		goto done;
-	}
 	if (db_exec(db, "release claims", sb.s, &affected, err) == -1 ||
-	    affected != j) {
-		if (affected != j)
+	    affected != n) {
+		if (affected != n)
 			set_err(err, "releasing claims matched %llu rows, "
-			    "expected %zu; rolled back", affected, j);
-		sbuf_free(&sb);
-		sbuf_free(&ev);
-		goto fail;
+			    "expected %zu; rolled back", affected, n);
+		rc = -1;
 	}
+	sbuf_free(&sb);
+	return rc;
+}
+
+/* The audit row of each released claim, then the leadership re-check. */
+static int
+audit_released(struct db *db, const struct claim_opts *o,
+    const struct claim_result *r, char *err)
+{
+	struct audit_row	 a;
+	struct sbuf		 sb, ev;
+	size_t			 i, j = 0;
+	int			 rc;
+
+	sbuf_init(&sb);
+	sbuf_init(&ev);
 	audit_insert_begin(db, &sb);
-	j = 0;
 	for (i = 0; i < r->n; i++) {
-		struct claim *c = &r->v[i];
+		const struct claim *c = &r->v[i];
 
 		if (!c->released)
 			continue;
@@ -160,20 +165,38 @@ release_dead_claims(struct db *db, const struct claim_opts *o,
 		a.evidence = ev.s;
 		audit_insert_row(db, &sb, j++ == 0, o->actor, o->command, &a);
 	}
-	if (db_exec(db, "write audit", sb.s, NULL, err) == -1) {
-		sbuf_free(&sb);
-		sbuf_free(&ev);
-		goto fail;
-	}
-	if (o->leader_lock != NULL) {
-		if (db_check_holds_lock(db, o->leader_lock, err) == -1) {
-			sbuf_free(&sb);
-			sbuf_free(&ev);
-			goto fail;
-		}
-	}
+	rc = db_exec(db, "write audit", sb.s, NULL, err);
+	if (rc == 0 && o->leader_lock != NULL)
+		rc = db_check_holds_lock(db, o->leader_lock, err);
 	sbuf_free(&sb);
 	sbuf_free(&ev);
+	return rc;
+}
+
+int
+release_dead_claims(struct db *db, const struct claim_opts *o,
+    struct claim_result *r, char *err)
+{
+	struct claim_result	 locked = { 0 };
+	unsigned long		 stmt0 = db->statements;
+	size_t			 i, n;
+
+	memset(r, 0, sizeof(*r));
+	if (read_claims(db, o->ms_dead_after_ms, 0, r, err) == -1)
+		return -1;
+	if (o->dry_run || r->n == 0)
+		goto done;
+	if (hw_schema_ensure(db, err) == -1 || db_begin(db, err) == -1)
+		goto fail;
+	if (read_claims(db, o->ms_dead_after_ms, 1, &locked, err) == -1)
+		goto fail;
+	if ((n = mark_released(r, &locked)) == 0) {
+		db_rollback(db);
+		goto done;
+	}
+	if (release_rows(db, r, n, err) == -1 ||
+	    audit_released(db, o, r, err) == -1)
+		goto fail;
 	if (db_commit(db, err) == -1)
 		goto fail_nocommit;
 done:

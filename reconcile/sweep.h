@@ -15,9 +15,9 @@
  *      call bounded by call_timeout [+ resume_settle]) only when acting
  *      (!dry_run && is_leader); GIVE_UP logs the alert `sweep.give_up`;
  *      every outcome goes back through sweep_report();
- *   4. audit (S9): each executed abort / resume and each give-up is one
+ *   4. audit (S9, sweep_audit.c): each executed abort / resume and each give-up is one
  *      row in hawatch's audit table with its evidence JSON;
- *   5. stale backups: `backups` rows BackingUp for longer than
+ *   5. stale backups (sweep_backups.c): `backups` rows BackingUp for longer than
  *      sweep.backup_timeout; reaped (status -> Error, audited, never
  *      deleted) only when the VM's host was observed, the domain is paused
  *      there with no job, reap_stale_backups is on, and we are acting.
@@ -47,6 +47,7 @@
 #include "config.h"
 #include "db.h"
 #include "hw_schema.h"
+#include "backup_rules.h"
 #include "sweep_core.h"
 #include "util.h"
 #include "virt.h"
@@ -130,18 +131,6 @@ struct sweep_host_report {
 	size_t		npaused;
 };
 
-enum sweep_bk_verdict {
-	SBK_REAPED,		/* set to Error, audited */
-	SBK_WOULD_REAP,		/* reapable; dry run or not leader */
-	SBK_REAP_OFF,		/* reapable; sweep.reap_stale_backups = false */
-	SBK_RACED,		/* changed meanwhile: not touched */
-	SBK_JOB_ACTIVE,		/* the domain has a job (or it is unreadable) */
-	SBK_NOT_PAUSED,		/* domain not paused: its job is not observed */
-	SBK_HOST_UNOBSERVED,	/* the VM's host was not observed */
-	SBK_NO_HOST,		/* CloudStack records no host for the VM */
-	SBK_ERROR,		/* the reap failed: see note */
-};
-
 struct sweep_backup_report {
 	uint64_t		id;
 	char			uuid[SWEEP_CS_UUID_LEN];
@@ -199,10 +188,9 @@ int		 sweep_policy_from_config(const struct sweep_config *,
 		    struct sweep_policy *, char *err);
 int		 sweep_optout_match(const struct sweep_config *,
 		    const char *name, const char *uuid);
-const char	*sweep_exec_name(enum sweep_exec);
-const char	*sweep_bk_verdict_name(enum sweep_bk_verdict);
+const char	*sweep_exec_name(enum sweep_exec);	/* names.c */
 
-/* sweep_facts.c: the sweeper's database side */
+/* sweep_facts.c: CloudStack's facts */
 
 /* CloudStack's KVM routing hosts (not removed), for the CLI. */
 struct sweep_cs_host {
@@ -219,29 +207,39 @@ int	sweep_facts_hosts(struct db *, struct sweep_cs_host **out, size_t *n,
 int	sweep_facts_vms(struct db *, const char *const *names,
 	    const char *const *uuids, size_t n, struct sweep_vm_facts *out,
 	    char *err);
-/* BackingUp rows older than older_than_ms; verdict/audit left zero. */
-int	sweep_facts_stale_backups(struct db *, uint64_t older_than_ms,
-	    struct sweep_backup_report **out, size_t *n, char *err);
+
+/* sweep_audit.c: the audit (S9) */
+
 /* hawatch's schema ready and (with leader_lock) leadership held. */
 int	sweep_facts_prepare_writes(struct db *, const struct sweep_run_opts *,
 	    char *err);
 /* One audit row in its own transaction; *id its audit.id. */
 int	sweep_facts_audit(struct db *, const struct sweep_run_opts *,
 	    const struct audit_row *, uint64_t *id, char *err);
-/* status BackingUp -> Error plus the audit row, one transaction;
- * *changed 0 when the row was no longer BackingUp (nothing written). */
-int	sweep_facts_reap_backup(struct db *, const struct sweep_run_opts *,
-	    uint64_t backup_id, const struct audit_row *, int *changed,
-	    uint64_t *audit_id, char *err);
+/* The same inside the caller's open transaction (leadership first). */
+int	sweep_audit_in_txn(struct db *, const struct sweep_run_opts *,
+	    const struct audit_row *, uint64_t *id, char *err);
 /* The audit row of an executed action (none when nothing was touched:
  * vanished, not paused, no job); failures go to d->note. */
 void	sweep_facts_audit_dom(struct db *db_or_null,
 	    const struct sweep_run_opts *, struct sweep_run_report *,
 	    struct sweep_dom_report *);
+
+/* sweep_backups.c: stale backup rows */
+
+/* BackingUp rows older than older_than_ms; verdict/audit left zero. */
+int	sweep_facts_stale_backups(struct db *, uint64_t older_than_ms,
+	    struct sweep_backup_report **out, size_t *n, char *err);
+/* status BackingUp -> Error plus the audit row, one transaction;
+ * *changed 0 when the row was no longer BackingUp (nothing written). */
+int	sweep_facts_reap_backup(struct db *, const struct sweep_run_opts *,
+	    uint64_t backup_id, const struct audit_row *, int *changed,
+	    uint64_t *audit_id, char *err);
 /*
  * Step 5 of a run: read the stale BackingUp rows into r->backups and give
- * each its verdict against the run's observations; reap when reapable,
- * enabled and r->acting.  writes_ready: the run already prepared writes.
+ * each its verdict against the run's observations (the core's rules,
+ * src/core/backup_rules.h); reap when reapable, enabled and r->acting.
+ * writes_ready: the run already prepared writes.
  */
 void	sweep_facts_backups(struct db *db_or_null, const struct sweep_config *,
 	    const struct sweep_run_opts *, int writes_ready,

@@ -2,10 +2,11 @@
  * virt.c -- libvirt adapter, the mechanism: connections, worker threads,
  * deadlines, and the public entry points (contract in virt.h).
  *
- * Where it sits: tick.c calls virt_observe_hosts() for the alive hosts,
- * converts each paused domain with virt_obs_to_sweep(), runs sweep_step(),
- * then calls virt_abort_job() / virt_resume() for the actions and reports
- * virt_*_result() to sweep_report().
+ * Where it sits: the sweeper's runner (reconcile/sweep.c) calls
+ * virt_observe_hosts() for the alive hosts, converts each paused domain
+ * with virt_obs_to_sweep() (virt_convert.c), runs sweep_step(), then calls
+ * virt_abort_job() / virt_resume() for the actions and reports
+ * virt_*_result() to sweep_report().  `hawatch doctor` also observes.
  *
  * Mechanism: each call becomes a struct vjob (virt_impl.h) run by a
  * detached thread; what the thread does with libvirt is in virt_ops.c.  The
@@ -37,19 +38,6 @@
 #include "util.h"
 #include "virt.h"
 #include "virt_impl.h"
-
-static const char *
-vjob_kind_name(enum vjob_kind k)
-{
-	switch (k) {
-	case VJK_OPEN:		return "open";
-	case VJK_OBSERVE:	return "observe";
-	case VJK_ABORT:		return "abort job";
-	case VJK_RESUME:	return "resume";
-	}
-	/* NOTREACHED */
-	return "invalid";
-}
 
 static pthread_once_t	 init_once = PTHREAD_ONCE_INIT;
 static int		 init_rc = -1;
@@ -171,18 +159,6 @@ virt_conn_free(struct virt_conn *vc)
 		conn_unref(vc);
 }
 
-/* Has the caller given up waiting?  (A late connection is then closed.) */
-int
-virt_job_abandoned(struct vjob *j)
-{
-	int	a;
-
-	pthread_mutex_lock(&jobs_mu);
-	a = j->abandoned;
-	pthread_mutex_unlock(&jobs_mu);
-	return a;
-}
-
 static void
 job_free(struct vjob *j)
 {
@@ -250,6 +226,7 @@ job_start(struct virt_conn *vc, enum vjob_kind kind, uint64_t t0,
 	j = xcalloc(1, sizeof(*j));
 	j->kind = kind;
 	j->vc = vc;
+	j->done_mu = &jobs_mu;
 	j->start_ms = t0;
 	j->deadline_ms = t0 + timeout_ms;
 	j->settle_ms = settle_ms;
@@ -289,12 +266,12 @@ job_wait(struct vjob *j, char *err)
 		j->abandoned = 1;
 		set_err(err, "host %u: libvirt %s timed out after %llu ms (%s)",
 		    j->vc->host_id, atomic_load(&j->opening) ? "open" :
-		    vjob_kind_name(j->kind),
+		    virt_job_kind_name(j->kind),
 		    (unsigned long long)(j->deadline_ms - j->start_ms),
 		    j->vc->uri);
 		log_warn("virt.timeout", "host=%u call=%s timeout_ms=%llu",
 		    j->vc->host_id, atomic_load(&j->opening) ? "open" :
-		    vjob_kind_name(j->kind),
+		    virt_job_kind_name(j->kind),
 		    (unsigned long long)(j->deadline_ms - j->start_ms));
 	}
 	pthread_mutex_unlock(&jobs_mu);

@@ -4,6 +4,9 @@
  *
  * virt.c owns the mechanism (threads, deadlines, refcounts); virt_ops.c
  * owns what runs inside a worker (every libvirt call on a connection).
+ * Calls go one way only: virt.c -> virt_ops.c (and both -> names.c); what
+ * a worker needs back from the mechanism (is my caller still waiting?) is
+ * here, reading the job under the mutex virt.c gave it.
  * Ownership rule: vc->conn is touched only by the job that set vc->busy.
  */
 #ifndef HAWATCH_VIRT_IMPL_H
@@ -16,7 +19,7 @@
 #include <libvirt/libvirt.h>
 
 #include "util.h"
-#include "virt.h"
+#include "virt_types.h"
 
 struct virt_conn {
 	pthread_mutex_t	 mu;		/* refs, busy */
@@ -43,18 +46,32 @@ struct vjob {
 	uint64_t		 start_ms, deadline_ms, settle_ms;
 	char			 dom[VIRT_NAME_LEN];	/* uuid or name */
 	atomic_int		 opening;	/* inside virConnectOpen() */
-	int			 done, abandoned;	/* under virt.c's jobs_mu */
+	pthread_mutex_t		*done_mu;	/* virt.c's jobs_mu */
+	int			 done, abandoned;	/* under *done_mu */
 	enum virt_rc		 rc;		/* VJK_OPEN */
 	char			 err[ERR_LEN];
 	struct virt_host_obs	 obs;		/* VJK_OBSERVE */
 	struct virt_act		 act;		/* VJK_ABORT, VJK_RESUME */
 };
 
-/* virt.c */
-int	virt_job_abandoned(struct vjob *);
+/* Has the caller given up waiting?  (A late connection is then closed.) */
+static inline int
+virt_job_abandoned(struct vjob *j)
+{
+	int	a;
+
+	pthread_mutex_lock(j->done_mu);
+	a = j->abandoned;
+	pthread_mutex_unlock(j->done_mu);
+	return a;
+}
 
 /* virt_ops.c */
 void	virt_ops_run(struct vjob *);
 void	virt_conn_drop(struct virt_conn *);
+
+/* names.c */
+const char	*virt_job_kind_name(enum vjob_kind);
+const char	*virt_close_reason_name(int reason);
 
 #endif

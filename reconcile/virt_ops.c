@@ -35,18 +35,6 @@ close_cb(virConnectPtr c, int reason, void *opaque)
 	atomic_store(&vc->closed, 1);
 }
 
-static const char *
-close_reason_name(int r)
-{
-	switch (r) {
-	case VIR_CONNECT_CLOSE_REASON_ERROR:	 return "error";
-	case VIR_CONNECT_CLOSE_REASON_EOF:	 return "eof";
-	case VIR_CONNECT_CLOSE_REASON_KEEPALIVE: return "keepalive";
-	case VIR_CONNECT_CLOSE_REASON_CLIENT:	 return "client";
-	}
-	return "other";
-}
-
 /* Close the connection (caller: the busy job, or the last reference). */
 void
 virt_conn_drop(struct virt_conn *vc)
@@ -105,7 +93,7 @@ conn_ensure(struct vjob *j, char *err, int *opened)
 			return VIRT_OK;
 		log_warn("virt.conn_lost", "host=%u reason=%s", vc->host_id,
 		    atomic_load(&vc->closed) ?
-		    close_reason_name(atomic_load(&vc->close_reason)) :
+		    virt_close_reason_name(atomic_load(&vc->close_reason)) :
 		    "not-alive");
 		virt_conn_drop(vc);
 	}

@@ -41,6 +41,39 @@ int	cli_load_config(struct cli *);
  */
 int	cli_db_open(struct cli *, struct db *, int schema);
 int	cli_parse_id(const char *opt, const char *s, uint64_t *out);
+
+/*
+ * One option table per command, parsed by cli_opts().  Long options match
+ * exactly (no getopt-style prefix guessing: --c is not --confirm-fenced);
+ * a value is "--name VALUE" or "--name=VALUE", and a missing one (end of
+ * arguments, or a next argument that is an option) is reported as missing.
+ * An option that takes a value may be given once.  "-h"/"--help" prints
+ * the usage text to stdout.
+ */
+enum cli_opt_kind {
+	CLI_FLAG,	/* int * set to 1 */
+	CLI_VALUE,	/* const char ** set to the value */
+	CLI_ID,		/* uint64_t * set to a positive integer */
+};
+
+struct cli_opt {
+	const char		*name;		/* "host" for --host */
+	char			 short_name;	/* 'c' for -c, or 0 */
+	enum cli_opt_kind	 kind;
+	void			*dst;
+	const char		*metavar;	/* "ID", for messages */
+};
+
+#define CLI_GO_ON	(-1)
+/*
+ * Parse argv[*ind..] against opts.  CLI_GO_ON when the command may go on;
+ * otherwise the exit code (EXIT_OK after --help, EXIT_USAGE with the error
+ * printed).  next == NULL: any argument that is not an option is an
+ * error; else parsing stops there and *next is its index (argc if none).
+ * cmd names the command in messages (NULL: hawatch's global options).
+ */
+int	cli_opts(const char *cmd, const char *usage, const struct cli_opt *,
+	    size_t nopts, int argc, char **argv, int first, int *next);
 void	cli_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

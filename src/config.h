@@ -2,11 +2,14 @@
  * config.h -- hawatch's configuration: one libconfig file, validated whole.
  *
  * config_load() reads the file (default /etc/hawatch/hawatch.conf), refuses
- * a file group/others can read, refuses unknown keys, wrong types and bad
- * values with "file:line: reason", reads password files (same permission
- * rule), and fills struct config with every default from timing.h or below.
- * Nothing else in hawatch parses configuration.  config/hawatch.conf lists
- * every key with its default and meaning.
+ * a file that is not its runner's own, that group/others can read, or that
+ * is over CONFIG_MAX_BYTES; refuses unknown keys, wrong types and bad
+ * values with "file:line: reason", reads password files (same rules), and
+ * fills struct config with every default from timing.h or defaults.h.
+ * The keys, defaults and ranges are tables owned by each module
+ * (config_table.h); config.c walks the file through them and nothing else
+ * in hawatch parses configuration.  config/hawatch.conf lists every key
+ * with its default and meaning; `config-check --dump` prints them all.
  *
  * Durations are strings with a unit ("150s", "500ms", "2m", "1h"); the
  * struct holds them in milliseconds.
@@ -16,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "log.h"
 #include "sol_conf.h"
@@ -26,6 +30,11 @@
 #define CFG_MAX_POOLS	64
 #define CFG_MAX_BMC_HOSTS 4096
 #define CFG_MAX_OPTOUT	256
+/*
+ * The whole config file, read before libconfig parses it: a real config is
+ * a few KiB, and libconfig's parse time grows faster than linearly.
+ */
+#define CONFIG_MAX_BYTES (1024 * 1024)
 
 struct db_config {
 	char		host[CFG_STR];		/* "127.0.0.1"; empty with socket */
@@ -137,12 +146,20 @@ struct config {
 void	config_defaults(struct config *);
 int	config_load(struct config *, const char *path, char *err);
 void	config_free(struct config *);		/* wipes secrets too */
-int	config_dump(const struct config *, char *buf, size_t len); /* no secrets */
+/*
+ * Every key with its effective value, one "path = value;" a line in table
+ * order (stable), secrets as <set>/<unset>: `config-check --dump`.
+ */
+int	config_dump(const struct config *, FILE *);
 
 /* helpers shared with the CLI */
 int	config_parse_duration(const char *s, uint64_t *ms, char *err);
+/* 1 when s is valid UTF-8 without control characters (C0, DEL, C1) */
+int	config_text_ok(const char *s);
 int	config_check_secret_file(const char *path, char *err);
 int	config_read_secret_file(const char *path, char *out, size_t len,
 	    char *err);
+/* the whole config file, checked as above; free() it, or NULL with err */
+char	*config_read_private(const char *path, char *err);
 
 #endif

@@ -2,8 +2,9 @@
  * console_watch.h -- the daemon's side of console capture (issue 16): which
  * host has a SOL capture running, when to start, stop and store it.
  *
- * Called from tick.c at three points, each a single call:
- *   act(), per core event:   console_watch_transition() starts a capture
+ * Called by the executor (src/act.c) through its BMC function table
+ * (act_bmc_real: console_transition, console_release, console_collect):
+ *   act_run(), per core event: console_watch_transition() starts a capture
  *                            when a host turns SUSPECT (or DEAD, FENCING:
  *                            a DEAD host may be fenced in the same tick,
  *                            too soon to read anything), drops it when the
@@ -13,11 +14,12 @@
  *                            to release SOL and waits at most
  *                            CONSOLE_RELEASE_WAIT_MS, so the session is
  *                            closed before the fence reads power back;
- *   audit_fence_result():    console_watch_fence_result() collects (bounded
+ *   record_fence_result():   console_watch_fence_result() collects (bounded
  *                            by CONSOLE_COLLECT_WAIT_MS), stores the bytes
  *                            in console_log and appends
  *                            "console":{"id":..,"bytes":..} to the evidence.
- * status.c reads console_watch_bytes() for the status file.  Nothing here
+ * status.c reads console_watch_bytes() for the status file; daemon.c
+ * frees it all with console_watch_free() (declared in daemon.h).  Nothing here
  * can hold up a fence longer than the release wait; every SOL failure is a
  * one-line log event (console.capture_failed), never an error of the tick.
  */
@@ -51,6 +53,5 @@ void	console_watch_before_fence(struct daemon *, uint64_t host);
 void	console_watch_fence_result(struct daemon *, uint64_t host,
 	    struct sbuf *evidence);
 uint64_t console_watch_bytes(struct daemon *, uint64_t host);
-void	console_watch_free(struct console_watch *);
 
 #endif

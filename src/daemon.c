@@ -28,7 +28,6 @@
 #include <systemd/sd-daemon.h>
 
 #include "cli.h"
-#include "console_watch.h"
 #include "clock.h"
 #include "daemon.h"
 #include "log.h"
@@ -122,6 +121,7 @@ shutdown_daemon(struct daemon *d)
 	free(d->obs_hosts);
 	free(d->obs_pools);
 	free(d->alerts);
+	free(d->fence_news);
 	console_watch_free(d->console);
 	config_free(&d->cfg);
 	virt_shutdown();
@@ -154,61 +154,122 @@ notify_tick(struct daemon *d)
 	    d->db_up ? "up" : "down", d->last_tick_us / 1000.0);
 }
 
-int
-cmd_run(struct cli *c, int argc, char **argv)
+/* Block the signals before any thread starts, so only the signalfd sees
+ * them; the fd, or -1 (err). */
+static int
+signals_open(char *err)
 {
-	struct daemon		 d;
-	struct signalfd_siginfo	 si;
-	struct pollfd		 pfd;
-	sigset_t		 mask;
-	uint64_t		 next, now, t0;
-	char			 err[ERR_LEN];
-	int			 sfd, stop = 0, r;
+	sigset_t	mask;
+	int		sfd;
 
-	(void)argv;
-	if (argc > 1) {
-		cli_usage_error("run", "takes no arguments");
-		return EXIT_USAGE;
-	}
-	if (cli_load_config(c) == -1)
-		return EXIT_ERROR;
-	memset(&d, 0, sizeof(d));
-	d.cfg = c->cfg;
-	memset(&c->cfg, 0, sizeof(c->cfg));	/* the daemon owns it now */
-	d.config_path = c->config_path;
-	if (daemon_setup(&d, err) == -1) {
-		fprintf(stderr, "hawatch: run: %s\n", err);
-		config_free(&d.cfg);
-		return EXIT_ERROR;
-	}
-	if (ipmi_global_init(err) == -1) {
-		fprintf(stderr, "hawatch: run: %s\n", err);
-		config_free(&d.cfg);
-		return EXIT_ERROR;
-	}
-	/* block before any thread starts, so only the signalfd sees them */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
 	if (pthread_sigmask(SIG_BLOCK, &mask, NULL) != 0 ||
 	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) == -1) {
-		fprintf(stderr, "hawatch: run: signalfd: %s\n", strerror(errno));
+		set_err(err, "signalfd: %s", strerror(errno));
+		return -1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	return sfd;
+}
+
+/* Sleep until next (monotonic ms), serving signals: 1 to stop, else 0. */
+static int
+wait_next_tick(struct daemon *d, int sfd, uint64_t next)
+{
+	struct signalfd_siginfo	 si;
+	struct pollfd		 pfd;
+	uint64_t		 now;
+	int			 r, stop = 0;
+
+	for (;;) {
+		now = clock_mono_ms();
+		pfd.fd = sfd;
+		pfd.events = POLLIN;
+		r = poll(&pfd, 1, next > now ? (int)(next - now) : 0);
+		if (r == -1 && errno != EINTR) {
+			log_err("daemon.poll", "error=\"%s\"", strerror(errno));
+			return 1;
+		}
+		if (r <= 0)
+			return 0;
+		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGHUP)
+				reload(d);
+			else {
+				log_info("daemon.signal", "signal=%s",
+				    strsignal((int)si.ssi_signo));
+				stop = 1;
+			}
+		}
+		if (stop)
+			return 1;
+	}
+}
+
+/* Ticks at tick_interval until a signal says stop. */
+static void
+run_loop(struct daemon *d, int sfd)
+{
+	uint64_t	next, now, t0;
+	int		stop = 0;
+
+	next = clock_mono_ms();
+	while (!stop) {
+		t0 = clock_mono_us();
+		(void)tick_run(d, clock_mono_ms());
+		d->last_tick_us = clock_mono_us() - t0;
+		status_write(d);
+		notify_tick(d);
+		next += d->cfg.daemon.tick_interval_ms;
+		now = clock_mono_ms();
+		if (next < now)		/* overran: start the next tick now */
+			next = now;
+		stop = wait_next_tick(d, sfd, next);
+	}
+}
+
+/* Workers: BMC pool, core state, sweeper thread; -1 (err) on failure. */
+static int
+start_workers(struct daemon *d, char *err)
+{
+	d->bmc = bmc_pool_new(d->cfg.bmc.workers,
+	    (unsigned)d->cfg.daemon.bmc_poll_interval_ms);
+	d->core = core_state_new();
+	if (d->bmc == NULL || d->core == NULL) {
+		set_err(err, "cannot start workers");
+		return -1;
+	}
+	return sweep_thread_start(&d->sweep, &d->cfg, d->actor, d->leader.lock,
+	    err);
+}
+
+int
+cmd_run(struct cli *c, int argc, char **argv)
+{
+	struct daemon	 d;
+	char		 err[ERR_LEN];
+	int		 sfd, r;
+
+	if ((r = cli_opts("run", "usage: hawatch run\n\nThe daemon: watch, "
+	    "fence, reconcile (systemd Type=notify).\n", NULL, 0, argc, argv,
+	    1, NULL)) != CLI_GO_ON)
+		return r;
+	if (cli_load_config(c) == -1)
+		return EXIT_ERROR;
+	memset(&d, 0, sizeof(d));
+	d.cfg = c->cfg;
+	memset(&c->cfg, 0, sizeof(c->cfg));	/* the daemon owns it now */
+	d.config_path = c->config_path;
+	if (daemon_setup(&d, err) == -1 || ipmi_global_init(err) == -1 ||
+	    (sfd = signals_open(err)) == -1) {
+		fprintf(stderr, "hawatch: run: %s\n", err);
 		config_free(&d.cfg);
 		return EXIT_ERROR;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	d.bmc = bmc_pool_new(d.cfg.bmc.workers,
-	    (unsigned)d.cfg.daemon.bmc_poll_interval_ms);
-	d.core = core_state_new();
-	if (d.bmc == NULL || d.core == NULL) {
-		fprintf(stderr, "hawatch: run: cannot start workers\n");
-		close(sfd);
-		shutdown_daemon(&d);
-		return EXIT_ERROR;
-	}
-	if (sweep_thread_start(&d.sweep, &d.cfg, d.actor, d.leader.lock,
-	    err) == -1) {
+	if (start_workers(&d, err) == -1) {
 		fprintf(stderr, "hawatch: run: %s\n", err);
 		close(sfd);
 		shutdown_daemon(&d);
@@ -219,44 +280,7 @@ cmd_run(struct cli *c, int argc, char **argv)
 	    "dead_after_ms=%llu", d.instance, d.config_path,
 	    (unsigned long long)d.cfg.daemon.tick_interval_ms,
 	    (unsigned long long)d.cfg.daemon.dead_after_ms);
-
-	next = clock_mono_ms();
-	while (!stop) {
-		t0 = clock_mono_us();
-		(void)tick_run(&d, clock_mono_ms());
-		d.last_tick_us = clock_mono_us() - t0;
-		status_write(&d);
-		notify_tick(&d);
-		next += d.cfg.daemon.tick_interval_ms;
-		now = clock_mono_ms();
-		if (next < now)		/* overran: start the next tick now */
-			next = now;
-		for (;;) {
-			now = clock_mono_ms();
-			pfd.fd = sfd;
-			pfd.events = POLLIN;
-			r = poll(&pfd, 1, next > now ? (int)(next - now) : 0);
-			if (r == -1 && errno != EINTR) {
-				log_err("daemon.poll", "error=\"%s\"",
-				    strerror(errno));
-				stop = 1;
-				break;
-			}
-			if (r <= 0)
-				break;
-			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGHUP)
-					reload(&d);
-				else {
-					log_info("daemon.signal", "signal=%s",
-					    strsignal((int)si.ssi_signo));
-					stop = 1;
-				}
-			}
-			if (stop)
-				break;
-		}
-	}
+	run_loop(&d, sfd);
 	close(sfd);
 	shutdown_daemon(&d);
 	return EXIT_OK;

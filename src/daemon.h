@@ -1,7 +1,7 @@
 /*
  * daemon.h -- the state of `hawatch run`, shared by daemon.c (lifecycle:
- * signals, reload, systemd), tick.c (one observe -> decide -> act round)
- * and status.c (the status file).
+ * signals, reload, systemd), tick.c (one observe -> decide -> act round,
+ * with observe.c and act.c) and status.c (the status file).
  *
  * Threads: the main thread owns everything here and runs the ticks.  The
  * BMC worker pool and the heartbeat reader's local-pool workers are the
@@ -29,7 +29,6 @@ struct host_extra {
 	uint64_t		 id;
 	char			 last_action[96];
 	uint64_t		 last_action_wall_ms;
-	enum fence_source	 fenced_by;	/* why the core said FENCED */
 	uint64_t		 fence_seq_seen;
 	int			 has_bmc;
 };
@@ -40,6 +39,16 @@ struct hb_pool_slot {
 	struct hb_pool		*pool;
 	struct hb_pool_status	 st;
 };
+
+/* A fence attempt that finished since the last round: observe_build()
+ * queues it, act_run() records it in the audit (S9). */
+struct fence_news {
+	uint64_t		 host_id;
+	struct bmc_view		 v;
+};
+
+struct act_bmc_funcs;
+struct act_db_funcs;
 
 struct alert {
 	uint64_t	host_id;
@@ -71,6 +80,12 @@ struct daemon {
 
 	struct bmc_pool		*bmc;
 	uint64_t		 bmc_targets_hash;
+	struct fence_news	*fence_news;	/* this round's, act_run */
+	size_t			 nfence_news, cap_fence_news;
+
+	/* the executor's adapters (act.h); NULL: the real ones */
+	const struct act_bmc_funcs *bmc_funcs;
+	const struct act_db_funcs *db_funcs;
 
 	struct core_policy	 pol;
 	struct core_state	*core;
@@ -102,5 +117,8 @@ int	tick_run(struct daemon *, uint64_t now_ms);
 
 /* status.c */
 void	status_write(struct daemon *);
+
+/* console_watch.c: stop running captures, free (shutdown) */
+void	console_watch_free(struct console_watch *);
 
 #endif

@@ -42,6 +42,11 @@
 #define BMC_RETRANS_TIMEOUT_MS_DEFAULT	IPMI_RETRANS_TIMEOUT_MS_DEFAULT
 /* Each worker holds one session; a hung BMC occupies one for 2 s. */
 #define BMC_WORKERS_DEFAULT		8
+/*
+ * The most workers bmc_pool_new() starts (its BMC_POOL_MAX_WORKERS): the
+ * config refuses more, so config-check fails where run would.
+ */
+#define BMC_WORKERS_MAX			64
 
 /* --- libvirt and the sweeper -------------------------------------------- */
 /* A remote libvirt open takes ~2 ms on a LAN; 5 s allows TLS on a slow host. */

@@ -34,6 +34,10 @@
  *
  * libnfs 4.0 sends with MSG_NOSIGNAL, so a dead peer raises no SIGPIPE.
  *
+ * Files: this one holds the context's life and the backend ops;
+ * hb_nfs_job.c the per-host jobs; hb_nfs.h what they share.  Names carry
+ * hbn_ (libnfs owns the nfs_ prefix).
+ *
  * Known leak: libnfs 4.0 does not track file handles, so one still open
  * when its context is destroyed (server died between OPEN and CLOSE) is
  * lost; bounded by the reads in flight at that moment.
@@ -45,66 +49,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>		/* struct timeval: before libnfs.h */
-#include <nfsc/libnfs.h>
 
-#include "heartbeat.h"
+#include "hb_nfs.h"
 #include "log.h"
 #include "util.h"
 
-#define HB_NFS_PATH_LEN	(sizeof("/KVMHA/hb-") + HB_IP_MAX)
-
-enum nfs_cstate { NS_IDLE, NS_MOUNTING, NS_MOUNTED };
-enum nfs_jstate { J_WAIT, J_STAT_Q, J_STAT, J_OPEN_Q, J_OPEN, J_READ, J_DONE };
-
-struct nfs_job {
-	enum nfs_jstate		state;
-	uint32_t		cache;	/* slot in pool->cache */
-	struct hb_statkey	key;	/* from this call's stat */
-};
-
-struct nfs_req {
-	struct hb_nfs	*b;
-	struct nfs_req	*next;		/* on b->closeq */
-	uint64_t	 gen;
-	uint32_t	 idx;
-	int		 counted;	/* close counted in b->cur_closes */
-	struct nfsfh	*fh;
-};
-
-struct nfs_mreq {		/* the one mount in flight of a context */
-	struct hb_nfs	*b;
-};
-
-struct nfs_ring {		/* FIFO of job indexes, capacity nips */
-	uint32_t	*v;
-	size_t		 head, len;
-};
-
-struct hb_nfs {
-	struct hb_pool		*pool;
-	struct nfs_context	*nfs;
-	enum nfs_cstate		 state;
-	struct nfs_mreq		*mreq;		/* mount in flight, or NULL */
-	uint64_t		 gen;		/* see header comment */
-	uint64_t		 mount_started;
-	int			 v4, seq_busy;	/* OPEN/CLOSE in flight (v4) */
-	int			 mounted_once;	/* this context mounted */
-	int			 fresh;		/* context created this call */
-	int			 broken, destroying, down_logged, reset;
-	char			 broken_err[HB_ERR_LEN];
-	uint32_t		 inflight;	/* RPCs in flight, any gen */
-	uint32_t		 cur_closes;	/* this gen's closes not done */
-	size_t			 undecided;
-	struct hb_call		*call;
-	struct nfs_job		*jobs;
-	size_t			 cap;		/* of jobs, statq, openq */
-	struct nfs_ring		 statq, openq;
-	struct nfs_req		*closeq;	/* handles waiting to close */
-};
-
 static int
-nfs_open_check(struct hb_pool *pool, char *err)
+hbn_open_check(struct hb_pool *pool, char *err)
 {
 	struct nfs_context	*nfs;
 	struct nfs_url		*url;
@@ -139,288 +90,12 @@ nfs_open_check(struct hb_pool *pool, char *err)
 	return rc;
 }
 
-/* ---- jobs and rows ---- */
-
-static int
-nfs_req_current(const struct nfs_req *r)
-{
-	return r->gen == r->b->gen && r->b->call != NULL;
-}
-
-static void
-nfs_push(struct hb_nfs *b, struct nfs_ring *q, uint32_t idx,
-    enum nfs_jstate st)
-{
-	b->jobs[idx].state = st;
-	q->v[(q->head + q->len++) % b->cap] = idx;
-}
-
-static uint32_t
-nfs_pop(struct hb_nfs *b, struct nfs_ring *q)
-{
-	uint32_t	idx = q->v[q->head];
-
-	q->head = (q->head + 1) % b->cap;
-	q->len--;
-	return idx;
-}
-
-static struct hb_result *
-nfs_decide(struct hb_nfs *b, uint32_t idx)
-{
-	b->jobs[idx].state = J_DONE;
-	b->undecided--;
-	return &b->call->out[idx];
-}
-
-static void
-nfs_fail_undecided(struct hb_nfs *b, const char *why)
-{
-	size_t	i;
-
-	for (i = 0; i < b->call->nips; i++)
-		if (b->jobs[i].state != J_DONE)
-			hb_set(nfs_decide(b, (uint32_t)i), HB_UNKNOWN, "%s",
-			    why);
-	b->statq.len = b->openq.len = 0;
-}
-
-static void
-nfs_seq_error(struct hb_nfs *b, const char *msg)
-{
-	if (b->v4 && msg != NULL && strstr(msg, "SEQID") != NULL)
-		b->reset = 1;	/* owner seqid out of step: fresh context */
-}
-
-static void
-nfs_close_cb(int err, struct nfs_context *nfs, void *data, void *priv)
-{
-	struct nfs_req	*r = priv;
-	struct hb_nfs	*b = r->b;
-
-	(void)nfs;
-	if (b->v4)
-		b->seq_busy = 0;
-	if (err < 0)
-		nfs_seq_error(b, data);
-	b->inflight--;
-	if (r->counted && r->gen == b->gen)
-		b->cur_closes--;
-	free(r);
-}
-
-/* Queue r->fh for closing; r keeps its in-flight slot until closed. */
-static void
-nfs_close_fh(struct hb_nfs *b, struct nfs_req *r)
-{
-	if (b->destroying || b->nfs == NULL) {	/* see "Known leak" */
-		b->inflight--;
-		free(r);
-		return;
-	}
-	r->counted = nfs_req_current(r);
-	if (r->counted)
-		b->cur_closes++;
-	r->next = b->closeq;
-	b->closeq = r;
-}
-
-static void
-nfs_read_cb(int err, struct nfs_context *nfs, void *data, void *priv)
-{
-	struct nfs_req		*r = priv;
-	struct hb_nfs		*b = r->b;
-	struct hb_cache_ent	*c;
-	struct hb_result	*row;
-	uint64_t		 v;
-	char			 why[HB_ERR_LEN];
-	enum hb_status		 st;
-
-	(void)nfs;
-	if (nfs_req_current(r)) {
-		row = nfs_decide(b, r->idx);
-		if (err < 0)
-			hb_set(row, HB_UNKNOWN, "read: %s", (const char *)data);
-		else {
-			st = hb_parse(data, (size_t)err, &v, why);
-			hb_set(row, st, st == HB_OK ? NULL : "%s", why);
-			row->value = v;
-			c = &b->pool->cache[b->jobs[r->idx].cache];
-			c->valid = 1;
-			c->key = b->jobs[r->idx].key;
-			c->status = st;
-			c->value = v;
-			memcpy(c->err, row->err, sizeof(c->err));
-		}
-	}
-	nfs_close_fh(b, r);
-}
-
-static void
-nfs_open_cb(int err, struct nfs_context *nfs, void *data, void *priv)
-{
-	struct nfs_req		*r = priv;
-	struct hb_nfs		*b = r->b;
-	struct hb_result	*row;
-
-	if (b->v4)
-		b->seq_busy = 0;
-	if (err < 0) {
-		b->inflight--;
-		nfs_seq_error(b, data);
-		if (nfs_req_current(r)) {
-			row = nfs_decide(b, r->idx);
-			if (err == -ENOENT)	/* removed since the stat */
-				hb_set(row, HB_MISSING, "no such file");
-			else
-				hb_set(row, HB_UNKNOWN, "open: %s",
-				    (const char *)data);
-		}
-		free(r);
-		return;
-	}
-	r->fh = data;
-	if (!nfs_req_current(r)) {
-		nfs_close_fh(b, r);
-		return;
-	}
-	b->jobs[r->idx].state = J_READ;
-	/* HB_CONTENT_MAX + 1 bytes: enough to see "too long" */
-	if (nfs_pread_async(nfs, r->fh, 0, HB_CONTENT_MAX + 1, nfs_read_cb,
-	    r) != 0) {
-		hb_set(nfs_decide(b, r->idx), HB_UNKNOWN,
-		    "read: cannot queue: %s", nfs_get_error(nfs));
-		nfs_close_fh(b, r);
-	}
-}
-
-static void
-nfs_stat_cb(int err, struct nfs_context *nfs, void *data, void *priv)
-{
-	struct nfs_req			*r = priv;
-	struct hb_nfs			*b = r->b;
-	const struct nfs_stat_64	*st = data;
-	struct nfs_job			*j;
-	struct hb_cache_ent		*c;
-	struct hb_result		*row;
-
-	(void)nfs;
-	b->inflight--;
-	if (!nfs_req_current(r)) {
-		free(r);
-		return;
-	}
-	j = &b->jobs[r->idx];
-	row = &b->call->out[r->idx];
-	free(r);
-	if (err < 0) {
-		row = nfs_decide(b, (uint32_t)(j - b->jobs));
-		if (err == -ENOENT)
-			hb_set(row, HB_MISSING, "no such file");
-		else
-			hb_set(row, HB_UNKNOWN, "stat: %s", (const char *)data);
-		return;
-	}
-	row->mtime_ms = (int64_t)(st->nfs_mtime * 1000 +
-	    st->nfs_mtime_nsec / 1000000);
-	j->key = (struct hb_statkey){ st->nfs_ino, st->nfs_size,
-	    st->nfs_mtime, st->nfs_mtime_nsec, st->nfs_ctime,
-	    st->nfs_ctime_nsec };
-	c = &b->pool->cache[j->cache];
-	if (!S_ISREG(st->nfs_mode))
-		hb_set(nfs_decide(b, (uint32_t)(j - b->jobs)), HB_GARBAGE,
-		    "not a regular file");
-	else if (st->nfs_size > HB_CONTENT_MAX)
-		hb_set(nfs_decide(b, (uint32_t)(j - b->jobs)), HB_GARBAGE,
-		    "too long: %llu bytes", (unsigned long long)st->nfs_size);
-	else if (c->valid && !b->pool->opts.always_read &&
-	    memcmp(&c->key, &j->key, sizeof(j->key)) == 0) {
-		row = nfs_decide(b, (uint32_t)(j - b->jobs));	/* unchanged */
-		hb_set(row, c->status, c->status == HB_OK ? NULL : "%s",
-		    c->err);
-		row->value = c->value;
-	} else
-		nfs_push(b, &b->openq, (uint32_t)(j - b->jobs), J_OPEN_Q);
-}
-
-static void
-nfs_issue(struct hb_nfs *b, uint32_t idx, int open)
-{
-	struct nfs_req	*r;
-	char		 path[HB_NFS_PATH_LEN];
-	int		 rc;
-
-	r = xcalloc(1, sizeof(*r));
-	r->b = b;
-	r->gen = b->gen;
-	r->idx = idx;
-	snprintf(path, sizeof(path), "/KVMHA/hb-%s", b->call->ips[idx]);
-	b->jobs[idx].state = open ? J_OPEN : J_STAT;
-	b->inflight++;
-	if (open && b->v4)
-		b->seq_busy = 1;
-	rc = open ? nfs_open_async(b->nfs, path, O_RDONLY, nfs_open_cb, r) :
-	    nfs_stat64_async(b->nfs, path, nfs_stat_cb, r);
-	if (rc != 0) {
-		if (open && b->v4)
-			b->seq_busy = 0;
-		b->inflight--;
-		free(r);
-		hb_set(nfs_decide(b, idx), HB_UNKNOWN, "%s: cannot queue: %s",
-		    open ? "open" : "stat", nfs_get_error(b->nfs));
-	}
-}
-
-/* Issue what may go now: closes first (they free server state), then
- * opens, then stats; v4 keeps one OPEN/CLOSE in flight at most. */
-static void
-nfs_pump(struct hb_nfs *b)
-{
-	struct nfs_req	*r;
-	uint32_t	 max = b->pool->opts.max_inflight;
-
-	if (b->state != NS_MOUNTED || b->broken)
-		return;
-	while (b->closeq != NULL && !(b->v4 && b->seq_busy)) {
-		r = b->closeq;
-		b->closeq = r->next;
-		if (b->v4)
-			b->seq_busy = 1;
-		/* v3 closes locally and may call back before returning */
-		if (nfs_close_async(b->nfs, r->fh, nfs_close_cb, r) != 0) {
-			if (b->v4)
-				b->seq_busy = 0;
-			if (r->counted && r->gen == b->gen)
-				b->cur_closes--;
-			b->inflight--;
-			free(r);
-		}
-	}
-	if (b->call == NULL)
-		return;
-	while (b->openq.len > 0 && b->inflight < max &&
-	    !(b->v4 && b->seq_busy))
-		nfs_issue(b, nfs_pop(b, &b->openq), 1);
-	while (b->statq.len > 0 && b->inflight < max)
-		nfs_issue(b, nfs_pop(b, &b->statq), 0);
-}
-
-static void
-nfs_enqueue_waiting(struct hb_nfs *b)
-{
-	size_t	i;
-
-	for (i = 0; i < b->call->nips; i++)
-		if (b->jobs[i].state == J_WAIT)
-			nfs_push(b, &b->statq, (uint32_t)i, J_STAT_Q);
-}
-
 /* ---- context life ---- */
 
 static void
-nfs_mount_cb(int err, struct nfs_context *nfs, void *data, void *priv)
+hbn_mount_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 {
-	struct nfs_mreq	*m = priv;
+	struct hbn_mreq	*m = priv;
 	struct hb_nfs	*b = m->b;
 	char		 qp[HB_QUOTE_LEN];
 
@@ -439,7 +114,7 @@ nfs_mount_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 				    sizeof(qp), b->pool->spec));
 			b->down_logged = 0;
 			if (b->call != NULL)
-				nfs_enqueue_waiting(b);
+				hbn_enqueue_waiting(b);
 		}
 	}
 	if (m == b->mreq)
@@ -448,9 +123,9 @@ nfs_mount_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 }
 
 static void
-nfs_ctx_destroy(struct hb_nfs *b)
+hbn_ctx_destroy(struct hb_nfs *b)
 {
-	struct nfs_req	*r;
+	struct hbn_req	*r;
 	size_t		 i;
 
 	if (b->nfs == NULL)
@@ -478,7 +153,7 @@ nfs_ctx_destroy(struct hb_nfs *b)
 }
 
 static int
-nfs_ctx_create(struct hb_nfs *b, uint64_t now, char *why)
+hbn_ctx_create(struct hb_nfs *b, uint64_t now, char *why)
 {
 	const struct hb_opts	*o = &b->pool->opts;
 	struct nfs_url		*url;
@@ -503,7 +178,7 @@ nfs_ctx_create(struct hb_nfs *b, uint64_t now, char *why)
 	b->gen++;
 	b->mreq = xcalloc(1, sizeof(*b->mreq));
 	b->mreq->b = b;
-	rc = nfs_mount_async(b->nfs, url->server, url->path, nfs_mount_cb,
+	rc = nfs_mount_async(b->nfs, url->server, url->path, hbn_mount_cb,
 	    b->mreq);
 	nfs_destroy_url(url);
 	if (rc != 0) {
@@ -524,7 +199,7 @@ nfs_ctx_create(struct hb_nfs *b, uint64_t now, char *why)
 
 /* The context failed: drop it, maybe retry once, else fail the rows. */
 static void
-nfs_handle_broken(struct hb_nfs *b, uint64_t now)
+hbn_handle_broken(struct hb_nfs *b, uint64_t now)
 {
 	char	why[HB_ERR_LEN], qp[HB_QUOTE_LEN], qr[HB_QUOTE_LEN];
 	int	retry;
@@ -537,7 +212,7 @@ nfs_handle_broken(struct hb_nfs *b, uint64_t now)
 		    log_quote(qr, sizeof(qr), b->broken_err),
 		    retry ? "fresh-context" : "next-call");
 	b->down_logged = 1;
-	nfs_ctx_destroy(b);
+	hbn_ctx_destroy(b);
 	b->broken = 0;
 	if (b->call == NULL)
 		return;
@@ -550,32 +225,32 @@ nfs_handle_broken(struct hb_nfs *b, uint64_t now)
 				b->jobs[i].state = J_WAIT;
 				b->undecided++;
 			}
-		if (nfs_ctx_create(b, now, why) == 0)
+		if (hbn_ctx_create(b, now, why) == 0)
 			return;
 		snprintf(b->broken_err, sizeof(b->broken_err), "%s", why);
 	}
 	snprintf(b->call->err, sizeof(b->call->err), "%s", b->broken_err);
-	nfs_fail_undecided(b, b->broken_err);
+	hbn_fail_undecided(b, b->broken_err);
 }
 
 /* ---- backend ops ---- */
 
 static void
-nfs_update_done(struct hb_nfs *b)
+hbn_update_done(struct hb_nfs *b)
 {
 	if (b->call != NULL && b->undecided == 0 && b->cur_closes == 0)
 		b->call->done = 1;
 }
 
 static void
-nfs_start(struct hb_pool *pool, struct hb_call *call, uint64_t now)
+hbn_start(struct hb_pool *pool, struct hb_call *call, uint64_t now)
 {
 	struct hb_nfs	*b = pool->be;
 	char		 why[HB_ERR_LEN];
 	size_t		 i;
 
 	if (b->reset)
-		nfs_ctx_destroy(b);
+		hbn_ctx_destroy(b);
 	b->call = call;
 	b->gen++;
 	b->cur_closes = 0;
@@ -603,18 +278,18 @@ nfs_start(struct hb_pool *pool, struct hb_call *call, uint64_t now)
 		b->undecided++;
 	}
 	if (b->undecided > 0) {
-		if (b->state == NS_IDLE && nfs_ctx_create(b, now, why) == -1) {
+		if (b->state == NS_IDLE && hbn_ctx_create(b, now, why) == -1) {
 			snprintf(call->err, sizeof(call->err), "%s", why);
-			nfs_fail_undecided(b, why);
+			hbn_fail_undecided(b, why);
 		} else if (b->state == NS_MOUNTED)
-			nfs_enqueue_waiting(b);
-		nfs_pump(b);
+			hbn_enqueue_waiting(b);
+		hbn_pump(b);
 	}
-	nfs_update_done(b);
+	hbn_update_done(b);
 }
 
 static int
-nfs_pollfd(struct hb_pool *pool, struct pollfd *pfd)
+hbn_pollfd(struct hb_pool *pool, struct pollfd *pfd)
 {
 	struct hb_nfs	*b = pool->be;
 
@@ -625,7 +300,7 @@ nfs_pollfd(struct hb_pool *pool, struct pollfd *pfd)
 }
 
 static void
-nfs_service_be(struct hb_pool *pool, int revents, uint64_t now)
+hbn_service_be(struct hb_pool *pool, int revents, uint64_t now)
 {
 	struct hb_nfs	*b = pool->be;
 
@@ -642,13 +317,13 @@ nfs_service_be(struct hb_pool *pool, int revents, uint64_t now)
 		    "mount: no answer in %u ms", pool->opts.mount_timeout_ms);
 	}
 	if (b->broken)
-		nfs_handle_broken(b, now);
-	nfs_pump(b);
-	nfs_update_done(b);
+		hbn_handle_broken(b, now);
+	hbn_pump(b);
+	hbn_update_done(b);
 }
 
 static void
-nfs_finish(struct hb_pool *pool, uint64_t now)
+hbn_finish(struct hb_pool *pool, uint64_t now)
 {
 	struct hb_nfs	*b = pool->be;
 	const char	*why;
@@ -670,13 +345,13 @@ nfs_finish(struct hb_pool *pool, uint64_t now)
 }
 
 static void
-nfs_close_be(struct hb_pool *pool)
+hbn_close_be(struct hb_pool *pool)
 {
 	struct hb_nfs	*b = pool->be;
 
 	if (b == NULL)
 		return;
-	nfs_ctx_destroy(b);
+	hbn_ctx_destroy(b);
 	free(b->jobs);
 	free(b->statq.v);
 	free(b->openq.v);
@@ -686,10 +361,10 @@ nfs_close_be(struct hb_pool *pool)
 
 const struct hb_backend_ops hb_nfs_ops = {
 	.kind = "nfs",
-	.open = nfs_open_check,
-	.close = nfs_close_be,
-	.start = nfs_start,
-	.pollfd = nfs_pollfd,
-	.service = nfs_service_be,
-	.finish = nfs_finish,
+	.open = hbn_open_check,
+	.close = hbn_close_be,
+	.start = hbn_start,
+	.pollfd = hbn_pollfd,
+	.service = hbn_service_be,
+	.finish = hbn_finish,
 };

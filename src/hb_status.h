@@ -1,7 +1,7 @@
 /*
  * hb_status.h -- what one heartbeat read said.  Shared by the heartbeat
  * reader (which produces it) and the decision core (which reasons on it);
- * hb_status_name() lives with the core's other names (core_names.c).
+ * hb_status_name() lives with the core's other names (src/core/names.c).
  */
 #ifndef HAWATCH_HB_STATUS_H
 #define HAWATCH_HB_STATUS_H

@@ -53,103 +53,6 @@ hb_opts_default(struct hb_opts *o)
 	o->always_read = 0;
 }
 
-int
-hb_ip_valid(const char *ip)
-{
-	size_t	i, ndots = 0;
-
-	if (ip == NULL || ip[0] == '\0')
-		return 0;
-	for (i = 0; ip[i] != '\0'; i++) {
-		if (i >= HB_IP_MAX)
-			return 0;
-		if (ip[i] == '.')
-			ndots++;
-		else if (ip[i] != ':' &&
-		    !(ip[i] >= '0' && ip[i] <= '9') &&
-		    !(ip[i] >= 'a' && ip[i] <= 'f') &&
-		    !(ip[i] >= 'A' && ip[i] <= 'F'))
-			return 0;
-	}
-	return ndots < i;	/* not "." or ".." */
-}
-
-void
-hb_set(struct hb_result *r, enum hb_status st, const char *fmt, ...)
-{
-	va_list	ap;
-
-	r->status = st;
-	if (st != HB_OK)
-		r->value = 0;
-	if (st == HB_MISSING || st == HB_UNKNOWN)
-		r->mtime_ms = 0;
-	if (fmt == NULL) {
-		r->err[0] = '\0';
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(r->err, sizeof(r->err), fmt, ap);
-	va_end(ap);
-}
-
-/* ---- per-pool content cache (used by hb_nfs.c) ---- */
-
-static uint32_t
-hb_hash(const char *s)
-{
-	uint32_t	h = 2166136261u;	/* FNV-1a */
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-static uint32_t
-hb_cache_slot(const struct hb_cache_ent *tab, size_t cap, const char *ip)
-{
-	uint32_t	i = hb_hash(ip) & (uint32_t)(cap - 1);
-
-	while (tab[i].used && strcmp(tab[i].ip, ip) != 0)
-		i = (i + 1) & (uint32_t)(cap - 1);
-	return i;
-}
-
-void
-hb_cache_reserve(struct hb_pool *p, size_t more)
-{
-	struct hb_cache_ent	*old = p->cache;
-	size_t			 oldcap = p->cache_cap, cap, i;
-
-	cap = oldcap ? oldcap : 64;
-	while ((p->cache_used + more) * 2 > cap)	/* load <= 1/2 */
-		cap *= 2;
-	if (cap == oldcap)
-		return;
-	p->cache = xcalloc(cap, sizeof(*p->cache));
-	p->cache_cap = cap;
-	for (i = 0; i < oldcap; i++)
-		if (old[i].used)
-			p->cache[hb_cache_slot(p->cache, cap, old[i].ip)] =
-			    old[i];
-	free(old);
-}
-
-uint32_t
-hb_cache_get(struct hb_pool *p, const char *ip)
-{
-	uint32_t	s;
-
-	hb_cache_reserve(p, 1);
-	s = hb_cache_slot(p->cache, p->cache_cap, ip);
-	if (!p->cache[s].used) {
-		p->cache[s].used = 1;
-		snprintf(p->cache[s].ip, sizeof(p->cache[s].ip), "%s", ip);
-		p->cache_used++;
-	}
-	return s;
-}
-
 struct hb_pool *
 hb_pool_open(const char *spec, const struct hb_opts *opts, char *err)
 {
@@ -247,110 +150,161 @@ hb_sum_status(const struct hb_call *c, uint64_t elapsed,
 		snprintf(st->err, sizeof(st->err), "%s", c->err);
 }
 
+/* One hb_read_all() call's working state. */
+struct hb_run {
+	struct hb_pool	**pools;
+	size_t		  npools;
+	struct hb_call	 *calls;
+	struct pollfd	 *pfds;
+	int		 *slot;		/* pool -> pfds index, or -1 */
+	uint64_t	 *finished;	/* when each pool's call was done */
+	uint64_t	  deadline;
+};
+
+static int
+read_args_ok(struct hb_pool **pools, size_t npools, const char *const *ips,
+    size_t nips, const struct hb_result *out)
+{
+	size_t	i;
+
+	if ((npools > 0 && (pools == NULL || out == NULL)) ||
+	    (nips > 0 && ips == NULL))
+		return 0;
+	for (i = 0; i < nips; i++)
+		if (ips[i] == NULL)
+			return 0;
+	return 1;
+}
+
+/* claim every pool; a pool listed twice (or in use) is refused */
+static int
+claim_pools(struct hb_pool **pools, size_t npools, struct hb_call *calls)
+{
+	size_t	p;
+
+	for (p = 0; p < npools; p++) {
+		if (pools[p] == NULL || pools[p]->call != NULL) {
+			while (p-- > 0)
+				pools[p]->call = NULL;
+			return -1;
+		}
+		pools[p]->call = &calls[p];
+	}
+	return 0;
+}
+
+/* pre-fill every row with UNKNOWN "deadline", then start each backend */
+static void
+start_calls(struct hb_run *r, const char *const *ips, size_t nips,
+    struct hb_result *out, uint64_t now)
+{
+	struct hb_call	*c;
+	size_t		 p, i;
+
+	for (p = 0; p < r->npools; p++) {
+		c = &r->calls[p];
+		c->ips = ips;
+		c->nips = nips;
+		c->out = out + p * nips;
+		c->deadline = r->deadline;
+		for (i = 0; i < nips; i++) {
+			memset(&c->out[i], 0, sizeof(out[0]));
+			hb_set(&c->out[i], HB_UNKNOWN, "deadline");
+		}
+		if (nips > 0)
+			r->pools[p]->ops->start(r->pools[p], c, now);
+		else
+			c->done = 1;
+		if (c->done)
+			r->finished[p] = now;
+	}
+}
+
+/* poll() / service() until every call is done or the deadline passes */
+static void
+run_calls(struct hb_run *r)
+{
+	struct hb_pool	**pools = r->pools;
+	uint64_t	  now;
+	size_t		  p, i, n, pending;
+	int		  timeout;
+
+	for (;;) {
+		now = clock_mono_ms();
+		pending = n = 0;
+		for (p = 0; p < r->npools; p++) {
+			r->slot[p] = -1;
+			if (r->calls[p].done)
+				continue;
+			pending++;
+			if (pools[p]->ops->pollfd(pools[p], &r->pfds[n]) == 1) {
+				r->pfds[n].revents = 0;
+				r->slot[p] = (int)n++;
+			}
+		}
+		if (pending == 0 || now >= r->deadline)
+			break;
+		timeout = r->deadline - now < HB_POLL_SLICE_MS ?
+		    (int)(r->deadline - now) : HB_POLL_SLICE_MS;
+		if (poll(r->pfds, n, timeout) == -1)
+			for (i = 0; i < n; i++)	/* EINTR: service as idle */
+				r->pfds[i].revents = 0;
+		now = clock_mono_ms();
+		for (p = 0; p < r->npools; p++) {
+			if (r->calls[p].done)
+				continue;
+			pools[p]->ops->service(pools[p], r->slot[p] >= 0 ?
+			    r->pfds[r->slot[p]].revents : 0, now);
+			if (r->calls[p].done)
+				r->finished[p] = now;
+		}
+	}
+}
+
 int
 hb_read_all(struct hb_pool **pools, size_t npools, const char *const *ips,
     size_t nips, uint64_t deadline_ms_from_now, struct hb_result *out,
     struct hb_pool_status *pst)
 {
-	struct hb_call	*calls;
-	struct pollfd	*pfds;
-	int		*slot;
-	uint64_t	*finished, start, deadline, now;
-	size_t		 p, i, n, pending;
-	int		 timeout;
+	struct hb_run	r;
+	uint64_t	start, now;
+	size_t		p;
 
-	if ((npools > 0 && (pools == NULL || out == NULL)) ||
-	    (nips > 0 && ips == NULL)) {
+	if (!read_args_ok(pools, npools, ips, nips, out)) {
 		errno = EINVAL;
 		return -1;
 	}
-	for (i = 0; i < nips; i++)
-		if (ips[i] == NULL) {
-			errno = EINVAL;
-			return -1;
-		}
 	if (npools == 0)
 		return 0;
-
-	calls = xcalloc(npools, sizeof(*calls));
-	/* claim every pool; a pool listed twice (or in use) is refused */
-	for (p = 0; p < npools; p++) {
-		if (pools[p] == NULL || pools[p]->call != NULL) {
-			while (p-- > 0)
-				pools[p]->call = NULL;
-			free(calls);
-			errno = EINVAL;
-			return -1;
-		}
-		pools[p]->call = &calls[p];
+	memset(&r, 0, sizeof(r));
+	r.pools = pools;
+	r.npools = npools;
+	r.calls = xcalloc(npools, sizeof(*r.calls));
+	if (claim_pools(pools, npools, r.calls) == -1) {
+		free(r.calls);
+		errno = EINVAL;
+		return -1;
 	}
-	pfds = xcalloc(npools, sizeof(*pfds));
-	slot = xcalloc(npools, sizeof(*slot));
-	finished = xcalloc(npools, sizeof(*finished));
-	start = now = clock_mono_ms();
-	deadline = deadline_ms_from_now > UINT64_MAX - start ? UINT64_MAX :
+	r.pfds = xcalloc(npools, sizeof(*r.pfds));
+	r.slot = xcalloc(npools, sizeof(*r.slot));
+	r.finished = xcalloc(npools, sizeof(*r.finished));
+	start = clock_mono_ms();
+	r.deadline = deadline_ms_from_now > UINT64_MAX - start ? UINT64_MAX :
 	    start + deadline_ms_from_now;
-
-	for (p = 0; p < npools; p++) {
-		calls[p].ips = ips;
-		calls[p].nips = nips;
-		calls[p].out = out + p * nips;
-		calls[p].deadline = deadline;
-		for (i = 0; i < nips; i++) {
-			memset(&calls[p].out[i], 0, sizeof(out[0]));
-			hb_set(&calls[p].out[i], HB_UNKNOWN, "deadline");
-		}
-		if (nips > 0)
-			pools[p]->ops->start(pools[p], &calls[p], now);
-		else
-			calls[p].done = 1;
-		if (calls[p].done)
-			finished[p] = now;
-	}
-
-	for (;;) {
-		now = clock_mono_ms();
-		pending = n = 0;
-		for (p = 0; p < npools; p++) {
-			slot[p] = -1;
-			if (calls[p].done)
-				continue;
-			pending++;
-			if (pools[p]->ops->pollfd(pools[p], &pfds[n]) == 1) {
-				pfds[n].revents = 0;
-				slot[p] = (int)n++;
-			}
-		}
-		if (pending == 0 || now >= deadline)
-			break;
-		timeout = deadline - now < HB_POLL_SLICE_MS ?
-		    (int)(deadline - now) : HB_POLL_SLICE_MS;
-		if (poll(pfds, n, timeout) == -1)
-			for (i = 0; i < n; i++)	/* EINTR: service as idle */
-				pfds[i].revents = 0;
-		now = clock_mono_ms();
-		for (p = 0; p < npools; p++) {
-			if (calls[p].done)
-				continue;
-			pools[p]->ops->service(pools[p],
-			    slot[p] >= 0 ? pfds[slot[p]].revents : 0, now);
-			if (calls[p].done)
-				finished[p] = now;
-		}
-	}
-
+	start_calls(&r, ips, nips, out, start);
+	run_calls(&r);
 	now = clock_mono_ms();
 	for (p = 0; p < npools; p++) {
 		if (nips > 0)
 			pools[p]->ops->finish(pools[p], now);
 		pools[p]->call = NULL;
 		if (pst != NULL)
-			hb_sum_status(&calls[p],
-			    (finished[p] ? finished[p] : now) - start, &pst[p]);
+			hb_sum_status(&r.calls[p], (r.finished[p] ?
+			    r.finished[p] : now) - start, &pst[p]);
 	}
-	free(finished);
-	free(slot);
-	free(pfds);
-	free(calls);
+	free(r.finished);
+	free(r.slot);
+	free(r.pfds);
+	free(r.calls);
 	return 0;
 }

@@ -10,22 +10,7 @@
 #include "inventory.h"
 #include "log.h"
 #include "util.h"
-
-const char *
-inv_ignore_name(enum inv_ignore i)
-{
-	switch (i) {
-	case INV_WATCHED:
-		return "watched";
-	case INV_MAINTENANCE:
-		return "maintenance";
-	case INV_DISABLED:
-		return "disabled";
-	case INV_EXCLUDED:
-		return "excluded";
-	}
-	return "invalid";
-}
+#include "vm_reconcile.h"
 
 void
 inventory_free(struct inventory *inv)
@@ -102,14 +87,14 @@ load_hosts(struct db *db, struct inventory *inv, char *err)
 		 * whose VMs may be stuck Running, so it stays watched.
 		 */
 		if (strcmp(row_str(row, 7, ""), "Fenced") == 0)
-			h->ignore = INV_WATCHED;
+			h->ignore = IGN_NONE;
 		else if (strcmp(rs, "Maintenance") == 0 ||
 		    strcmp(rs, "PrepareForMaintenance") == 0 ||
 		    strcmp(rs, "ErrorInPrepareForMaintenance") == 0 ||
 		    strcmp(rs, "ErrorInMaintenance") == 0)
-			h->ignore = INV_MAINTENANCE;
+			h->ignore = IGN_MAINTENANCE;
 		else if (strcmp(rs, "Disabled") == 0)
-			h->ignore = INV_DISABLED;
+			h->ignore = IGN_DISABLED;
 	}
 	mysql_free_result(res);
 	return 0;
@@ -273,7 +258,7 @@ load_hawatch_state(struct db *db, struct inventory *inv, char *err)
 		return -1;
 	while ((row = mysql_fetch_row(res)) != NULL)
 		if ((h = host_mut(inv, row_u64(row, 0, 0))) != NULL)
-			h->ignore = INV_EXCLUDED;
+			h->ignore = IGN_OPERATOR;
 	mysql_free_result(res);
 	snprintf(sql, sizeof(sql), "SELECT host_id, source FROM %s WHERE "
 	    "cleared_at IS NULL", hw_table(db, "fenced_host", t, sizeof(t)));
@@ -282,7 +267,9 @@ load_hawatch_state(struct db *db, struct inventory *inv, char *err)
 	while ((row = mysql_fetch_row(res)) != NULL)
 		if ((h = host_mut(inv, row_u64(row, 0, 0))) != NULL) {
 			h->fence_record = 1;
-			cpy(h->fence_source, sizeof(h->fence_source), row[1]);
+			if (fence_source_parse(row_str(row, 1, ""),
+			    &h->fence_source) == -1)
+				h->fence_source = FS_NONE;
 		}
 	mysql_free_result(res);
 	return 0;

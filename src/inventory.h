@@ -24,16 +24,10 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "core_types.h"	/* enum ign_reason, enum fence_source */
 #include "db.h"
 
 #define INV_MAX_POOLS_PER_HOST	8
-
-enum inv_ignore {
-	INV_WATCHED,
-	INV_MAINTENANCE,	/* resource_state (Prepare)Maintenance... */
-	INV_DISABLED,		/* resource_state Disabled */
-	INV_EXCLUDED,		/* hawatch maintenance on */
-};
 
 struct inv_host {
 	uint64_t	 id;
@@ -43,12 +37,14 @@ struct inv_host {
 	char		 ip[64];		/* private_ip_address */
 	char		 status[32];		/* host.status */
 	char		 resource_state[32];
-	enum inv_ignore	 ignore;
+	enum ign_reason	 ignore;		/* IGN_NONE: watched; never
+						   IGN_REMOVED (not read) */
 	uint32_t	 vms_active;		/* Running/Starting/Stopping */
 	char		 bmc_addr[256];		/* oobm.address, "" if none */
 	unsigned	 bmc_port;		/* oobm.port, 0 if none */
 	int		 fence_record;		/* hawatch.fenced_host open */
-	char		 fence_source[16];
+	enum fence_source fence_source;		/* its source; FS_NONE if
+						   none or unparsable */
 	size_t		 pools[INV_MAX_POOLS_PER_HOST];	/* into inv.pools */
 	size_t		 npools;
 };
@@ -73,6 +69,5 @@ int	inventory_load(struct db *, const struct config *, struct inventory *,
 	    char *err);
 void	inventory_free(struct inventory *);
 const struct inv_host *inventory_host(const struct inventory *, uint64_t id);
-const char *inv_ignore_name(enum inv_ignore);
 
 #endif

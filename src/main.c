@@ -5,7 +5,6 @@
  *
  * No logic lives here: each command is a function in src/cmd/cmd_*.c.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,8 @@
 
 #include "cli.h"
 #include "log.h"
+#include "util.h"
+#include "version.h"
 
 #define HAWATCH_VERSION	"0.1.0"
 
@@ -58,54 +59,44 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "log-level", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli	 cli;
-	const char	*cmd;
+	const char	*cmd, *config = NULL, *level = NULL;
 	size_t		 i;
-	int		 ch, rc;
+	int		 rc, cmd_at, help = 0, version = 0;
+	const struct cli_opt opts[] = {
+		{ "config", 'c', CLI_VALUE, &config, "FILE" },
+		{ "log-level", 0, CLI_VALUE, &level, "LEVEL" },
+		{ "help", 'h', CLI_FLAG, &help, NULL },
+		{ "version", 0, CLI_FLAG, &version, NULL },
+	};
 
 	memset(&cli, 0, sizeof(cli));
-	cli.config_path = CONFIG_DEFAULT_PATH;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cli.config_path = optarg;
-			break;
-		case 'l':
-			if (log_level_parse(optarg, &cli.log_level) == -1) {
-				fprintf(stderr, "hawatch: --log-level: \"%s\" is "
-				    "not one of debug, info, warn, error\n",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			cli.log_level_set = 1;
-			log_set_level(cli.log_level);
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			printf("hawatch %s\n", HAWATCH_VERSION);
-			return EXIT_OK;
-		default:
-			fprintf(stderr, "hawatch: unknown option %s\n",
-			    argv[optind - 1]);
-			usage(stderr);
+	if ((rc = cli_opts(NULL, NULL, opts, NELEM(opts), argc, argv, 1,
+	    &cmd_at)) != CLI_GO_ON)
+		return rc;
+	if (help) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (version) {
+		version_print(stdout, HAWATCH_VERSION);
+		return EXIT_OK;
+	}
+	cli.config_path = config != NULL ? config : CONFIG_DEFAULT_PATH;
+	if (level != NULL) {
+		if (log_level_parse(level, &cli.log_level) == -1) {
+			fprintf(stderr, "hawatch: --log-level: \"%s\" is not one "
+			    "of debug, info, warn, error\n", level);
 			return EXIT_USAGE;
 		}
+		cli.log_level_set = 1;
+		log_set_level(cli.log_level);
 	}
-	if (optind >= argc) {
+	if (cmd_at >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	cmd = argv[optind];
+	cmd = argv[cmd_at];
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, cmd) == 0)
 			break;
@@ -119,7 +110,7 @@ main(int argc, char **argv)
 		    "client library\n");
 		return EXIT_ERROR;
 	}
-	rc = commands[i].fn(&cli, argc - optind, argv + optind);
+	rc = commands[i].fn(&cli, argc - cmd_at, argv + cmd_at);
 	config_free(&cli.cfg);
 	mysql_library_end();
 	return rc;

@@ -73,103 +73,129 @@ summarize(struct sweep_thread *t, const struct sweep_run_report *r)
 			    sweep_why_name(r->doms[i].act.why));
 }
 
+/* What the sweeper thread holds between runs (its own, no lock). */
+struct sweep_local {
+	struct sweeper		*sw;
+	struct sweep_host_in	*hosts;
+	size_t			 n;
+	struct sweep_config	 cfg;
+	struct db		 db;
+	int			 db_up, leader, enabled, changed;
+	uint64_t		 conn_id;
+};
+
+/* Wait one interval, or until stopped.  Mutex held.  0 when stopping. */
+static int
+wait_interval(struct sweep_thread *t)
+{
+	struct timespec	until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += (time_t)(t->cfg.interval_ms / 1000);
+	until.tv_nsec += (long)(t->cfg.interval_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (!t->stop && pthread_cond_timedwait(&t->cv, &t->mu,
+	    &until) != ETIMEDOUT)
+		;
+	return !t->stop;
+}
+
+/* Take the latest publication and config.  Mutex held. */
+static void
+take_publication(struct sweep_thread *t, struct sweep_local *l)
+{
+	free(l->hosts);
+	l->n = t->nhosts;
+	l->hosts = xcalloc(l->n, sizeof(*l->hosts));
+	memcpy(l->hosts, t->hosts, l->n * sizeof(*l->hosts));
+	l->leader = t->is_leader;
+	l->conn_id = t->leader_conn_id;
+	l->enabled = t->cfg.enabled;
+	l->changed = t->cfg_changed;
+	t->cfg_changed = 0;
+	if (l->changed || l->sw == NULL) {
+		cfg_free(&l->cfg);
+		cfg_copy(&l->cfg, &t->cfg);
+	}
+	if (l->changed && l->db_up) {	/* database settings may differ */
+		db_close(&l->db);
+		l->db_up = 0;
+	}
+}
+
+/* One sweeper run on the thread's own connection.  Mutex not held. */
+static void
+sweep_once(struct sweep_thread *t, struct sweep_local *l)
+{
+	struct sweep_run_report	r;
+	struct sweep_run_opts	o;
+	char			err[ERR_LEN];
+
+	/*
+	 * A restarted or unreachable database leaves this connection dead
+	 * while sweeper_run() still succeeds (it reports unreadable facts):
+	 * ping before each run and reconnect (bounded by the connect/read
+	 * timeouts).
+	 */
+	if (l->db_up && !db_alive(&l->db)) {
+		log_warn("sweep.db_lost", "reconnecting");
+		db_close(&l->db);
+		l->db_up = 0;
+	}
+	if (!l->db_up && db_connect(&l->db, &t->dbcfg, err) == 0)
+		l->db_up = 1;
+	memset(&o, 0, sizeof(o));
+	o.now_ms = clock_mono_ms();
+	o.is_leader = l->leader && l->db_up && l->conn_id != 0;
+	o.actor = t->actor;
+	o.command = "run";
+	o.leader_lock = t->lock;
+	o.leader_conn_id = l->conn_id;
+	if (sweeper_run(l->sw, l->db_up ? &l->db : NULL, l->hosts, l->n, &o,
+	    &r, err) == -1) {
+		log_err("sweep.failed", "error=\"%s\"", err);
+		return;
+	}
+	pthread_mutex_lock(&t->mu);
+	summarize(t, &r);
+	pthread_mutex_unlock(&t->mu);
+	sweep_run_report_free(&r);
+}
+
 static void *
 sweep_main(void *arg)
 {
 	struct sweep_thread	*t = arg;
-	struct sweeper		*sw = NULL;
-	struct sweep_run_report	 r;
-	struct sweep_run_opts	 o;
-	struct sweep_host_in	*hosts = NULL;
-	struct sweep_config	 cfg;
-	struct db		 db;
-	struct timespec		 until;
-	uint64_t		 conn_id;
-	size_t			 n = 0;
-	int			 db_up = 0, leader, enabled, changed;
+	struct sweep_local	 l;
 	char			 err[ERR_LEN];
 
-	memset(&cfg, 0, sizeof(cfg));
-	memset(&db, 0, sizeof(db));
+	memset(&l, 0, sizeof(l));
 	pthread_mutex_lock(&t->mu);
 	while (!t->stop) {
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += (time_t)(t->cfg.interval_ms / 1000);
-		until.tv_nsec += (long)(t->cfg.interval_ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		while (!t->stop && pthread_cond_timedwait(&t->cv, &t->mu,
-		    &until) != ETIMEDOUT)
-			;
-		if (t->stop)
+		if (!wait_interval(t))
 			break;
-		/* take the latest publication and config */
-		free(hosts);
-		n = t->nhosts;
-		hosts = xcalloc(n, sizeof(*hosts));
-		memcpy(hosts, t->hosts, n * sizeof(*hosts));
-		leader = t->is_leader;
-		conn_id = t->leader_conn_id;
-		enabled = t->cfg.enabled;
-		changed = t->cfg_changed;
-		t->cfg_changed = 0;
-		if (changed || sw == NULL) {
-			cfg_free(&cfg);
-			cfg_copy(&cfg, &t->cfg);
-		}
-		if (changed && db_up) {		/* database settings may differ */
-			db_close(&db);
-			db_up = 0;
-		}
+		take_publication(t, &l);
 		pthread_mutex_unlock(&t->mu);
 
-		if (sw == NULL && (sw = sweeper_new(&cfg, err)) == NULL)
+		if (l.sw == NULL && (l.sw = sweeper_new(&l.cfg, err)) == NULL)
 			log_err("sweep.setup", "error=\"%s\"", err);
-		else if (changed && sw != NULL &&
-		    sweeper_set_config(sw, &cfg, err) == -1)
+		else if (l.changed && l.sw != NULL &&
+		    sweeper_set_config(l.sw, &l.cfg, err) == -1)
 			log_err("sweep.reconfig", "error=\"%s\"", err);
-		if (sw != NULL && enabled) {
-			/*
-			 * A restarted or unreachable database leaves this
-			 * connection dead while sweeper_run() still succeeds
-			 * (it reports unreadable facts): ping before each run
-			 * and reconnect (bounded by the connect/read timeouts).
-			 */
-			if (db_up && !db_alive(&db)) {
-				log_warn("sweep.db_lost", "reconnecting");
-				db_close(&db);
-				db_up = 0;
-			}
-			if (!db_up && db_connect(&db, &t->dbcfg, err) == 0)
-				db_up = 1;
-			memset(&o, 0, sizeof(o));
-			o.now_ms = clock_mono_ms();
-			o.is_leader = leader && db_up && conn_id != 0;
-			o.actor = t->actor;
-			o.command = "run";
-			o.leader_lock = t->lock;
-			o.leader_conn_id = conn_id;
-			if (sweeper_run(sw, db_up ? &db : NULL, hosts, n, &o, &r,
-			    err) == -1)
-				log_err("sweep.failed", "error=\"%s\"", err);
-			else {
-				pthread_mutex_lock(&t->mu);
-				summarize(t, &r);
-				pthread_mutex_unlock(&t->mu);
-				sweep_run_report_free(&r);
-			}
-		}
+		if (l.sw != NULL && l.enabled)
+			sweep_once(t, &l);
 		pthread_mutex_lock(&t->mu);
 	}
 	pthread_mutex_unlock(&t->mu);
-	if (sw != NULL)
-		sweeper_free(sw);
-	if (db_up)
-		db_close(&db);
-	cfg_free(&cfg);
-	free(hosts);
+	if (l.sw != NULL)
+		sweeper_free(l.sw);
+	if (l.db_up)
+		db_close(&l.db);
+	cfg_free(&l.cfg);
+	free(l.hosts);
 	return NULL;
 }
 

@@ -9,7 +9,6 @@
  * --raw.  No capture: says so, exit 3 (nothing to do).  Read-only: never
  * creates hawatch's schema.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,48 +48,20 @@ console_print(const struct console_row *r, int raw)
 int
 cmd_console(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "fence", required_argument, NULL, 'f' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct console_row	 r;
 	struct db		 db;
 	uint64_t		 host = 0, fence = 0;
 	char			 err[ERR_LEN];
-	int			 ch, raw = 0, found;
+	int			 rc, raw = 0, found;
+	const struct cli_opt	 opts[] = {
+		{ "host", 0, CLI_ID, &host, "ID" },
+		{ "fence", 0, CLI_ID, &fence, "N" },
+		{ "raw", 0, CLI_FLAG, &raw, NULL },
+	};
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			if (cli_parse_id("--host", optarg, &host) == -1)
-				return EXIT_USAGE;
-			break;
-		case 'f':
-			if (cli_parse_id("--fence", optarg, &fence) == -1)
-				return EXIT_USAGE;
-			break;
-		case 'r':
-			raw = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			cli_usage_error("console", "unknown option %s",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("console", "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_opts("console", usage, opts, NELEM(opts), argc, argv, 1,
+	    NULL)) != CLI_GO_ON)
+		return rc;
 	if (host == 0) {
 		cli_usage_error("console", "needs --host ID");
 		return EXIT_USAGE;

@@ -7,7 +7,6 @@
  * a row in hawatch's host_exclusion table plus an audit row, written in one
  * transaction; CloudStack's own tables are untouched.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,23 +60,73 @@ list(struct db *db)
 	return EXIT_OK;
 }
 
+/* on/off for one host, audited in the same transaction; the exit code */
+static int
+maintenance_write(struct cli *c, struct db *db, uint64_t host, int on,
+    const char *reason)
+{
+	struct audit_row	 a;
+	struct sbuf		 sb;
+	unsigned long long	 affected = 0;
+	char			 err[ERR_LEN], t[160];
+
+	if (host_exists(db, host, err) == -1)
+		goto fail;
+	sbuf_init(&sb);
+	if (db_begin(db, err) == -1)
+		goto fail_sb;
+	if (on) {
+		sbuf_add(&sb, "INSERT IGNORE INTO %s (host_id, excluded_at, actor, "
+		    "reason) VALUES (%llu, UTC_TIMESTAMP(3), ",
+		    hw_table(db, "host_exclusion", t, sizeof(t)),
+		    (unsigned long long)host);
+		db_quote(db, &sb, c->actor);
+		sbuf_add(&sb, ", ");
+		db_quote(db, &sb, reason);
+		sbuf_add(&sb, ")");
+	} else
+		sbuf_add(&sb, "DELETE FROM %s WHERE host_id = %llu",
+		    hw_table(db, "host_exclusion", t, sizeof(t)),
+		    (unsigned long long)host);
+	if (db_exec(db, "write exclusion", sb.s, &affected, err) == -1)
+		goto fail_txn;
+	if (affected > 0) {
+		memset(&a, 0, sizeof(a));
+		a.action = on ? "host.excluded" : "host.included";
+		a.host_id = host;
+		a.reason = reason;
+		a.evidence = "{}";
+		audit_insert_begin(db, &sb);
+		audit_insert_row(db, &sb, 1, c->actor, "maintenance", &a);
+		if (db_exec(db, "write audit", sb.s, NULL, err) == -1)
+			goto fail_txn;
+	}
+	if (db_commit(db, err) == -1)
+		goto fail_sb;
+	printf("host %llu: maintenance %s%s\n", (unsigned long long)host,
+	    on ? "on" : "off", affected ? "" : " (already)");
+	sbuf_free(&sb);
+	return affected ? EXIT_OK : EXIT_NOTHING;
+fail_txn:
+	db_rollback(db);
+fail_sb:
+	sbuf_free(&sb);
+fail:
+	fprintf(stderr, "hawatch: maintenance: %s\n", err);
+	return EXIT_ERROR;
+}
+
 int
 cmd_maintenance(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct audit_row	 a;
-	struct sbuf		 sb;
 	struct db		 db;
-	unsigned long long	 affected = 0;
 	uint64_t		 host = 0;
-	const char		*reason = "operator maintenance", *verb;
-	char			 err[ERR_LEN], t[160];
-	int			 ch, on;
+	const char		*reason = NULL, *verb;
+	int			 r;
+	const struct cli_opt	 opts[] = {
+		{ "host", 0, CLI_ID, &host, "ID" },
+		{ "reason", 0, CLI_VALUE, &reason, "TEXT" },
+	};
 
 	if (argc < 2) {
 		fputs(usage, stderr);
@@ -94,32 +143,11 @@ cmd_maintenance(struct cli *c, int argc, char **argv)
 		    "list", verb);
 		return EXIT_USAGE;
 	}
-	on = strcmp(verb, "on") == 0;
-	optind = 2;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			if (cli_parse_id("--host", optarg, &host) == -1)
-				return EXIT_USAGE;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			cli_usage_error("maintenance", "unknown option %s",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("maintenance", "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((r = cli_opts("maintenance", usage, opts, NELEM(opts), argc, argv,
+	    2, NULL)) != CLI_GO_ON)
+		return r;
+	if (reason == NULL)
+		reason = "operator maintenance";
 	if (strcmp(verb, "list") != 0 && host == 0) {
 		cli_usage_error("maintenance", "%s needs --host ID", verb);
 		return EXIT_USAGE;
@@ -133,55 +161,11 @@ cmd_maintenance(struct cli *c, int argc, char **argv)
 		return EXIT_ERROR;
 	if (cli_db_open(c, &db, strcmp(verb, "list") != 0) == -1)
 		return EXIT_ERROR;
-	if (strcmp(verb, "list") == 0) {
-		ch = list(&db);
-		db_close(&db);
-		return ch;
-	}
-	if (host_exists(&db, host, err) == -1)
-		goto fail;
-	sbuf_init(&sb);
-	if (db_begin(&db, err) == -1)
-		goto fail_sb;
-	if (on) {
-		sbuf_add(&sb, "INSERT IGNORE INTO %s (host_id, excluded_at, actor, "
-		    "reason) VALUES (%llu, UTC_TIMESTAMP(3), ",
-		    hw_table(&db, "host_exclusion", t, sizeof(t)),
-		    (unsigned long long)host);
-		db_quote(&db, &sb, c->actor);
-		sbuf_add(&sb, ", ");
-		db_quote(&db, &sb, reason);
-		sbuf_add(&sb, ")");
-	} else
-		sbuf_add(&sb, "DELETE FROM %s WHERE host_id = %llu",
-		    hw_table(&db, "host_exclusion", t, sizeof(t)),
-		    (unsigned long long)host);
-	if (db_exec(&db, "write exclusion", sb.s, &affected, err) == -1)
-		goto fail_txn;
-	if (affected > 0) {
-		memset(&a, 0, sizeof(a));
-		a.action = on ? "host.excluded" : "host.included";
-		a.host_id = host;
-		a.reason = reason;
-		a.evidence = "{}";
-		audit_insert_begin(&db, &sb);
-		audit_insert_row(&db, &sb, 1, c->actor, "maintenance", &a);
-		if (db_exec(&db, "write audit", sb.s, NULL, err) == -1)
-			goto fail_txn;
-	}
-	if (db_commit(&db, err) == -1)
-		goto fail_sb;
-	printf("host %llu: maintenance %s%s\n", (unsigned long long)host, verb,
-	    affected ? "" : " (already)");
-	sbuf_free(&sb);
+	if (strcmp(verb, "list") == 0)
+		r = list(&db);
+	else
+		r = maintenance_write(c, &db, host, strcmp(verb, "on") == 0,
+		    reason);
 	db_close(&db);
-	return affected ? EXIT_OK : EXIT_NOTHING;
-fail_txn:
-	db_rollback(&db);
-fail_sb:
-	sbuf_free(&sb);
-fail:
-	fprintf(stderr, "hawatch: maintenance: %s\n", err);
-	db_close(&db);
-	return EXIT_ERROR;
+	return r;
 }

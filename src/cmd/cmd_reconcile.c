@@ -10,7 +10,6 @@
  * maps the outcome to the exit codes in cli.h.  Each host is its own
  * transaction; an error on one host does not stop the others.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,68 +305,64 @@ exit_name(int code)
 	return "invalid";
 }
 
+/*
+ * --all: every host hawatch counts as fenced; hosts CloudStack marks
+ * Fenced that nobody confirmed are listed in *unconf (caller frees).
+ * -1 when the database cannot list them (printed).
+ */
+static int
+do_all(struct run *run, struct db *db, struct cli *c, uint64_t **unconf,
+    size_t *nunconf)
+{
+	uint64_t	*ids = NULL;
+	size_t		 nids = 0, i;
+	char		 err[ERR_LEN];
+
+	if (reconcile_fenced_hosts(db, &ids, &nids, err) == -1 ||
+	    reconcile_unconfirmed_fenced(db, unconf, nunconf, err) == -1) {
+		fprintf(stderr, "hawatch: %s\n", err);
+		free(ids);
+		return -1;
+	}
+	for (i = 0; i < nids; i++)
+		do_host(run, db, ids[i], FS_NONE, c);
+	if (*nunconf > 0)
+		run->refused++;
+	if (!run->json) {
+		if (nids == 0)
+			sbuf_add(&run->out, "no host is confirmed fenced\n");
+		for (i = 0; i < *nunconf; i++)
+			sbuf_add(&run->out, "host %llu: CloudStack says Fenced "
+			    "but nobody confirmed it is off: skipped; verify, "
+			    "then run 'hawatch reconcile --host %llu "
+			    "--confirm-fenced'\n", (unsigned long long)(*unconf)[i],
+			    (unsigned long long)(*unconf)[i]);
+	}
+	free(ids);
+	return 0;
+}
+
 int
 cmd_reconcile(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "confirm-fenced", no_argument, NULL, 'c' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "release-claims", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct run	 run;
 	struct db	 db;
-	uint64_t	 host = 0, *ids = NULL, *unconfirmed = NULL;
-	size_t		 nids = 0, nunconf = 0, i;
-	int		 ch, all = 0, confirm = 0, claims = 0, rc;
-	char		 err[ERR_LEN];
+	uint64_t	 host = 0, *unconfirmed = NULL;
+	size_t		 nunconf = 0, i;
+	int		 all = 0, confirm = 0, claims = 0, rc;
+	const struct cli_opt opts[] = {
+		{ "host", 0, CLI_ID, &host, "ID" },
+		{ "all", 0, CLI_FLAG, &all, NULL },
+		{ "confirm-fenced", 0, CLI_FLAG, &confirm, NULL },
+		{ "dry-run", 0, CLI_FLAG, &run.dry_run, NULL },
+		{ "json", 0, CLI_FLAG, &run.json, NULL },
+		{ "release-claims", 0, CLI_FLAG, &claims, NULL },
+	};
 
 	memset(&run, 0, sizeof(run));
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			if (host != 0) {
-				cli_usage_error("reconcile", "--host given twice");
-				return EXIT_USAGE;
-			}
-			if (cli_parse_id("--host", optarg, &host) == -1)
-				return EXIT_USAGE;
-			break;
-		case 'a':
-			all = 1;
-			break;
-		case 'c':
-			confirm = 1;
-			break;
-		case 'n':
-			run.dry_run = 1;
-			break;
-		case 'j':
-			run.json = 1;
-			break;
-		case 'r':
-			claims = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			cli_usage_error("reconcile", "unknown option %s",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("reconcile", "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_opts("reconcile", usage, opts, NELEM(opts), argc, argv,
+	    1, NULL)) != CLI_GO_ON)
+		return rc;
 	if ((host != 0) + all + claims != 1) {
 		cli_usage_error("reconcile", "give exactly one of --host ID, "
 		    "--all, --release-claims");
@@ -390,31 +385,10 @@ cmd_reconcile(struct cli *c, int argc, char **argv)
 		    run.dry_run ? "true" : "false");
 	if (host != 0)
 		do_host(&run, &db, host, confirm ? FS_OPERATOR : FS_NONE, c);
-	if (all) {
-		if (reconcile_fenced_hosts(&db, &ids, &nids, err) == -1 ||
-		    reconcile_unconfirmed_fenced(&db, &unconfirmed, &nunconf,
-		    err) == -1) {
-			fprintf(stderr, "hawatch: %s\n", err);
-			free(ids);
-			sbuf_free(&run.out);
-			db_close(&db);
-			return EXIT_ERROR;
-		}
-		for (i = 0; i < nids; i++)
-			do_host(&run, &db, ids[i], FS_NONE, c);
-		if (nunconf > 0)
-			run.refused++;
-		if (!run.json) {
-			if (nids == 0)
-				sbuf_add(&run.out, "no host is confirmed fenced\n");
-			for (i = 0; i < nunconf; i++)
-				sbuf_add(&run.out, "host %llu: CloudStack says "
-				    "Fenced but nobody confirmed it is off: "
-				    "skipped; verify, then run 'hawatch reconcile "
-				    "--host %llu --confirm-fenced'\n",
-				    (unsigned long long)unconfirmed[i],
-				    (unsigned long long)unconfirmed[i]);
-		}
+	if (all && do_all(&run, &db, c, &unconfirmed, &nunconf) == -1) {
+		sbuf_free(&run.out);
+		db_close(&db);
+		return EXIT_ERROR;
 	}
 	if (run.json) {
 		sbuf_add(&run.out, "],\"needs_confirmation\":[");
@@ -431,7 +405,6 @@ cmd_reconcile(struct cli *c, int argc, char **argv)
 		    exit_name(rc), rc);
 	fputs(run.out.s, stdout);
 	sbuf_free(&run.out);
-	free(ids);
 	free(unconfirmed);
 	db_close(&db);
 	return rc;

@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,38 +94,19 @@ slurp(const char *path, time_t *mtime)
 int
 cmd_status(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sbuf	 lj, lt;
 	char		 err[ERR_LEN], path[CFG_STR + 8];
 	char		*daemon_json, *daemon_txt;
 	time_t		 mt_json = 0, mt_txt = 0, age;
-	int		 ch, json = 0, rc = EXIT_OK, stale;
+	int		 json = 0, rc = EXIT_OK, stale;
+	const struct cli_opt opts[] = {
+		{ "json", 0, CLI_FLAG, &json, NULL },
+	};
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			cli_usage_error("status", "unknown option %s",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("status", "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_opts("status", usage, opts, NELEM(opts), argc, argv, 1,
+	    NULL)) != CLI_GO_ON)
+		return rc;
+	rc = EXIT_OK;
 	if (cli_load_config(c) == -1)
 		return EXIT_ERROR;
 	sbuf_init(&lj);

@@ -24,7 +24,6 @@
  * 3 nothing to do; 1 an error (a host's libvirt, the database, an audit
  * row) -- the other hosts are still swept; 2 usage.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,16 +140,48 @@ fmt_result(const struct sweep_run_report *r, const struct sweep_dom_report *d,
 		    (unsigned long long)d->audit_id);
 }
 
+/* The stale-backups part of the table: rows in BackingUp too long. */
+static void
+table_backups(struct out *o, const struct sweep_run_report *r)
+{
+	const struct sweep_backup_report *b;
+	size_t				 j;
+
+	if (!r->backups_ok)
+		sbuf_add(&o->s, "\nerror: stale backups: %s\n", r->backups_err);
+	else if (r->nbackups == 0)
+		sbuf_add(&o->s, "\nno backups row in BackingUp for longer than "
+		    "%llus\n", (unsigned long long)(r->backup_timeout_ms / 1000));
+	else {
+		sbuf_add(&o->s, "\nbackups in BackingUp for longer than %llus "
+		    "(sweep.backup_timeout):\n  %-8s %-16s %-5s %-20s %-8s "
+		    "%-15s %s\n", (unsigned long long)(r->backup_timeout_ms /
+		    1000), "BACKUP", "VM", "HOST", "DATE (UTC)", "AGE", "VERDICT",
+		    "NOTE");
+		for (j = 0; j < r->nbackups; j++) {
+			b = &r->backups[j];
+			sbuf_add(&o->s, "  %-8llu %-16s %-5llu %-20s %-8llu "
+			    "%-15s %s", (unsigned long long)b->id,
+			    b->instance_name, (unsigned long long)b->host_id,
+			    b->date, (unsigned long long)b->age_s,
+			    sweep_bk_verdict_name(b->verdict), b->note);
+			if (b->audit_id != 0)
+				sbuf_add(&o->s, "%saudit #%llu", b->note[0] ?
+				    ", " : "", (unsigned long long)b->audit_id);
+			sbuf_add(&o->s, "\n");
+		}
+	}
+}
+
 static void
 table(struct out *o, const struct sweep_run_report *r)
 {
 	const struct sweep_host_report	*h;
 	const struct sweep_cs_host	*c;
 	const struct sweep_dom_report	*d;
-	const struct sweep_backup_report *b;
 	char				 st[48], job[64], cs[96], res[192];
 	char				 hint[320];
-	size_t				 i, j;
+	size_t				 i;
 
 	for (i = 0; i < r->nhosts; i++) {
 		h = &r->hosts[i];
@@ -195,30 +226,7 @@ table(struct out *o, const struct sweep_run_report *r)
 		sbuf_add(&o->s, "\nerror: CloudStack facts: %s\n", r->facts_err);
 	if (r->act_err[0] != '\0')
 		sbuf_add(&o->s, "\nerror: nothing executed: %s\n", r->act_err);
-	if (!r->backups_ok)
-		sbuf_add(&o->s, "\nerror: stale backups: %s\n", r->backups_err);
-	else if (r->nbackups == 0)
-		sbuf_add(&o->s, "\nno backups row in BackingUp for longer than "
-		    "%llus\n", (unsigned long long)(r->backup_timeout_ms / 1000));
-	else {
-		sbuf_add(&o->s, "\nbackups in BackingUp for longer than %llus "
-		    "(sweep.backup_timeout):\n  %-8s %-16s %-5s %-20s %-8s "
-		    "%-15s %s\n", (unsigned long long)(r->backup_timeout_ms /
-		    1000), "BACKUP", "VM", "HOST", "DATE (UTC)", "AGE", "VERDICT",
-		    "NOTE");
-		for (j = 0; j < r->nbackups; j++) {
-			b = &r->backups[j];
-			sbuf_add(&o->s, "  %-8llu %-16s %-5llu %-20s %-8llu "
-			    "%-15s %s", (unsigned long long)b->id,
-			    b->instance_name, (unsigned long long)b->host_id,
-			    b->date, (unsigned long long)b->age_s,
-			    sweep_bk_verdict_name(b->verdict), b->note);
-			if (b->audit_id != 0)
-				sbuf_add(&o->s, "%saudit #%llu", b->note[0] ?
-				    ", " : "", (unsigned long long)b->audit_id);
-			sbuf_add(&o->s, "\n");
-		}
-	}
+	table_backups(o, r);
 	sbuf_add(&o->s, "\nsummary: actions=%u executed=%u failed=%u "
 	    "host_errors=%u stale_backups=%u reaped=%u elapsed=%llums%s\n",
 	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
@@ -390,17 +398,29 @@ exit_name(int code)
 	return "invalid";
 }
 
+/* The hosts to sweep: every KVM host CloudStack knows, or only `host`. */
+static struct sweep_host_in *
+hosts_in(const struct sweep_cs_host *cs, size_t ncs, uint64_t host,
+    size_t *nin)
+{
+	struct sweep_host_in	*in = xcalloc(ncs + 1, sizeof(*in));
+	size_t			 i;
+
+	*nin = 0;
+	for (i = 0; i < ncs; i++) {
+		if (host != 0 && cs[i].id != host)
+			continue;
+		in[*nin].host_id = cs[i].id;
+		snprintf(in[*nin].ip, sizeof(in[*nin].ip), "%s", cs[i].ip);
+		in[*nin].alive = strcmp(cs[i].status, "Up") == 0;
+		(*nin)++;
+	}
+	return in;
+}
+
 int
 cmd_sweep(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "grace-met", no_argument, NULL, 'g' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sweep_run_report	 r;
 	struct sweep_run_opts	 ro;
 	struct sweep_host_in	*in = NULL;
@@ -409,47 +429,22 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 	struct out		 o;
 	struct db		 db;
 	uint64_t		 host = 0;
-	size_t			 ncs = 0, nin = 0, i;
-	int			 ch, rc = EXIT_ERROR;
+	size_t			 ncs = 0, nin = 0;
+	int			 rc = EXIT_ERROR;
 	char			 err[ERR_LEN];
+	const struct cli_opt	 opts[] = {
+		{ "host", 0, CLI_ID, &host, "ID" },
+		{ "grace-met", 0, CLI_FLAG, &ro.grace_met, NULL },
+		{ "dry-run", 0, CLI_FLAG, &ro.dry_run, NULL },
+		{ "json", 0, CLI_FLAG, &o.json, NULL },
+	};
 
 	memset(&o, 0, sizeof(o));
 	memset(&ro, 0, sizeof(ro));
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			if (host != 0) {
-				cli_usage_error("sweep", "--host given twice");
-				return EXIT_USAGE;
-			}
-			if (cli_parse_id("--host", optarg, &host) == -1)
-				return EXIT_USAGE;
-			break;
-		case 'g':
-			ro.grace_met = 1;
-			break;
-		case 'n':
-			ro.dry_run = 1;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			cli_usage_error("sweep", "unknown option %s",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("sweep", "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_opts("sweep", usage, opts, NELEM(opts), argc, argv, 1,
+	    NULL)) != CLI_GO_ON)
+		return rc;
+	rc = EXIT_ERROR;
 	if (cli_load_config(c) == -1)
 		return EXIT_ERROR;
 	/* hawatch's schema is created only right before a first write */
@@ -459,15 +454,7 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "hawatch: %s\n", err);
 		goto out;
 	}
-	in = xcalloc(ncs + 1, sizeof(*in));
-	for (i = 0; i < ncs; i++) {
-		if (host != 0 && cs[i].id != host)
-			continue;
-		in[nin].host_id = cs[i].id;
-		snprintf(in[nin].ip, sizeof(in[nin].ip), "%s", cs[i].ip);
-		in[nin].alive = strcmp(cs[i].status, "Up") == 0;
-		nin++;
-	}
+	in = hosts_in(cs, ncs, host, &nin);
 	if (host != 0 && nin == 0) {
 		fprintf(stderr, "hawatch: sweep: host %llu is not a KVM routing "
 		    "host in CloudStack (removed, another hypervisor, or no "

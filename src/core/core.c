@@ -1,10 +1,11 @@
 /*
  * core.c -- core_step(): one tick of the pure decision core.
  *
- * Sits between the supervisor (tick.c gathers observations, executes
- * actions) and the per-host state machine (host_fsm.c) with its cluster
- * guards (guards.c).  A tick runs in fixed phases, every phase in
- * host-id (or pool-id, cluster-id) order, so the output is deterministic:
+ * Sits between the supervisor (tick.c: observe.c gathers observations,
+ * act.c executes actions) and the per-host state machine (fsm_track.c,
+ * host_fsm.c) with its cluster guards (guards.c).  A tick runs in fixed
+ * phases, every phase in host-id (or pool-id, cluster-id) order, so the
+ * output is deterministic:
  *
  *   1. validate the inputs (core_obs_check); refuse the whole tick, with
  *      no state change, if anything is off;
@@ -17,7 +18,8 @@
  *   7. per host: the state machine and its actions (fsm_step).
  *
  * Pure: no I/O, no clock, no globals, no allocation in core_step().
- * Allocation happens only in core_state_new/reserve/free.
+ * Allocation happens only in core_state_new/reserve/free.  Policy
+ * defaults and checks: core_policy.c; action helpers: core_emit.c.
  * Does not: decide how actions are executed, retry them, or log.
  */
 #include <stdlib.h>
@@ -25,132 +27,6 @@
 
 #include "core.h"
 #include "timing.h"
-
-void
-core_policy_defaults(struct core_policy *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->suspect_after_ms = SUSPECT_AFTER_MS_DEFAULT;
-	p->dead_after_ms = DEAD_AFTER_MS_DEFAULT;
-	p->startup_grace_ms = STARTUP_GRACE_MS_DEFAULT;
-	p->fence_timeout_ms = FENCE_TIMEOUT_MS_DEFAULT;
-	p->fence_quiet_ms = FENCE_QUIET_MS_DEFAULT;
-	p->fence_max_attempts = FENCE_MAX_ATTEMPTS_DEFAULT;
-	p->storm_guard_enabled = STORM_GUARD_ENABLED_DEFAULT;
-	p->storm_fraction = STORM_FRACTION_DEFAULT;
-	p->self_fence_after_ms = SELF_FENCE_AFTER_MS_DEFAULT;
-	p->rearm_after_ms = REARM_AFTER_MS_DEFAULT;
-	p->bmc_poll_interval_ms = BMC_POLL_INTERVAL_MS_DEFAULT;
-	p->agent_hb_interval_ms = AGENT_HB_INTERVAL_MS_DEFAULT;
-	p->agent_hb_write_timeout_ms = AGENT_HB_WRITE_TIMEOUT_MS_DEFAULT;
-	p->agent_hb_max_tries = AGENT_HB_MAX_TRIES_DEFAULT;
-	p->agent_hb_retry_sleep_ms = AGENT_HB_RETRY_SLEEP_MS_DEFAULT;
-}
-
-uint64_t
-core_self_fence_min_ms(const struct core_policy *p)
-{
-	return calc_self_fence_min_ms(p->agent_hb_interval_ms,
-	    p->agent_hb_write_timeout_ms, p->agent_hb_max_tries,
-	    p->agent_hb_retry_sleep_ms);
-}
-
-#define HOUR_MS		(3600ULL * 1000)
-
-int
-core_policy_check(const struct core_policy *p, char *err)
-{
-	uint64_t	min;
-
-	if (p->agent_hb_interval_ms < 100 ||
-	    p->agent_hb_interval_ms > HOUR_MS) {
-		set_err(err, "policy: agent_hb_interval_ms %llu outside "
-		    "100..3600000", (unsigned long long)p->agent_hb_interval_ms);
-		return -1;
-	}
-	if (p->agent_hb_max_tries < 1 || p->agent_hb_max_tries > 100) {
-		set_err(err, "policy: agent_hb_max_tries %u outside 1..100",
-		    p->agent_hb_max_tries);
-		return -1;
-	}
-	if (p->agent_hb_write_timeout_ms > HOUR_MS ||
-	    p->agent_hb_retry_sleep_ms > HOUR_MS) {
-		set_err(err, "policy: agent write timeout / retry sleep above "
-		    "one hour");
-		return -1;
-	}
-	if (p->suspect_after_ms <= p->agent_hb_interval_ms) {
-		set_err(err, "policy: suspect_after_ms %llu must exceed the "
-		    "agent heartbeat interval %llu (healthy hosts would read "
-		    "suspect between writes)",
-		    (unsigned long long)p->suspect_after_ms,
-		    (unsigned long long)p->agent_hb_interval_ms);
-		return -1;
-	}
-	min = calc_dead_after_min_ms(p->suspect_after_ms,
-	    p->agent_hb_interval_ms, p->agent_hb_write_timeout_ms);
-	if (p->dead_after_ms < min || p->dead_after_ms > 24 * HOUR_MS) {
-		set_err(err, "policy: dead_after_ms %llu below the floor %llu "
-		    "(max of suspect_after + interval, interval + write "
-		    "timeout, %u) or above one day",
-		    (unsigned long long)p->dead_after_ms,
-		    (unsigned long long)min, DEAD_AFTER_MS_MIN);
-		return -1;
-	}
-	if (p->startup_grace_ms > 24 * HOUR_MS) {
-		set_err(err, "policy: startup_grace_ms above one day");
-		return -1;
-	}
-	if (p->fence_timeout_ms == 0 || p->fence_timeout_ms > HOUR_MS) {
-		set_err(err, "policy: fence_timeout_ms %llu outside 1..3600000",
-		    (unsigned long long)p->fence_timeout_ms);
-		return -1;
-	}
-	if (p->fence_quiet_ms > 24 * HOUR_MS) {
-		set_err(err, "policy: fence_quiet_ms above one day");
-		return -1;
-	}
-	if (p->fence_max_attempts < 1 || p->fence_max_attempts > 100) {
-		set_err(err, "policy: fence_max_attempts %u outside 1..100",
-		    p->fence_max_attempts);
-		return -1;
-	}
-	if (p->storm_fraction < 1 || p->storm_fraction > 1000) {
-		set_err(err, "policy: storm_fraction %u outside 1..1000 "
-		    "(per mille)", p->storm_fraction);
-		return -1;
-	}
-	if (p->bmc_poll_interval_ms == 0 ||
-	    p->bmc_poll_interval_ms > p->dead_after_ms) {
-		set_err(err, "policy: bmc_poll_interval_ms %llu outside "
-		    "1..dead_after_ms",
-		    (unsigned long long)p->bmc_poll_interval_ms);
-		return -1;
-	}
-	if (p->rearm_after_ms < p->suspect_after_ms ||
-	    p->rearm_after_ms > 7 * 24 * HOUR_MS) {
-		set_err(err, "policy: rearm_after_ms %llu must be at least "
-		    "suspect_after_ms %llu and at most a week",
-		    (unsigned long long)p->rearm_after_ms,
-		    (unsigned long long)p->suspect_after_ms);
-		return -1;
-	}
-	min = core_self_fence_min_ms(p);
-	if (p->self_fence_after_ms != 0 && (p->self_fence_after_ms < min ||
-	    p->self_fence_after_ms < p->dead_after_ms)) {
-		set_err(err, "policy: self_fence_after_ms %llu below the "
-		    "minimum %llu (agent interval + max_tries x (write "
-		    "timeout + retry sleep) + %u ms reboot delay); 0 turns "
-		    "self-fence off", (unsigned long long)p->self_fence_after_ms,
-		    (unsigned long long)min, AGENT_REBOOT_DELAY_MS);
-		return -1;
-	}
-	if (p->self_fence_after_ms > 7 * 24 * HOUR_MS) {
-		set_err(err, "policy: self_fence_after_ms above a week");
-		return -1;
-	}
-	return 0;
-}
 
 struct core_state *
 core_state_new(void)
@@ -323,22 +199,6 @@ core_obs_check(const struct core_policy *pol, const struct core_state *st,
 	return 0;
 }
 
-void
-core_emit(struct core_tick *t, enum act_kind kind, uint64_t host_id,
-    enum act_why why, uint64_t cluster_id, uint32_t pool_id)
-{
-	struct action	*a;
-
-	if (t->acts->n >= t->acts->cap)	/* cannot happen: bound checked */
-		return;
-	a = &t->acts->v[t->acts->n++];
-	a->kind = kind;
-	a->host_id = host_id;
-	a->why = why;
-	a->cluster_id = cluster_id;
-	a->pool_id = pool_id;
-}
-
 static void
 host_init(struct core_host *h, const struct host_obs *o, int64_t now)
 {
@@ -487,21 +347,6 @@ merge_clusters(struct core_tick *t)
 		    st->h[i].o->cluster_id);
 		st->h[i].v.cluster_id = st->h[i].o->cluster_id;
 	}
-}
-
-size_t
-core_pool_find(const struct core_state *st, uint32_t id)
-{
-	size_t	lo = 0, hi = st->np, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (st->p[mid].pool_id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (lo < st->np && st->p[lo].pool_id == id) ? lo : (size_t)-1;
 }
 
 /* Newest HB_OK mtime per readable pool: the startup seeding reference. */

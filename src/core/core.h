@@ -1,10 +1,10 @@
 /*
  * core.h -- THE contract of hawatch's pure decision core.  Read this first.
  *
- * Once per tick the supervisor (tick.c) gathers observations with
+ * Once per tick the supervisor (tick.c, observe.c) gathers observations with
  * deadlines, stamps them with one monotonic time, and calls core_step().
  * The core updates each host's liveness/fencing state machine
- * (host_fsm.c) under the cluster guards (guards.c) and hands back
+ * (fsm_track.c, host_fsm.c) under the cluster guards (guards.c) and hands back
  * actions (fence, reconcile, alert, clear alert, report) plus the list of
  * state transitions for logs, status and golden tests.
  *
@@ -43,7 +43,7 @@
 /* ------------------------------------------------------------------ */
 /* Observations (filled by adapters; one struct core_obs per tick)     */
 
-#include "hb_status.h"	/* enum hb_status: HB_OK, HB_UNKNOWN, ... */
+#include "core_types.h"	/* pwr_obs, fence_result, ign_reason, ... */
 
 struct hb_reading {
 	uint32_t	 pool_id;
@@ -52,34 +52,6 @@ struct hb_reading {
 	int64_t		 mtime_ms;	/* NFS server mtime: compare only with
 					   other mtimes on the same pool */
 };
-
-enum pwr_obs {
-	PWR_ON,
-	PWR_OFF,
-	PWR_UNKNOWN,		/* timeout / session error / no reading yet */
-	PWR_AUTH_ERROR,		/* wrong password, unknown user, privilege */
-	PWR_NO_BMC,		/* no BMC configured for the host */
-};
-#define PWR_LAST PWR_NO_BMC
-
-enum fence_result {
-	FENCE_NONE,		/* no attempt finished yet */
-	FENCE_RUNNING,		/* an attempt is in flight */
-	FENCE_OFF_CONFIRMED,	/* off sent and read back off */
-	FENCE_FAILED_UNKNOWN,	/* timeout / not confirmed: the off may
-				   still land */
-	FENCE_AUTH_ERROR,	/* BMC refused our credentials */
-};
-#define FENCE_LAST FENCE_AUTH_ERROR
-
-enum ign_reason {		/* why the caller wants a host left alone */
-	IGN_NONE,		/* 0: watched */
-	IGN_MAINTENANCE,	/* resource_state (Prepare)Maintenance */
-	IGN_DISABLED,		/* resource_state Disabled */
-	IGN_OPERATOR,		/* excluded in hawatch.conf / CLI */
-	IGN_REMOVED,		/* host.removed set */
-};
-#define IGN_LAST IGN_REMOVED
 
 struct host_obs {
 	uint64_t	 host_id;	/* obs hosts sorted by host_id, unique */
@@ -268,6 +240,9 @@ struct host_core_view {
 	int		 alert;		/* a host alert is raised */
 	enum act_why	 alert_why;
 	enum pwr_obs	 power;		/* latest BMC reading */
+	enum fence_source fenced_by;	/* who confirmed the last HS_FENCED:
+					   BMC, self-fence or operator; kept
+					   until the host is fenced again */
 	uint32_t	 vms_active;
 	size_t		 npools;
 	struct pool_view pools[CORE_MAX_POOLS_PER_HOST];
@@ -324,18 +299,15 @@ const struct host_core_view *core_host_view_at(const struct core_state *,
 int	core_cluster_storm(const struct core_state *, uint64_t cluster_id);
 int	core_pool_stalled(const struct core_state *, uint32_t pool_id);
 
-/* Total name functions (core_names.c): stable lowercase tokens used in
+/* Total name functions (names.c; the shared enums' in core_types.h): stable lowercase tokens used in
  * logs, status and golden files.  Out of range: "invalid". */
-const char	*pwr_obs_name(enum pwr_obs);
-const char	*fence_result_name(enum fence_result);
-const char	*ign_reason_name(enum ign_reason);
 const char	*host_state_name(enum host_state);
 const char	*act_kind_name(enum act_kind);
 const char	*act_why_name(enum act_why);
 
 /* ------------------------------------------------------------------ */
-/* Internals shared by core.c, host_fsm.c and guards.c.  Callers use   */
-/* only the API above.                                                 */
+/* Internals shared by core.c, fsm_track.c, host_fsm.c, guards.c.     */
+/* Callers use only the API above.                                     */
 
 enum core_evidence {
 	EV_NONE,	/* no HB_OK reading yet */
@@ -437,7 +409,7 @@ struct core_state {
 	uint64_t		 first_ms, prev_ms;
 };
 
-/* What host_fsm.c needs to know about this tick. */
+/* What the phases (fsm_track.c, host_fsm.c, guards.c) know of a tick. */
 struct core_tick {
 	const struct core_policy *pol;
 	struct core_state	*st;
@@ -450,7 +422,8 @@ struct core_tick {
 #define CORE_FSM_CHAIN		4	/* transitions per host per tick */
 #define CORE_OUT_PER_HOST	(3 * CORE_FSM_CHAIN + 4 + CORE_MAX_POOLS_PER_HOST)
 
-/* core.c */
+/* core_emit.c: leaf helpers core.c, guards.c and the FSM share (they
+ * call nothing back, so no file of the core calls in a circle) */
 size_t	core_pool_find(const struct core_state *, uint32_t pool_id);
 void	core_emit(struct core_tick *, enum act_kind, uint64_t host_id,
 	    enum act_why, uint64_t cluster_id, uint32_t pool_id);
@@ -466,9 +439,10 @@ int	guard_self_fence_ready(const struct core_tick *,
 	    const struct core_host *);
 int	guard_in_startup(const struct core_tick *);
 
-/* host_fsm.c */
+/* fsm_track.c: phases 1 and 2 of a host (tracking, S1 verdict) */
 void	fsm_track(struct core_tick *, struct core_host *);
 void	fsm_verdict(struct core_tick *, struct core_host *);
+/* host_fsm.c: phase 3 (transitions and actions) */
 void	fsm_step(struct core_tick *, struct core_host *);
 void	fsm_enter(struct core_tick *, struct core_host *, enum host_state,
 	    enum act_why);

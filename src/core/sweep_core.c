@@ -2,12 +2,16 @@
  * sweep_core.c -- decide what to do with each paused domain (pure: no I/O,
  * no clock, no allocation).
  *
- * Flow: tick.c observes the alive hosts (reconcile/virt.c), adds CloudStack
- * facts, calls sweep_step(), executes ABORT_JOB / RESUME / GIVE_UP, and
- * reports every outcome with sweep_report().  The same code runs in the
- * daemon, in `hawatch sweep --dry-run` and in tests/unit/check_sweep_core.c.
+ * Flow: reconcile/sweep.c observes the alive hosts (reconcile/virt.c),
+ * adds CloudStack facts, calls sweep_step(), executes ABORT_JOB / RESUME /
+ * GIVE_UP, and reports every outcome with sweep_report().  The same code
+ * runs in the daemon (src/sweep_thread.c), in `hawatch sweep --dry-run` and
+ * in tests/unit/check_sweep_core.c.  The policy (defaults, backoff, which
+ * pause reasons are resumable) is in sweep_policy.c, the names of the enums
+ * in sweep_names.c.
  *
- * The order of the rules for one paused domain (first match wins):
+ * decide() walks the ladder of rules for one paused domain, each a
+ * rule_*() function; the first that matches emits the record:
  *   1. already given up                  -> SKIP  given-up (alert was sent)
  *   2. failed attempts >= max            -> GIVE_UP, once
  *   3. opted out in hawatch.conf         -> SKIP  optout-config
@@ -15,12 +19,12 @@
  *   5. pause reason not resumable        -> SKIP  reason-not-resumable
  *   6. CloudStack: not Running here      -> SKIP  cs-not-running-here
  *   7. a snapshot is in progress         -> SKIP  snapshot-in-progress
- *   8. a job is active:
+ *   8. the job query failed              -> LEAVE job-unknown
+ *      a job is active:
  *        moved since the last look, or first seen  -> LEAVE job-progressing
  *        quiet for < job_stall_after_ms            -> LEAVE job-idle
  *        quiet longer, backoff pending             -> LEAVE backoff
  *        quiet longer                              -> ABORT_JOB
- *      the job query failed                        -> LEAVE job-unknown
  *   9. paused for < pause_grace_ms       -> LEAVE grace
  *  10. backoff pending                   -> LEAVE backoff
  *  11.                                   -> RESUME
@@ -68,127 +72,11 @@
 #include "sweep_core.h"
 #include "util.h"
 
-void
-sweep_policy_default(struct sweep_policy *p)
-{
-	p->pause_grace_ms = SWEEP_PAUSE_GRACE_MS_DEFAULT;
-	p->job_stall_after_ms = SWEEP_JOB_STALL_AFTER_MS_DEFAULT;
-	p->max_resume_attempts = SWEEP_MAX_RESUME_ATTEMPTS_DEFAULT;
-	p->resume_backoff_ms = SWEEP_RESUME_BACKOFF_MS_DEFAULT;
-	p->resume_backoff_max_ms = SWEEP_RESUME_BACKOFF_MAX_MS_DEFAULT;
-	p->resume_settle_ms = SWEEP_RESUME_SETTLE_MS_DEFAULT;
-}
-
-int
-sweep_policy_check(const struct sweep_policy *p, char *err)
-{
-	if (p->job_stall_after_ms == 0) {
-		set_err(err, "sweep policy: job_stall_after_ms must be > 0");
-		return -1;
-	}
-	if (p->max_resume_attempts == 0) {
-		set_err(err, "sweep policy: max_resume_attempts must be >= 1");
-		return -1;
-	}
-	if (p->resume_backoff_max_ms < p->resume_backoff_ms) {
-		set_err(err, "sweep policy: resume_backoff_max_ms (%llu) < "
-		    "resume_backoff_ms (%llu)",
-		    (unsigned long long)p->resume_backoff_max_ms,
-		    (unsigned long long)p->resume_backoff_ms);
-		return -1;
-	}
-	if (p->resume_settle_ms > 60000) {
-		/* the settle wait runs inside one tick's deadline */
-		set_err(err, "sweep policy: resume_settle_ms %llu > 60000",
-		    (unsigned long long)p->resume_settle_ms);
-		return -1;
-	}
-	return 0;
-}
-
-void
-sweep_state_init(struct sweep_state *st, struct sweep_track *buf, size_t cap)
-{
-	st->v = buf;
-	st->n = 0;
-	st->cap = cap;
-}
-
-/* Wait after `failed` failed attempts: base << (failed - 1), capped. */
-uint64_t
-sweep_backoff_ms(const struct sweep_policy *p, uint32_t failed)
-{
-	uint64_t	b = p->resume_backoff_ms;
-	uint32_t	i;
-
-	if (failed == 0)
-		return 0;
-	for (i = 1; i < failed; i++) {
-		if (b >= p->resume_backoff_max_ms / 2) {
-			b = p->resume_backoff_max_ms;
-			break;
-		}
-		b *= 2;
-	}
-	return b < p->resume_backoff_max_ms ? b : p->resume_backoff_max_ms;
-}
-
-int
-sweep_reason_resumable(int reason)
-{
-	switch (reason) {
-	case SPR_IOERROR:
-	case SPR_USER:
-	case SPR_UNKNOWN:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* now - then, 0 if the caller's clock went backwards. */
 static uint64_t
 since(uint64_t now_ms, uint64_t then_ms)
 {
 	return now_ms > then_ms ? now_ms - then_ms : 0;
-}
-
-static struct sweep_track *
-track_find(const struct sweep_state *st, uint32_t host_id, const char *uuid)
-{
-	size_t	i;
-
-	for (i = 0; i < st->n; i++)
-		if (st->v[i].host_id == host_id &&
-		    strcmp(st->v[i].uuid, uuid) == 0)
-			return &st->v[i];
-	return NULL;
-}
-
-const struct sweep_track *
-sweep_state_find(const struct sweep_state *st, uint32_t host_id,
-    const char *uuid)
-{
-	return track_find(st, host_id, uuid);
-}
-
-static void
-track_remove(struct sweep_state *st, struct sweep_track *t)
-{
-	size_t	i = (size_t)(t - st->v);
-
-	st->v[i] = st->v[st->n - 1];
-	st->n--;
-}
-
-static void
-track_fail(const struct sweep_policy *p, struct sweep_track *t,
-    uint64_t now_ms)
-{
-	t->attempts++;
-	t->next_attempt_ms = now_ms + sweep_backoff_ms(p, t->attempts);
-	t->inflight = 0;
-	t->resumed = 0;
 }
 
 /* Job-op names: libvirt's virDomainJobOperation values (stable ABI). */
@@ -276,164 +164,303 @@ job_track(struct sweep_track *t, const struct sweep_dom *d, uint64_t now_ms)
 	return 0;
 }
 
+/*
+ * One look at one paused domain, as the ladder's rules see it.  A rule
+ * returns 1 when it decided (and emitted the record), 0 to pass the domain
+ * on to the next rule.
+ */
+struct sweep_look {
+	const struct sweep_policy	*p;
+	struct sweep_track		*t;
+	const struct sweep_dom		*d;
+	uint32_t			 host_id;
+	uint64_t			 now_ms;
+	int				 moved;	/* job progressed since last look */
+	struct sweep_actions		*acts;
+};
+
+static struct sweep_action *
+look_emit(const struct sweep_look *l, enum sweep_act kind, enum sweep_why why)
+{
+	return emit(l->acts, kind, why, l->host_id, l->d, l->t, l->now_ms);
+}
+
+/* 1. Already given up: the alert was sent. */
+static int
+rule_given_up(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	if (!l->t->given_up)
+		return 0;
+	a = look_emit(l, SWA_SKIP, SWW_GIVEN_UP);
+	snprintf(a->text, sizeof(a->text),
+	    "gave up after %u failed attempts; alert already raised",
+	    l->t->attempts);
+	return 1;
+}
+
+/* 2. Failed attempts reached the maximum: give up, once. */
+static int
+rule_attempts_exhausted(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	if (l->t->attempts < l->p->max_resume_attempts)
+		return 0;
+	l->t->given_up = 1;
+	a = look_emit(l, SWA_GIVE_UP, SWW_ATTEMPTS_EXHAUSTED);
+	give_up_text(a, l->p, l->d);
+	return 1;
+}
+
+/* 3. Opted out in hawatch.conf. */
+static int
+rule_optout_config(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	if (!l->d->optout_config)
+		return 0;
+	a = look_emit(l, SWA_SKIP, SWW_OPTOUT_CONFIG);
+	snprintf(a->text, sizeof(a->text), "opted out in the configuration");
+	return 1;
+}
+
+/* 4. Opt-out marker present, or unreadable (hands off). */
+static int
+rule_optout_marker(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+	int			 present = l->d->marker == SM_PRESENT;
+
+	if (l->d->marker == SM_ABSENT)
+		return 0;
+	a = look_emit(l, SWA_SKIP, present ? SWW_OPTOUT_MARKER :
+	    SWW_MARKER_UNKNOWN);
+	snprintf(a->text, sizeof(a->text), present ?
+	    "opted out by its libvirt metadata marker" :
+	    "opt-out marker could not be read: hands off");
+	return 1;
+}
+
+/* 5. The pause reason is not one hawatch resumes. */
+static int
+rule_reason(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	if (sweep_reason_resumable(l->d->reason))
+		return 0;
+	a = look_emit(l, SWA_SKIP, SWW_REASON_NOT_RESUMABLE);
+	snprintf(a->text, sizeof(a->text),
+	    "paused with reason %s (%d), which hawatch never resumes",
+	    sweep_preason_name(l->d->reason), l->d->reason);
+	return 1;
+}
+
+/* 6. CloudStack does not record the VM Running on this host. */
+static int
+rule_cs_running_here(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	if (l->d->cs_running_here)
+		return 0;
+	a = look_emit(l, SWA_SKIP, SWW_CS_NOT_RUNNING_HERE);
+	snprintf(a->text, sizeof(a->text),
+	    "CloudStack does not record it Running on host %u", l->host_id);
+	return 1;
+}
+
+/* 7. A CloudStack snapshot is in progress. */
+static int
+rule_snapshot(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	if (!l->d->snapshot_in_progress)
+		return 0;
+	a = look_emit(l, SWA_SKIP, SWW_SNAPSHOT_IN_PROGRESS);
+	snprintf(a->text, sizeof(a->text),
+	    "a CloudStack snapshot is in progress");
+	return 1;
+}
+
+/* 8a. The job query failed: never resume blind. */
+static int
+rule_job_unknown(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	if (l->d->job != SJ_UNKNOWN)
+		return 0;
+	a = look_emit(l, SWA_LEAVE, SWW_JOB_UNKNOWN);
+	snprintf(a->text, sizeof(a->text),
+	    "job state could not be read: not resuming blind");
+	return 1;
+}
+
+/* 8b. A job is active: leave it while it moves, abort it once stalled. */
+static int
+rule_job_active(struct sweep_look *l)
+{
+	const struct sweep_dom	*d = l->d;
+	struct sweep_track	*t = l->t;
+	struct sweep_action	*a;
+	uint64_t		 idle;
+
+	if (d->job != SJ_ACTIVE)
+		return 0;
+	idle = since(l->now_ms, t->job_progress_ms);
+	if (l->moved || idle < l->p->job_stall_after_ms) {
+		a = look_emit(l, SWA_LEAVE, l->moved ? SWW_JOB_PROGRESSING :
+		    SWW_JOB_IDLE);
+		a->at_ms = t->job_progress_ms + l->p->job_stall_after_ms;
+		snprintf(a->text, sizeof(a->text), "%s job processed=%llu "
+		    "bytes, %s; stalled if unchanged until +%llu ms",
+		    jobop_name(d->job_op), (unsigned long long)d->job_processed,
+		    l->moved ? "progressing" : "no progress yet",
+		    (unsigned long long)since(a->at_ms, l->now_ms));
+		return 1;
+	}
+	if (l->now_ms < t->next_attempt_ms) {
+		a = look_emit(l, SWA_LEAVE, SWW_BACKOFF);
+		a->at_ms = t->next_attempt_ms;
+		snprintf(a->text, sizeof(a->text),
+		    "stalled job, next abort attempt in %llu ms",
+		    (unsigned long long)(t->next_attempt_ms - l->now_ms));
+		return 1;
+	}
+	a = look_emit(l, SWA_ABORT_JOB, SWW_JOB_STALLED);
+	snprintf(a->text, sizeof(a->text), "%s job processed=%llu bytes has "
+	    "not moved for %llu ms (limit %llu ms): abort",
+	    jobop_name(d->job_op), (unsigned long long)d->job_processed,
+	    (unsigned long long)idle,
+	    (unsigned long long)l->p->job_stall_after_ms);
+	t->inflight = 1;
+	t->inflight_kind = SWA_ABORT_JOB;
+	return 1;
+}
+
+/* 9. Paused for less than the grace. */
+static int
+rule_grace(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	if (since(l->now_ms, l->t->first_paused_ms) >= l->p->pause_grace_ms)
+		return 0;
+	a = look_emit(l, SWA_LEAVE, SWW_GRACE);
+	a->at_ms = l->t->first_paused_ms + l->p->pause_grace_ms;
+	snprintf(a->text, sizeof(a->text), "paused %llu ms, grace %llu ms",
+	    (unsigned long long)a->paused_ms,
+	    (unsigned long long)l->p->pause_grace_ms);
+	return 1;
+}
+
+/* 10. Waiting before the next attempt. */
+static int
+rule_backoff(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	if (l->now_ms >= l->t->next_attempt_ms)
+		return 0;
+	a = look_emit(l, SWA_LEAVE, SWW_BACKOFF);
+	a->at_ms = l->t->next_attempt_ms;
+	snprintf(a->text, sizeof(a->text),
+	    "%u failed attempt(s), next in %llu ms", l->t->attempts,
+	    (unsigned long long)(l->t->next_attempt_ms - l->now_ms));
+	return 1;
+}
+
+/* 11. Every S7 condition holds: resume. */
+static int
+rule_resume(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	a = look_emit(l, SWA_RESUME, SWW_RESUMABLE);
+	snprintf(a->text, sizeof(a->text),
+	    "paused %llu ms (reason %s), %s, CloudStack Running here, no "
+	    "snapshot, not opted out: attempt %u of %u",
+	    (unsigned long long)a->paused_ms, sweep_preason_name(l->d->reason),
+	    l->d->job == SJ_UNSUPPORTED ? "job info unsupported" : "no job",
+	    l->t->attempts + 1, l->p->max_resume_attempts);
+	l->t->inflight = 1;
+	l->t->inflight_kind = SWA_RESUME;
+	return 1;
+}
+
+/* The ladder, in the order of this file's header; first match wins. */
+static int (*const sweep_ladder[])(struct sweep_look *) = {
+	rule_given_up,
+	rule_attempts_exhausted,
+	rule_optout_config,
+	rule_optout_marker,
+	rule_reason,
+	rule_cs_running_here,
+	rule_snapshot,
+	rule_job_unknown,
+	rule_job_active,
+	rule_grace,
+	rule_backoff,
+	rule_resume,
+};
+
+/* The domain's tracking record, created on first sight; NULL when the
+ * table is full (a SKIP track-full record is emitted then). */
+static struct sweep_track *
+track_get(struct sweep_state *st, uint32_t host_id, const struct sweep_dom *d,
+    uint64_t now_ms, struct sweep_actions *acts)
+{
+	struct sweep_track	*t;
+	struct sweep_action	*a;
+
+	if ((t = sweep_track_find(st, host_id, d->uuid)) != NULL)
+		return t;
+	if (st->n == st->cap) {
+		a = emit(acts, SWA_SKIP, SWW_TRACK_FULL, host_id, d, NULL,
+		    now_ms);
+		snprintf(a->text, sizeof(a->text),
+		    "tracking table full (%zu domains): not swept", st->cap);
+		return NULL;
+	}
+	t = &st->v[st->n++];
+	memset(t, 0, sizeof(*t));
+	t->host_id = host_id;
+	snprintf(t->uuid, sizeof(t->uuid), "%s", d->uuid);
+	t->first_paused_ms = now_ms;
+	return t;
+}
+
 static void
 decide(const struct sweep_policy *p, struct sweep_state *st,
     uint32_t host_id, const struct sweep_dom *d, uint64_t now_ms,
     struct sweep_actions *acts)
 {
-	struct sweep_track	*t;
-	struct sweep_action	*a;
-	int			 moved;
-	uint64_t		 idle;
+	struct sweep_look	l;
+	size_t			i;
 
-	if ((t = track_find(st, host_id, d->uuid)) != NULL && t->seen)
+	if ((l.t = sweep_track_find(st, host_id, d->uuid)) != NULL && l.t->seen)
 		return;		/* duplicate in the input: first one wins */
-	if (t == NULL) {
-		if (st->n == st->cap) {
-			a = emit(acts, SWA_SKIP, SWW_TRACK_FULL, host_id, d,
-			    NULL, now_ms);
-			snprintf(a->text, sizeof(a->text),
-			    "tracking table full (%zu domains): not swept",
-			    st->cap);
-			return;
-		}
-		t = &st->v[st->n++];
-		memset(t, 0, sizeof(*t));
-		t->host_id = host_id;
-		snprintf(t->uuid, sizeof(t->uuid), "%s", d->uuid);
-		t->first_paused_ms = now_ms;
-	}
-	t->seen = 1;
+	if ((l.t = track_get(st, host_id, d, now_ms, acts)) == NULL)
+		return;
+	l.t->seen = 1;
 
 	/* Outcomes the caller never reported, or a resume that did not hold. */
-	if (t->inflight)
-		track_fail(p, t, now_ms);
-	else if (t->resumed)
-		track_fail(p, t, now_ms);
-	moved = job_track(t, d, now_ms);
-
-	if (t->given_up) {
-		a = emit(acts, SWA_SKIP, SWW_GIVEN_UP, host_id, d, t, now_ms);
-		snprintf(a->text, sizeof(a->text),
-		    "gave up after %u failed attempts; alert already raised",
-		    t->attempts);
-		return;
-	}
-	if (t->attempts >= p->max_resume_attempts) {
-		t->given_up = 1;
-		a = emit(acts, SWA_GIVE_UP, SWW_ATTEMPTS_EXHAUSTED, host_id, d,
-		    t, now_ms);
-		give_up_text(a, p, d);
-		return;
-	}
-	if (d->optout_config) {
-		a = emit(acts, SWA_SKIP, SWW_OPTOUT_CONFIG, host_id, d, t,
-		    now_ms);
-		snprintf(a->text, sizeof(a->text),
-		    "opted out in the configuration");
-		return;
-	}
-	if (d->marker != SM_ABSENT) {
-		a = emit(acts, SWA_SKIP, d->marker == SM_PRESENT ?
-		    SWW_OPTOUT_MARKER : SWW_MARKER_UNKNOWN, host_id, d, t,
-		    now_ms);
-		snprintf(a->text, sizeof(a->text), d->marker == SM_PRESENT ?
-		    "opted out by its libvirt metadata marker" :
-		    "opt-out marker could not be read: hands off");
-		return;
-	}
-	if (!sweep_reason_resumable(d->reason)) {
-		a = emit(acts, SWA_SKIP, SWW_REASON_NOT_RESUMABLE, host_id, d,
-		    t, now_ms);
-		snprintf(a->text, sizeof(a->text),
-		    "paused with reason %s (%d), which hawatch never resumes",
-		    sweep_preason_name(d->reason), d->reason);
-		return;
-	}
-	if (!d->cs_running_here) {
-		a = emit(acts, SWA_SKIP, SWW_CS_NOT_RUNNING_HERE, host_id, d,
-		    t, now_ms);
-		snprintf(a->text, sizeof(a->text),
-		    "CloudStack does not record it Running on host %u",
-		    host_id);
-		return;
-	}
-	if (d->snapshot_in_progress) {
-		a = emit(acts, SWA_SKIP, SWW_SNAPSHOT_IN_PROGRESS, host_id, d,
-		    t, now_ms);
-		snprintf(a->text, sizeof(a->text),
-		    "a CloudStack snapshot is in progress");
-		return;
-	}
-	if (d->job == SJ_UNKNOWN) {
-		a = emit(acts, SWA_LEAVE, SWW_JOB_UNKNOWN, host_id, d, t,
-		    now_ms);
-		snprintf(a->text, sizeof(a->text),
-		    "job state could not be read: not resuming blind");
-		return;
-	}
-	if (d->job == SJ_ACTIVE) {
-		idle = since(now_ms, t->job_progress_ms);
-		if (moved || idle < p->job_stall_after_ms) {
-			a = emit(acts, SWA_LEAVE, moved ? SWW_JOB_PROGRESSING :
-			    SWW_JOB_IDLE, host_id, d, t, now_ms);
-			a->at_ms = t->job_progress_ms + p->job_stall_after_ms;
-			snprintf(a->text, sizeof(a->text),
-			    "%s job processed=%llu bytes, %s; stalled if "
-			    "unchanged until +%llu ms",
-			    jobop_name(d->job_op),
-			    (unsigned long long)d->job_processed,
-			    moved ? "progressing" : "no progress yet",
-			    (unsigned long long)since(a->at_ms, now_ms));
+	if (l.t->inflight || l.t->resumed)
+		sweep_track_fail(p, l.t, now_ms);
+	l.p = p;
+	l.d = d;
+	l.host_id = host_id;
+	l.now_ms = now_ms;
+	l.acts = acts;
+	l.moved = job_track(l.t, d, now_ms);
+	for (i = 0; i < NELEM(sweep_ladder); i++)
+		if (sweep_ladder[i](&l))
 			return;
-		}
-		if (now_ms < t->next_attempt_ms) {
-			a = emit(acts, SWA_LEAVE, SWW_BACKOFF, host_id, d, t,
-			    now_ms);
-			a->at_ms = t->next_attempt_ms;
-			snprintf(a->text, sizeof(a->text),
-			    "stalled job, next abort attempt in %llu ms",
-			    (unsigned long long)(t->next_attempt_ms - now_ms));
-			return;
-		}
-		a = emit(acts, SWA_ABORT_JOB, SWW_JOB_STALLED, host_id, d, t,
-		    now_ms);
-		snprintf(a->text, sizeof(a->text),
-		    "%s job processed=%llu bytes has not moved for %llu ms "
-		    "(limit %llu ms): abort", jobop_name(d->job_op),
-		    (unsigned long long)d->job_processed,
-		    (unsigned long long)idle,
-		    (unsigned long long)p->job_stall_after_ms);
-		t->inflight = 1;
-		t->inflight_kind = SWA_ABORT_JOB;
-		return;
-	}
-	if (since(now_ms, t->first_paused_ms) < p->pause_grace_ms) {
-		a = emit(acts, SWA_LEAVE, SWW_GRACE, host_id, d, t, now_ms);
-		a->at_ms = t->first_paused_ms + p->pause_grace_ms;
-		snprintf(a->text, sizeof(a->text),
-		    "paused %llu ms, grace %llu ms",
-		    (unsigned long long)a->paused_ms,
-		    (unsigned long long)p->pause_grace_ms);
-		return;
-	}
-	if (now_ms < t->next_attempt_ms) {
-		a = emit(acts, SWA_LEAVE, SWW_BACKOFF, host_id, d, t, now_ms);
-		a->at_ms = t->next_attempt_ms;
-		snprintf(a->text, sizeof(a->text),
-		    "%u failed attempt(s), next in %llu ms", t->attempts,
-		    (unsigned long long)(t->next_attempt_ms - now_ms));
-		return;
-	}
-	a = emit(acts, SWA_RESUME, SWW_RESUMABLE, host_id, d, t, now_ms);
-	snprintf(a->text, sizeof(a->text),
-	    "paused %llu ms (reason %s), %s, CloudStack Running here, no "
-	    "snapshot, not opted out: attempt %u of %u",
-	    (unsigned long long)a->paused_ms, sweep_preason_name(d->reason),
-	    d->job == SJ_UNSUPPORTED ? "job info unsupported" : "no job",
-	    t->attempts + 1, p->max_resume_attempts);
-	t->inflight = 1;
-	t->inflight_kind = SWA_RESUME;
 }
 
 static int
@@ -504,7 +531,7 @@ sweep_step(const struct sweep_policy *p, struct sweep_state *st,
 		ih = input_host(in, st->v[i].host_id);
 		if (!st->v[i].seen && ih != NULL && ih->alive &&
 		    ih->observed)
-			track_remove(st, &st->v[i]);
+			sweep_track_remove(st, &st->v[i]);
 		else
 			i++;
 	}
@@ -512,153 +539,3 @@ sweep_step(const struct sweep_policy *p, struct sweep_state *st,
 	return 0;
 }
 
-int
-sweep_report(const struct sweep_policy *p, struct sweep_state *st,
-    uint64_t now_ms, uint32_t host_id, const char *uuid,
-    enum sweep_result res, char *err)
-{
-	struct sweep_track	*t;
-
-	if ((t = track_find(st, host_id, uuid)) == NULL) {
-		if (res == SWR_VANISHED)
-			return 0;
-		set_err(err, "sweep: report %s for untracked domain host=%u "
-		    "uuid=%s", sweep_result_name(res), host_id, uuid);
-		return -1;
-	}
-	switch (res) {
-	case SWR_RESUMED:
-		t->inflight = 0;
-		t->resumed = 1;
-		t->next_attempt_ms = 0;
-		break;
-	case SWR_ABORTED:
-		t->inflight = 0;
-		break;
-	case SWR_REPAUSED:
-	case SWR_RESUME_FAILED:
-	case SWR_ABORT_FAILED:
-		track_fail(p, t, now_ms);
-		break;
-	case SWR_VANISHED:
-		track_remove(st, t);
-		break;
-	}
-	return 0;
-}
-
-void
-sweep_forget_host(struct sweep_state *st, uint32_t host_id)
-{
-	size_t	i;
-
-	for (i = 0; i < st->n; ) {
-		if (st->v[i].host_id == host_id)
-			track_remove(st, &st->v[i]);
-		else
-			i++;
-	}
-}
-
-const char *
-sweep_act_name(enum sweep_act a)
-{
-	switch (a) {
-	case SWA_ABORT_JOB:	return "abort-job";
-	case SWA_RESUME:	return "resume";
-	case SWA_GIVE_UP:	return "give-up";
-	case SWA_SKIP:		return "skip";
-	case SWA_LEAVE:		return "leave";
-	}
-	/* NOTREACHED */
-	return "invalid";
-}
-
-const char *
-sweep_why_name(enum sweep_why w)
-{
-	switch (w) {
-	case SWW_RESUMABLE:		return "resumable";
-	case SWW_JOB_STALLED:		return "job-stalled";
-	case SWW_ATTEMPTS_EXHAUSTED:	return "attempts-exhausted";
-	case SWW_GIVEN_UP:		return "given-up";
-	case SWW_OPTOUT_CONFIG:		return "optout-config";
-	case SWW_OPTOUT_MARKER:		return "optout-marker";
-	case SWW_MARKER_UNKNOWN:	return "marker-unknown";
-	case SWW_REASON_NOT_RESUMABLE:	return "reason-not-resumable";
-	case SWW_CS_NOT_RUNNING_HERE:	return "cs-not-running-here";
-	case SWW_SNAPSHOT_IN_PROGRESS:	return "snapshot-in-progress";
-	case SWW_JOB_PROGRESSING:	return "job-progressing";
-	case SWW_JOB_IDLE:		return "job-idle";
-	case SWW_JOB_UNKNOWN:		return "job-unknown";
-	case SWW_GRACE:			return "grace";
-	case SWW_BACKOFF:		return "backoff";
-	case SWW_HOST_UNOBSERVED:	return "host-unobserved";
-	case SWW_TRACK_FULL:		return "track-full";
-	}
-	/* NOTREACHED */
-	return "invalid";
-}
-
-const char *
-sweep_result_name(enum sweep_result r)
-{
-	switch (r) {
-	case SWR_RESUMED:	return "resumed";
-	case SWR_REPAUSED:	return "repaused";
-	case SWR_RESUME_FAILED:	return "resume-failed";
-	case SWR_ABORTED:	return "aborted";
-	case SWR_ABORT_FAILED:	return "abort-failed";
-	case SWR_VANISHED:	return "vanished";
-	}
-	/* NOTREACHED */
-	return "invalid";
-}
-
-const char *
-sweep_job_name(enum sweep_job j)
-{
-	switch (j) {
-	case SJ_NONE:		return "none";
-	case SJ_ACTIVE:		return "active";
-	case SJ_UNSUPPORTED:	return "unsupported";
-	case SJ_UNKNOWN:	return "unknown";
-	}
-	/* NOTREACHED */
-	return "invalid";
-}
-
-const char *
-sweep_marker_name(enum sweep_marker m)
-{
-	switch (m) {
-	case SM_ABSENT:		return "absent";
-	case SM_PRESENT:	return "present";
-	case SM_UNKNOWN:	return "unknown";
-	}
-	/* NOTREACHED */
-	return "invalid";
-}
-
-const char *
-sweep_preason_name(int reason)
-{
-	switch (reason) {
-	case SPR_UNKNOWN:		return "unknown";
-	case SPR_USER:			return "user";
-	case SPR_MIGRATION:		return "migration";
-	case SPR_SAVE:			return "save";
-	case SPR_DUMP:			return "dump";
-	case SPR_IOERROR:		return "ioerror";
-	case SPR_WATCHDOG:		return "watchdog";
-	case SPR_FROM_SNAPSHOT:		return "from-snapshot";
-	case SPR_SHUTTING_DOWN:		return "shutting-down";
-	case SPR_SNAPSHOT:		return "snapshot";
-	case SPR_CRASHED:		return "crashed";
-	case SPR_STARTING_UP:		return "starting-up";
-	case SPR_POSTCOPY:		return "postcopy";
-	case SPR_POSTCOPY_FAILED:	return "postcopy-failed";
-	case SPR_API_ERROR:		return "api-error";
-	}
-	return "other";
-}

@@ -23,7 +23,7 @@
  *
  * Pause reasons are libvirt's virDomainPausedReason values (a stable ABI);
  * enum sweep_preason mirrors them so this header needs no libvirt include.
- * reconcile/virt.c checks the mirror with static assertions.
+ * reconcile/virt_convert.c checks the mirror with static assertions.
  */
 #ifndef HAWATCH_SWEEP_CORE_H
 #define HAWATCH_SWEEP_CORE_H
@@ -245,8 +245,18 @@ int		 sweep_report(const struct sweep_policy *, struct sweep_state *,
 void		 sweep_forget_host(struct sweep_state *, uint32_t host_id);
 uint64_t	 sweep_backoff_ms(const struct sweep_policy *, uint32_t failed);
 int		 sweep_reason_resumable(int reason);
+int		 sweep_cs_running_here(int found, int removed,
+		    const char *state, uint64_t vm_host_id, uint32_t host_id);
 const struct sweep_track *sweep_state_find(const struct sweep_state *,
 		    uint32_t host_id, const char *uuid);
+
+/* sweep_track.c, for the core's own files (sweep_core.c): the record of
+ * (host_id, uuid), removing one, counting a failed attempt. */
+struct sweep_track *sweep_track_find(const struct sweep_state *,
+		    uint32_t host_id, const char *uuid);
+void		 sweep_track_remove(struct sweep_state *, struct sweep_track *);
+void		 sweep_track_fail(const struct sweep_policy *,
+		    struct sweep_track *, uint64_t now_ms);
 
 const char	*sweep_act_name(enum sweep_act);
 const char	*sweep_why_name(enum sweep_why);

@@ -63,8 +63,8 @@ _chaos_sampler() {
 		live=""
 		for i in $(seq 1 "$SIM_N"); do
 			h=$(ipmisim_hostdir "h$i")
-			read -r pw <"$h/power" 2>/dev/null || pw=0
-			read -r p <"$h/writer.pid" 2>/dev/null || p=""
+			read -r pw 2>/dev/null <"$h/power" || pw=0
+			read -r p 2>/dev/null <"$h/writer.pid" || p=""
 			[ "$pw" = 1 ] && _proc_alive "$p" && live+="$i"$'\n'
 		done
 		if [ "$live" != "$prev_live" ]; then
@@ -233,7 +233,7 @@ lv_host() {
 chaos_domains() {
 	local h pw
 	for h in $(seq 1 "$CHAOS_HOSTS"); do
-		read -r pw <"$(ipmisim_hostdir "h$h")/power" 2>/dev/null || continue
+		read -r pw 2>/dev/null <"$(ipmisim_hostdir "h$h")/power" || continue
 		[ "$pw" = 1 ] || continue
 		lv_host "$h" list --all 2>/dev/null | awk -v h="$h" 'NF >= 3 { print h, $2, $3 }'
 	done
@@ -254,7 +254,7 @@ bmc_power() {
 		[[ $out == *": ok"* ]] && return 0
 		echo "$EPOCHREALTIME host=$1 $2 try=$try: $out" >>"$CH/bmc_power.log"
 		# the answer may be lost while the command landed
-		read -r pw <"$d/power" 2>/dev/null || pw=""
+		read -r pw 2>/dev/null <"$d/power" || pw=""
 		[ "$pw" = "$want" ] && return 0
 		sleep 0.3
 	done

@@ -27,6 +27,20 @@ for args in "reconcile" "reconcile --host" "reconcile --host abc" "reconcile --h
 done
 pass "bad command lines: exit 2 with a message"
 
+# issue 11: option prefixes are not guessed, a missing value is named
+hw reconcile --host 6 --c
+expect_rc 2 "--c is not --confirm-fenced"
+grep -q "unknown option --c$" "$T/err" || fail "--c message: $(cat "$T/err")"
+for args in "reconcile --host" "reconcile --host --confirm-fenced" \
+	"maintenance on --host 6 --reason" "sweep --host"; do
+	# shellcheck disable=SC2086
+	hw $args
+	expect_rc 2 "missing value: $args"
+	grep -q -- "missing value" "$T/err" || fail "missing value not named for: $args: $(cat "$T/err")"
+done
+[ "$(cs_digest)" = "$before" ] || fail "a bad command line changed the database"
+pass "option prefixes not guessed; a missing value is reported as missing"
+
 good=$T/hawatch.conf
 bad=$T/bad.conf
 cp "$good" "$bad"; chmod 600 "$bad"

@@ -204,7 +204,7 @@ do_off(const struct ipmi_target *t, unsigned timeout_ms)
 
 	rc = ipmi_fence(t, timeout_ms, &r, err);
 	printf("fence=%s first=%s last=%s control_sent=%d reads=%u "
-	    "elapsed_ms=%llu error=%s\n", fence_state_name(r.result),
+	    "elapsed_ms=%llu error=%s\n", fence_result_name(r.result),
 	    bmc_status_name(r.first), bmc_status_name(r.last), r.control_sent,
 	    r.reads, (unsigned long long)r.elapsed_ms,
 	    log_quote(q, sizeof(q), rc == 0 ? "" : err));
@@ -220,7 +220,7 @@ print_view(const char *tag, uint64_t t, uint32_t id, const char *addr,
 	printf("%s t=%llu host=%u addr=%s status=%s power_seq=%llu fence=%s "
 	    "fence_seq=%llu err=%s fence_err=%s\n", tag,
 	    (unsigned long long)t, id, addr, bmc_status_name(v->last_status),
-	    (unsigned long long)v->power_seq, fence_state_name(v->fence),
+	    (unsigned long long)v->power_seq, fence_result_name(v->fence),
 	    (unsigned long long)v->fence_seq,
 	    log_quote(q1, sizeof(q1), v->last_err),
 	    log_quote(q2, sizeof(q2), v->fence_err));

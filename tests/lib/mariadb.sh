@@ -42,7 +42,7 @@ _mariadb_opts() {
 # _mariadb_alive: like common.sh's running, without forking ps (the start loop polls it often)
 _mariadb_alive() {
 	local _pid _comm st
-	read -r _pid _comm st _ <"/proc/$DB_PID/stat" 2>/dev/null || return 1
+	read -r _pid _comm st _ 2>/dev/null <"/proc/$DB_PID/stat" || return 1
 	[ "$st" != Z ]
 }
 

@@ -179,6 +179,26 @@ static const struct bad {
 	{ "bmc = { hosts = ( { host_id = 3; privilege = \"x\"; } ); };\n",
 	    "bmc.hosts[0] (host 3) privilege" },
 	{ "database = { host = \"x\"\n", "t.conf:2: syntax error" },
+	/* issue 11: config-check refuses what run refuses */
+	{ "bmc = {\n workers = 65;\n};\n", "t.conf:2: bmc.workers = 65 is "
+	    "out of range 1..64" },
+	{ "daemon = {\n instance_name = \"ha\xff" "1\";\n};\n", "t.conf:2: "
+	    "daemon.instance_name is not valid UTF-8" },
+	{ "daemon = { instance_name = \"\xc0\xaf\"; };\n", "not valid UTF-8" },
+	{ "daemon = { instance_name = \"a\\tb\"; };\n", "control character" },
+	{ "sweep = { optout = [ \"\xed\xa0\x80\" ]; };\n",
+	    "sweep.optout[0] is not valid UTF-8" },
+	{ "bmc = { cipher_suite = 4; };\n", "cipher_suite 4 is not supported" },
+	{ "bmc = { user = \"abcdefghijklmnopq\"; };\n", "user is longer than "
+	    "16 bytes" },
+	{ "bmc = { hosts = ( { host_id = 3; cipher_suite = 5; } ); };\n",
+	    "bmc.hosts[0] (host 3): cipher_suite 5" },
+	{ "bmc = { hosts = ( {\n host_id = 3;\n address = \"a b\"; } ); };\n",
+	    "t.conf:3: bmc.hosts[0].address: bmc address 'a b': bad character" },
+	{ "pools = ( { id = 1; url = \"nfs://a/b\"; path = \"/c\"; } );\n",
+	    "pools: give url or path, not both" },
+	{ "bmc = { hosts = ( { host_id = 3; }, { host_id = 3; } ); };\n",
+	    "host_id 3 listed twice" },
 };
 
 START_TEST(test_bad_input)
@@ -223,16 +243,109 @@ START_TEST(test_permissions)
 }
 END_TEST
 
+/* owned by someone else: chown when we can, else a file root owns */
+static const char *
+foreign_file(const char *name, const char *text)
+{
+	const char	*p;
+
+	if (geteuid() != 0)
+		return "/etc/passwd";
+	p = write_file(name, text, 0600);
+	ck_assert_int_eq(chown(p, 65534, 65534), 0);
+	return p;
+}
+
+START_TEST(test_foreign_owner)
+{
+	struct config	 c;
+	char		 err[ERR_LEN], text[256], pw[128];
+
+	c.daemon.dead_after_ms = 12345;
+	ck_assert_int_eq(config_load(&c, foreign_file("f.conf",
+	    "log_level = \"info\";\n"), err), -1);
+	ck_assert_msg(strstr(err, "config file") && strstr(err, "is owned by "
+	    "uid") && strstr(err, "run: chown"), "%s", err);
+	snprintf(pw, sizeof(pw), "%s", foreign_file("f.pass", "pw\n"));
+	snprintf(text, sizeof(text), "database = {\n password_file = \"%s\";"
+	    " };\n", pw);
+	ck_assert_int_eq(load(text, &c, err), -1);
+	ck_assert_msg(strstr(err, "t.conf:2: database.password_file: "
+	    "password file") && strstr(err, "is owned by uid"), "%s", err);
+	ck_assert_uint_eq(c.daemon.dead_after_ms, 12345);
+}
+END_TEST
+
+START_TEST(test_nul_in_password_file)
+{
+	struct config	 c;
+	char		 err[ERR_LEN], text[256], path[128];
+	FILE		*f;
+
+	snprintf(path, sizeof(path), "%s/nul.pass", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fwrite("sec\0ret\n", 1, 8, f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+	snprintf(text, sizeof(text), "bmc = { password_file = \"%s\"; };\n",
+	    path);
+	ck_assert_int_eq(load(text, &c, err), -1);
+	ck_assert_msg(strstr(err, "t.conf:1: bmc.password_file") &&
+	    strstr(err, "contains a NUL byte"), "%s", err);
+	ck_assert_ptr_null(strstr(err, "sec"));
+}
+END_TEST
+
+START_TEST(test_size_limit)
+{
+	struct config	 c;
+	char		 err[ERR_LEN], *big;
+	size_t		 n = CONFIG_MAX_BYTES + 1;
+	const char	*p;
+
+	big = malloc(n + 1);
+	ck_assert_ptr_nonnull(big);
+	memset(big, '#', n);
+	big[n - 1] = '\n';
+	big[n] = '\0';
+	p = write_file("big.conf", big, 0600);
+	ck_assert_int_eq(config_load(&c, p, err), -1);
+	ck_assert_msg(strstr(err, "big.conf is 1048577 bytes, more than the "
+	    "limit of 1048576"), "%s", err);
+	big[n - 2] = '\n';	/* exactly the limit: fine */
+	big[n - 1] = '\0';
+	p = write_file("max.conf", big, 0600);
+	ck_assert_msg(config_load(&c, p, err) == 0, "%s", err);
+	config_free(&c);
+	free(big);
+	/* a NUL byte would hide the rest of the file from libconfig */
+	p = write_file("nul.conf", "log_level = \"info\";\n", 0600);
+	ck_assert_int_eq(truncate(p, 40), 0);
+	ck_assert_int_eq(config_load(&c, p, err), -1);
+	ck_assert_msg(strstr(err, "contains a NUL byte"), "%s", err);
+}
+END_TEST
+
 START_TEST(test_secrets_never_dumped)
 {
-	struct config	c;
-	char		err[ERR_LEN], buf[8192];
+	struct config	 c;
+	char		 err[ERR_LEN], *buf = NULL;
+	size_t		 len = 0;
+	FILE		*f;
 
 	ck_assert_msg(load("database = { password = \"topsecret1\"; };\n"
-	    "bmc = { password = \"topsecret2\"; };\n", &c, err) == 0, "%s", err);
-	ck_assert_int_eq(config_dump(&c, buf, sizeof(buf)), 0);
+	    "bmc = { password = \"topsecret2\"; hosts = ( { host_id = 3; "
+	    "password = \"topsecret3\"; }, { host_id = 4; } ); };\n", &c,
+	    err) == 0, "%s", err);
+	ck_assert_ptr_nonnull(f = open_memstream(&buf, &len));
+	ck_assert_int_eq(config_dump(&c, f), 0);
+	fclose(f);
 	ck_assert_ptr_null(strstr(buf, "topsecret"));
-	ck_assert_ptr_nonnull(strstr(buf, "password=(set)"));
+	ck_assert_ptr_nonnull(strstr(buf, "database.password = <set>;"));
+	ck_assert_ptr_nonnull(strstr(buf, "bmc.password = <set>;"));
+	ck_assert_ptr_nonnull(strstr(buf, "bmc.hosts[0].password = <set>;"));
+	ck_assert_ptr_nonnull(strstr(buf, "bmc.hosts[1].password = <inherit>;"));
+	free(buf);
 	config_free(&c);
 }
 END_TEST
@@ -268,6 +381,9 @@ main(void)
 	tcase_add_test(tc, test_values_parsed);
 	tcase_add_loop_test(tc, test_bad_input, 0, (int)NELEM(bad));
 	tcase_add_test(tc, test_permissions);
+	tcase_add_test(tc, test_foreign_owner);
+	tcase_add_test(tc, test_nul_in_password_file);
+	tcase_add_test(tc, test_size_limit);
 	tcase_add_test(tc, test_secrets_never_dumped);
 	tcase_add_test(tc, test_duration_units);
 	suite_add_tcase(s, tc);

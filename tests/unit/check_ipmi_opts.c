@@ -239,6 +239,12 @@ START_TEST(password_file)
 	fclose(f);
 	ck_assert_int_eq(ipmi_password_load(path, pw, sizeof(pw), err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "empty"));
+
+	f = fopen(path, "w");
+	fwrite("ab\0cd\n", 1, 6, f);	/* issue 11: NUL would cut it short */
+	fclose(f);
+	ck_assert_int_eq(ipmi_password_load(path, pw, sizeof(pw), err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "contains a NUL byte"));
 	unlink(path);
 	ck_assert_int_eq(ipmi_password_load(path, pw, sizeof(pw), err), -1);
 	ck_assert_ptr_nonnull(strstr(err, path));
@@ -285,10 +291,10 @@ START_TEST(errnum_table)
 	}
 	ck_assert_ptr_nonnull(strstr(bmc_status_message(BMC_PRIVILEGE),
 	    "opensesspriv"));
-	for (j = BF_NONE; j <= BF_AUTH_ERROR; j++)
-		ck_assert_str_ne(fence_state_name((enum fence_state)j),
+	for (j = FENCE_NONE; j <= FENCE_AUTH_ERROR; j++)
+		ck_assert_str_ne(fence_result_name((enum fence_result)j),
 		    "invalid");
-	ck_assert_str_eq(fence_state_name(BF_FAILED_UNKNOWN),
+	ck_assert_str_eq(fence_result_name(FENCE_FAILED_UNKNOWN),
 	    "failed_unknown");
 }
 END_TEST
@@ -330,7 +336,7 @@ START_TEST(silent_bmc_no_password_in_errors)
 	no_pw(err);
 
 	ck_assert_int_eq(ipmi_fence(&t, 1000, &r, err), -1);
-	ck_assert_int_eq(r.result, BF_FAILED_UNKNOWN);
+	ck_assert_int_eq(r.result, FENCE_FAILED_UNKNOWN);
 	ck_assert_int_eq(r.first, BMC_TIMEOUT);
 	ck_assert_int_eq(r.control_sent, 0);
 	ck_assert_uint_eq(r.reads, 1);
@@ -341,7 +347,7 @@ START_TEST(silent_bmc_no_password_in_errors)
 	ck_assert_int_eq(st, BMC_ERROR);
 	no_pw(err);
 	ck_assert_int_eq(ipmi_fence(&t, 1000, &r, err), -1);
-	ck_assert_int_eq(r.result, BF_FAILED_UNKNOWN);
+	ck_assert_int_eq(r.result, FENCE_FAILED_UNKNOWN);
 	no_pw(err);
 	close(fd);
 }
@@ -371,7 +377,7 @@ START_TEST(pool_api)
 	ck_assert_int_eq(bmc_pool_request_fence(p, 7, 500), 0);
 	ck_assert_int_eq(bmc_pool_request_fence(p, 7, 500), 1);
 	ck_assert_int_eq(bmc_pool_snapshot(p, 7, &v), 0);
-	ck_assert_int_eq(v.fence, BF_RUNNING);
+	ck_assert_int_eq(v.fence, FENCE_RUNNING);
 	no_pw(v.last_err);
 	/* reload while workers are busy: 7 dropped, 3 changed, 9 added */
 	ids[0] = 3;
@@ -381,7 +387,7 @@ START_TEST(pool_api)
 	ck_assert_int_eq(bmc_pool_set_targets(p, ids, t, 2), 0);
 	ck_assert_int_eq(bmc_pool_snapshot(p, 7, &v), -1);
 	ck_assert_int_eq(bmc_pool_snapshot(p, 9, &v), 0);
-	ck_assert_int_eq(v.fence, BF_NONE);
+	ck_assert_int_eq(v.fence, FENCE_NONE);
 	bmc_pool_free(p);	/* joins within a session timeout or two */
 	for (i = 0; i < 3; i++)
 		ipmi_target_clear(&t[i]);

@@ -60,10 +60,10 @@ START_TEST(test_keys_parsed_and_resolved)
 
 	ck_assert_msg(load("bmc = { console_bytes = 4096; sol_workarounds = "
 	    "\"opensesspriv,solchannelsupport,solpayloadsize\"; hosts = ( "
-	    "{ host_id = 2; console_capture = false; }, { host_id = 3; "
+	    "{ host_id = 2; console_capture = \"off\"; }, { host_id = 3; "
 	    "sol_workarounds = \"none\"; sol_steal = true; } ); };\n", &c,
 	    err) == 0, "%s", err);
-	ck_assert_int_eq(c.bmc.sol.capture, 1);
+	ck_assert_int_eq(c.bmc.sol.capture, SOL_CAPTURE_AUTO);
 	ck_assert_uint_eq(c.bmc.sol.console_bytes, 4096);
 	ck_assert_int_eq(sol_conf_resolve(&c.bmc.sol, NULL, &s, err), 0);
 	ck_assert_uint_eq(s.workaround_flags,
@@ -73,11 +73,11 @@ START_TEST(test_keys_parsed_and_resolved)
 	ck_assert_int_eq(s.steal, 0);
 	ck_assert_int_eq(sol_conf_resolve(&c.bmc.sol, &c.bmc.hosts[0].sol, &s,
 	    err), 0);
-	ck_assert_int_eq(s.capture, 0);
+	ck_assert_int_eq(s.capture, SOL_CAPTURE_OFF);
 	ck_assert_uint_ne(s.workaround_flags, 0);
 	ck_assert_int_eq(sol_conf_resolve(&c.bmc.sol, &c.bmc.hosts[1].sol, &s,
 	    err), 0);
-	ck_assert_int_eq(s.capture, 1);
+	ck_assert_int_eq(s.capture, SOL_CAPTURE_AUTO);
 	ck_assert_int_eq(s.steal, 1);
 	ck_assert_uint_eq(s.workaround_flags, 0);
 	ck_assert_uint_eq(s.console_bytes, 4096);
@@ -92,10 +92,11 @@ static const struct {
 	  "t.conf:2: bmc.console_bytes = 10 is out of range 1024..4194304" },
 	{ "bmc = {\n sol_workarounds = \"opensesspriv,bogus\";\n};\n",
 	  "t.conf:2: bmc.sol_workarounds: unknown name 'bogus'" },
-	{ "bmc = {\n console_capture = 1;\n};\n",
-	  "t.conf:2: bmc.console_capture must be true or false" },
+	{ "bmc = {\n console_capture = true;\n};\n",
+	  "t.conf:2: bmc.console_capture must be one of \"off\", \"on\", "
+	  "\"auto\"" },
 	{ "bmc = { hosts = ( { host_id = 4;\n sol_steal = \"yes\"; } ); };\n",
-	  "t.conf:2: bmc.hosts sol_steal must be true or false" },
+	  "t.conf:2: bmc.hosts[0].sol_steal must be true or false" },
 	{ "bmc = { hosts = ( { host_id = 4;\n console_bytes = 2048; } ); };\n",
 	  "t.conf:2: unknown key bmc.hosts.[0].console_bytes" },
 };

@@ -79,7 +79,7 @@ case $op in
 get)
 	for p in "$@"; do
 		case $p in
-		power)	read -r v < "$H/power" 2>/dev/null || v=0
+		power)	read -r v 2>/dev/null <"$H/power" || v=0
 			echo "power:$v";;
 		boot)	echo "boot:default";;
 		*)	echo "bad get $p"; exit 1;;

@@ -1,11 +1,14 @@
 /*
- * core_names.c -- total *_name() functions for the core's enums.
+ * names.c -- total *_name() functions for the core's enums (core.h,
+ * core_types.h, hb_status.h).
  *
  * Every enum of core.h maps to one stable lowercase token.  Logs
  * (core.transition ... why=<token>), `hawatch status` and the scenario
  * goldens (tests/scenarios/<*>/expect) print these, so renaming one is
  * an interface change.  Values out of range give "invalid".
  */
+#include <string.h>
+
 #include "core.h"
 
 const char *
@@ -202,4 +205,33 @@ act_why_name(enum act_why v)
 		return "host_gone";
 	}
 	return "invalid";
+}
+
+const char *
+fence_source_name(enum fence_source s)
+{
+	switch (s) {
+	case FS_NONE:
+		return "none";
+	case FS_OPERATOR:
+		return "operator";
+	case FS_BMC:
+		return "bmc";
+	case FS_SELF_FENCE:
+		return "self-fence";
+	}
+	return "invalid";
+}
+
+int
+fence_source_parse(const char *s, enum fence_source *out)
+{
+	enum fence_source	f;
+
+	for (f = FS_NONE; f <= FS_SELF_FENCE; f++)
+		if (strcmp(s, fence_source_name(f)) == 0) {
+			*out = f;
+			return 0;
+		}
+	return -1;
 }

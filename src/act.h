@@ -1,0 +1,67 @@
+/*
+ * act.h -- the executor: the second half of the supervisor's round.
+ * act_run() carries out the core's actions through two small function
+ * tables, one per adapter (keepalived's checker_funcs_t style): the BMC
+ * pool, and the database (audit, fence log, reconcile).  The daemon uses
+ * the real tables (act_bmc_real, act_db_real); tests/unit/check_act.c
+ * runs the same executor against fakes.
+ *
+ * Order per fence: audit the decision, release the host's SOL console
+ * capture, then ask the BMC pool; the result
+ * is read back by a later observe_build() and recorded by act_run().  An
+ * audit that fails stops the fence.
+ */
+#ifndef HAWATCH_ACT_H
+#define HAWATCH_ACT_H
+
+#include <stdint.h>
+
+#include "core.h"
+
+struct daemon;
+struct sbuf;
+struct rec_opts;
+struct rec_result;
+
+struct act_bmc_funcs {			/* fence/bmc_pool.c */
+	/* 0 queued, 1 already queued/running, -1 unknown host; never
+	 * blocks */
+	int	(*request_fence)(struct daemon *, uint32_t host_id,
+		    unsigned fence_timeout_ms);
+	/*
+	 * Console capture over SOL (src/console_watch.c); each may be NULL
+	 * (no capture).  transition: per core event, starts or drops a
+	 * capture; release: after the fence_requested audit, before
+	 * request_fence, closes the SOL session (bounded wait); collect: at
+	 * the fence result, stores the bytes and appends "console":{...} to
+	 * the result's evidence.
+	 */
+	void	(*console_transition)(struct daemon *, uint64_t host_id,
+		    enum host_state to);
+	void	(*console_release)(struct daemon *, uint64_t host_id);
+	void	(*console_collect)(struct daemon *, uint64_t host_id,
+		    struct sbuf *evidence);
+};
+
+struct act_db_funcs {			/* src/db/, reconcile/ */
+	/* one audit row, leader-checked (src/db/audit.c) */
+	int	(*audit)(struct daemon *, const char *action, uint64_t host_id,
+		    const char *reason, const char *evidence, char *err);
+	/* close the fence record + "host.returned" row (src/db/fence_log.c) */
+	int	(*returned)(struct daemon *, uint64_t host_id,
+		    const char *reason, const char *evidence, char *err);
+	/* the reconcile transaction (reconcile/vm_reconcile.c) */
+	int	(*reconcile)(struct daemon *, uint64_t host_id,
+		    const struct rec_opts *, struct rec_result *, char *err);
+};
+
+extern const struct act_bmc_funcs act_bmc_real;
+extern const struct act_db_funcs act_db_real;
+
+/* Record new fence results, log transitions, execute d->acts. */
+void	act_run(struct daemon *);
+
+/* Hand the sweeper thread the hosts it may sweep: the core's ALIVE ones. */
+void	act_publish_sweep(struct daemon *);
+
+#endif

@@ -1,0 +1,374 @@
+/*
+ * observe.c -- the observing half of the supervisor's round (see
+ * observe.h): database session and leadership, the inventory and what
+ * hangs off it (heartbeat pool slots, BMC targets), then this round's
+ * observations for the core: heartbeat readings per (host, pool), BMC
+ * power readings and fence results.
+ *
+ * Adapters produce the core's vocabulary (core_types.h) directly; the
+ * only things added here are "no BMC configured" and "no reading yet".
+ * Nothing here decides or writes to the database.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bmc_target.h"
+#include "daemon.h"
+#include "ipmi.h"
+#include "log.h"
+#include "observe.h"
+#include "util.h"
+
+/* --- database session and leadership ---------------------------------- */
+
+static void
+db_down(struct daemon *d, const char *err)
+{
+	if (d->db_up)
+		log_err("db.down", "error=\"%s\"", err);
+	snprintf(d->db_err, sizeof(d->db_err), "%s", err);
+	d->db_up = 0;
+	d->is_leader = 0;
+	leader_lost(&d->leader, "database unavailable");
+	db_close(&d->db);
+}
+
+static void
+db_ensure(struct daemon *d, uint64_t now)
+{
+	char	err[ERR_LEN];
+
+	if (d->db_up)
+		return;
+	if (now < d->db_next_try_ms)
+		return;
+	d->db_next_try_ms = now + d->cfg.daemon.leader_retry_ms;
+	if (db_connect(&d->db, &d->cfg.db, err) == -1) {
+		db_down(d, err);
+		return;
+	}
+	d->db_up = 1;
+	d->db_err[0] = '\0';
+	d->main_conn_id = db_connection_id(&d->db);
+	log_info("db.up", "instance=%s", d->instance);
+}
+
+/* --- inventory, pool slots, BMC targets -------------------------------- */
+
+/* carry per-host memory over to a new inventory (both sorted by id) */
+static struct host_extra *
+extra_rebuild(struct daemon *d, const struct inventory *inv)
+{
+	struct host_extra	*x = xcalloc(inv->nhosts, sizeof(*x));
+	size_t			 i, j = 0;
+
+	for (i = 0; i < inv->nhosts; i++) {
+		while (j < d->inv.nhosts && d->inv.hosts[j].id < inv->hosts[i].id)
+			j++;
+		if (j < d->inv.nhosts && d->inv.hosts[j].id == inv->hosts[i].id)
+			x[i] = d->extra[j];
+		x[i].id = inv->hosts[i].id;
+	}
+	return x;
+}
+
+/* keep one open hb_pool per pool spec; open new ones, close dropped ones */
+static void
+slots_sync(struct daemon *d, const struct inventory *inv)
+{
+	struct hb_pool_slot	*ns = xcalloc(inv->npools, sizeof(*ns));
+	char			 err[ERR_LEN];
+	size_t			 i, j;
+
+	for (i = 0; i < inv->npools; i++) {
+		ns[i].pool_id = inv->pools[i].id;
+		snprintf(ns[i].spec, sizeof(ns[i].spec), "%s",
+		    inv->pools[i].spec);
+		for (j = 0; j < d->nslots; j++)
+			if (d->slots[j].pool != NULL &&
+			    d->slots[j].pool_id == ns[i].pool_id &&
+			    strcmp(d->slots[j].spec, ns[i].spec) == 0) {
+				ns[i].pool = d->slots[j].pool;
+				d->slots[j].pool = NULL;
+				break;
+			}
+		if (ns[i].pool != NULL)
+			continue;
+		ns[i].pool = hb_pool_open(ns[i].spec, &d->hb_opts, err);
+		if (ns[i].pool == NULL)
+			log_err("pool.bad", "pool=%llu spec=%s error=\"%s\"",
+			    (unsigned long long)ns[i].pool_id, ns[i].spec, err);
+		else
+			log_info("pool.open", "pool=%llu kind=%s spec=%s",
+			    (unsigned long long)ns[i].pool_id,
+			    hb_pool_kind(ns[i].pool), ns[i].spec);
+	}
+	for (j = 0; j < d->nslots; j++)
+		if (d->slots[j].pool != NULL)
+			hb_pool_close(d->slots[j].pool);
+	free(d->slots);
+	d->slots = ns;
+	d->nslots = inv->npools;
+}
+
+/* 0 and t filled when the host has a usable BMC, -1 (logged) if not */
+static int
+bmc_target(struct daemon *d, const struct inv_host *h, struct ipmi_target *t)
+{
+	char	err[ERR_LEN];
+
+	switch (bmc_target_from_config(&d->cfg, h, t, err)) {
+	case 1:
+		return 0;
+	case -1:
+		log_err("bmc.config", "host=%llu error=\"%s\"",
+		    (unsigned long long)h->id, err);
+		break;
+	}
+	return -1;
+}
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char	*c = p;
+
+	while (n-- > 0)
+		h = (h ^ *c++) * 1099511628211ull;
+	return h;
+}
+
+static void
+bmc_sync(struct daemon *d)
+{
+	struct ipmi_target	*t = xcalloc(d->inv.nhosts, sizeof(*t));
+	uint32_t		*ids = xcalloc(d->inv.nhosts, sizeof(*ids));
+	uint64_t		 hash = 1469598103934665603ull;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < d->inv.nhosts; i++) {
+		d->extra[i].has_bmc = 0;
+		if (bmc_target(d, &d->inv.hosts[i], &t[n]) == -1)
+			continue;
+		d->extra[i].has_bmc = 1;
+		ids[n] = (uint32_t)d->inv.hosts[i].id;
+		hash = fnv(hash, &ids[n], sizeof(ids[n]));
+		hash = fnv(hash, &t[n], sizeof(t[n]));
+		n++;
+	}
+	if (hash != d->bmc_targets_hash &&
+	    bmc_pool_set_targets(d->bmc, ids, t, n) == 0) {
+		d->bmc_targets_hash = hash;
+		log_info("bmc.targets", "hosts=%zu", n);
+	}
+	for (i = 0; i < n; i++)
+		ipmi_target_clear(&t[i]);
+	free(t);
+	free(ids);
+}
+
+static void
+inventory_refresh(struct daemon *d)
+{
+	struct inventory	 inv;
+	struct host_extra	*x;
+	char			 err[ERR_LEN];
+
+	if (!d->db_up)
+		return;
+	if (inventory_load(&d->db, &d->cfg, &inv, err) == -1) {
+		db_down(d, err);
+		return;
+	}
+	x = extra_rebuild(d, &inv);
+	free(d->extra);
+	inventory_free(&d->inv);
+	d->inv = inv;
+	d->extra = x;
+	slots_sync(d, &d->inv);
+	bmc_sync(d);
+}
+
+void
+observe_database(struct daemon *d, uint64_t now)
+{
+	char	err[ERR_LEN];
+	int	r;
+
+	db_ensure(d, now);
+	if (d->db_up) {
+		r = leader_tick(&d->leader, &d->db, now,
+		    d->cfg.daemon.leader_retry_ms, err);
+		if (r == -1)
+			db_down(d, err);
+		d->is_leader = r == 1;
+	}
+	inventory_refresh(d);
+}
+
+/* --- heartbeats and BMC views ------------------------------------------ */
+
+/* queue a finished fence attempt for act_run() to record */
+static void
+fence_news_add(struct daemon *d, uint64_t host_id, const struct bmc_view *v)
+{
+	struct fence_news	*n;
+
+	if (d->nfence_news == d->cap_fence_news) {
+		d->cap_fence_news = d->cap_fence_news ?
+		    d->cap_fence_news * 2 : 8;
+		n = realloc(d->fence_news,
+		    d->cap_fence_news * sizeof(*d->fence_news));
+		if (n == NULL)
+			abort();
+		d->fence_news = n;
+	}
+	d->fence_news[d->nfence_news].host_id = host_id;
+	d->fence_news[d->nfence_news].v = *v;
+	d->nfence_news++;
+}
+
+/* One round's heartbeat reads: res is np x nh (compacted pool rows). */
+struct hb_round {
+	struct hb_pool		**pools;	/* open pools, compacted */
+	size_t			  npools;
+	struct hb_result	 *res;
+	size_t			 *row_of_slot;	/* slot -> row, or (size_t)-1 */
+};
+
+static void
+read_heartbeats(struct daemon *d, struct hb_round *r)
+{
+	struct hb_pool_status	*pst;
+	const char		**ips;
+	size_t			  i, j, k, np = d->nslots, nh = d->inv.nhosts;
+
+	r->pools = xcalloc(np, sizeof(*r->pools));
+	r->row_of_slot = xcalloc(np, sizeof(*r->row_of_slot));
+	r->res = xcalloc(np * nh, sizeof(*r->res));
+	ips = xcalloc(nh, sizeof(*ips));
+	pst = xcalloc(np, sizeof(*pst));
+	/* pools that failed to open stay NULL: every read on them is unknown */
+	for (j = 0, k = 0; j < np; j++) {
+		r->row_of_slot[j] = (size_t)-1;
+		if (d->slots[j].pool != NULL) {
+			r->row_of_slot[j] = k;
+			r->pools[k++] = d->slots[j].pool;
+		}
+	}
+	r->npools = k;
+	for (i = 0; i < nh; i++)
+		ips[i] = d->inv.hosts[i].ip;
+	if (k > 0 && nh > 0 && hb_read_all(r->pools, k, ips, nh,
+	    d->cfg.daemon.hb_read_deadline_ms, r->res, pst) == -1)
+		log_err("heartbeat.read", "error=\"bad arguments\"");
+	/* map the compacted rows back to slots */
+	for (j = 0; j < np; j++) {
+		d->obs_pools[j].pool_id = (uint32_t)d->slots[j].pool_id;
+		if (d->slots[j].pool == NULL) {
+			memset(&d->slots[j].st, 0, sizeof(d->slots[j].st));
+			continue;
+		}
+		k = r->row_of_slot[j];
+		d->slots[j].st = pst[k];
+		d->obs_pools[j].readable = pst[k].readable;
+		d->slots[j].pool = r->pools[k];
+	}
+	free(ips);
+	free(pst);
+}
+
+static void
+observe_heartbeats(struct daemon *d, const struct hb_round *r, size_t i,
+    struct host_obs *ho)
+{
+	const struct inv_host	*h = &d->inv.hosts[i];
+	size_t			 j, nh = d->inv.nhosts;
+
+	for (j = 0; j < h->npools && ho->nhb < CORE_MAX_POOLS_PER_HOST; j++) {
+		size_t			 s = h->pools[j];
+		struct hb_reading	*rd = &ho->hb[ho->nhb++];
+		const struct hb_result	*res;
+
+		rd->pool_id = (uint32_t)d->slots[s].pool_id;
+		rd->status = HB_UNKNOWN;
+		if (d->slots[s].pool == NULL)
+			continue;
+		res = &r->res[r->row_of_slot[s] * nh + i];
+		rd->status = res->status;
+		rd->value = res->value;
+		rd->mtime_ms = res->mtime_ms;
+		if (rd->status == HB_GARBAGE)
+			log_debug("heartbeat.garbage", "host=%llu pool=%llu "
+			    "reason=\"%s\"", (unsigned long long)h->id,
+			    (unsigned long long)d->slots[s].pool_id, res->err);
+	}
+}
+
+static void
+observe_bmc(struct daemon *d, size_t i, struct host_obs *ho)
+{
+	const struct inv_host	*h = &d->inv.hosts[i];
+	struct host_extra	*x = &d->extra[i];
+	struct bmc_view		 v;
+
+	if (bmc_pool_snapshot(d->bmc, (uint32_t)h->id, &v) == -1) {
+		memset(&v, 0, sizeof(v));
+		v.power = PWR_UNKNOWN;
+	}
+	if (!x->has_bmc)
+		ho->power = PWR_NO_BMC;
+	else if (v.power_seq == 0)
+		ho->power = PWR_UNKNOWN;
+	else
+		ho->power = v.power;
+	ho->power_seq = v.power_seq;
+	ho->fence = v.fence;
+	ho->fence_seq = v.fence_seq;
+	if (v.fence_seq != x->fence_seq_seen) {
+		x->fence_seq_seen = v.fence_seq;
+		fence_news_add(d, h->id, &v);
+	}
+}
+
+void
+observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
+{
+	struct hb_round	 r;
+	struct host_obs	*ho;
+	size_t		 i, np = d->nslots, nh = d->inv.nhosts;
+
+	if (nh > d->obs_cap) {
+		free(d->obs_hosts);
+		d->obs_hosts = xcalloc(nh, sizeof(*d->obs_hosts));
+		d->obs_cap = nh;
+	}
+	free(d->obs_pools);
+	d->obs_pools = xcalloc(np, sizeof(*d->obs_pools));
+	d->nfence_news = 0;
+	read_heartbeats(d, &r);
+	for (i = 0; i < nh; i++) {
+		const struct inv_host	*h = &d->inv.hosts[i];
+
+		ho = &d->obs_hosts[i];
+		memset(ho, 0, sizeof(*ho));
+		ho->host_id = h->id;
+		ho->cluster_id = h->cluster_id;
+		ho->ignored = h->ignore;
+		ho->vms_active = h->vms_active;
+		ho->operator_confirmed_off = h->fence_record &&
+		    h->fence_source == FS_OPERATOR;
+		observe_heartbeats(d, &r, i, ho);
+		observe_bmc(d, i, ho);
+	}
+	o->now_ms = now;
+	o->is_leader = d->is_leader;
+	o->hosts = d->obs_hosts;
+	o->nhosts = nh;
+	o->pools = d->obs_pools;
+	o->npools = np;
+	free(r.pools);
+	free(r.row_of_slot);
+	free(r.res);
+}
