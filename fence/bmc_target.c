@@ -58,3 +58,16 @@ bmc_target_from_config(const struct config *c, const struct inv_host *h,
 	return 1;
 }
 
+
+int
+bmc_sol_settings(const struct config *c, uint64_t id, struct sol_settings *s,
+    char *err)
+{
+	const struct sol_host_conf	*hc = NULL;
+	size_t				 i;
+
+	for (i = 0; i < c->bmc.nhosts; i++)
+		if (c->bmc.hosts[i].host_id == id)
+			hc = &c->bmc.hosts[i].sol;
+	return sol_conf_resolve(&c->bmc.sol, hc, s, err);
+}

@@ -50,6 +50,7 @@ struct sol_capture {
 	unsigned char		*buf;		/* last set.console_bytes */
 	size_t			 len;
 	int			 history, live;
+	int			 refused;	/* sol_result.refused */
 	size_t			 history_bytes;
 	char			 reason[256];
 	uint64_t		 start_ms;
@@ -161,8 +162,10 @@ sol_ctx(struct sol_capture *c, unsigned instance, char *err)
 	ipmi_target_addr(&c->t, addr, sizeof(addr));
 	/* libipmiconsole 1.6 takes a bare host name: no port, no brackets */
 	if (c->t.port != IPMI_PORT_DEFAULT) {
-		set_err(err, "SOL %s: libipmiconsole reaches BMCs on port %d "
-		    "only", addr, IPMI_PORT_DEFAULT);
+		set_err(err, "SOL %s: %s", addr, SOL_PORT_REASON);
+		pthread_mutex_lock(&c->mu);
+		c->refused = 1;
+		pthread_mutex_unlock(&c->mu);
 		return NULL;
 	}
 	if ((ctx = ipmiconsole_ctx_create(c->t.host, &ic, &pc,
@@ -182,8 +185,13 @@ sol_ctx(struct sol_capture *c, unsigned instance, char *err)
 	return ctx;
 }
 
-/* why a session ended on EOF, one line */
-static void
+/*
+ * Why a session ended on EOF, one line; 1 when the BMC refuses SOL (the
+ * caller counts it only when neither history nor live SOL came up: a BMC
+ * without instance 2 answers "BMC Error" to it and still has live SOL;
+ * ipmi_sim without a `sol` line answers "BMC Error" to both).
+ */
+static int
 sol_eof_reason(ipmiconsole_ctx_t ctx, const char *phase, char *err)
 {
 	int	e = ipmiconsole_ctx_errnum(ctx);
@@ -194,6 +202,17 @@ sol_eof_reason(ipmiconsole_ctx_t ctx, const char *phase, char *err)
 		set_err(err, "%s: %s%s", phase, ipmiconsole_ctx_strerror(e),
 		    e == IPMICONSOLE_ERR_SOL_INUSE ? " (held by another "
 		    "client; not taken over: sol_steal is off)" : "");
+	switch (e) {
+	case IPMICONSOLE_ERR_SOL_UNAVAILABLE:
+	case IPMICONSOLE_ERR_SOL_REQUIRES_ENCRYPTION:
+	case IPMICONSOLE_ERR_SOL_REQUIRES_NO_ENCRYPTION:
+	case IPMICONSOLE_ERR_IPMI_2_0_UNAVAILABLE:
+	case IPMICONSOLE_ERR_BMC_IMPLEMENTATION:
+	case IPMICONSOLE_ERR_BMC_ERROR:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* the history read so far (instance 2), before it joins the capture */
@@ -309,7 +328,11 @@ sol_session(struct sol_capture *c, unsigned instance, uint64_t until_ms,
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (r <= 0) {
-			sol_eof_reason(ctx, phase, err);
+			if (sol_eof_reason(ctx, phase, err) == 1) {
+				pthread_mutex_lock(&c->mu);
+				c->refused = 1;
+				pthread_mutex_unlock(&c->mu);
+			}
 			break;
 		}
 		/* the engine writes one NUL when SOL is established */
@@ -508,6 +531,7 @@ sol_capture_stop_and_collect(struct sol_capture *c, uint64_t deadline,
 	out->complete = c->finished;
 	out->history = c->history;
 	out->live = c->live;
+	out->refused = c->refused && !c->history && !c->live;
 	if (c->len > 0) {
 		out->data = malloc(c->len);
 		if (out->data == NULL)
@@ -558,6 +582,7 @@ sol_probe(const struct ipmi_target *t, const struct sol_settings *s,
 	sol_wait_until(c, &c->finished, c->start_ms + timeout_ms);
 	out->sol = c->history || c->live;
 	out->history = c->history;
+	out->refused = c->refused && !out->sol;
 	out->history_bytes = c->history_bytes;
 	if (!c->finished)
 		snprintf(out->reason, sizeof(out->reason), "no answer within "

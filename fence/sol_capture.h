@@ -55,6 +55,13 @@
  */
 #define SOL_CAPTURE_MAX_MS		(10u * 60 * 1000)
 
+/*
+ * libipmiconsole 1.6 takes a bare host name, no port: a BMC on another
+ * port than 623 cannot be reached over SOL.  The one-line reason given.
+ */
+#define SOL_PORT_REASON \
+	"SOL reaches BMCs on port 623 only (libipmiconsole takes no port)"
+
 struct sol_capture;
 
 struct sol_result {
@@ -64,6 +71,9 @@ struct sol_result {
 	int		 live;		/* live SOL was established */
 	int		 complete;	/* the thread ended and released SOL
 					 * before the collect deadline */
+	int		 refused;	/* the BMC does not give us SOL at all
+					 * (no SOL, SOL unavailable, port not
+					 * 623): trying again will not help */
 	char		 reason[256];	/* one line why SOL failed or was cut
 					 * short; "" when all went well */
 	uint64_t	 elapsed_ms;	/* start to collect */
@@ -109,6 +119,7 @@ long	sol_history_marker(const unsigned char *buf, size_t len);
 struct sol_probe_result {
 	int		 sol;		/* a SOL session could be established */
 	int		 history;	/* the BMC dumps a console history */
+	int		 refused;	/* as in struct sol_result */
 	size_t		 history_bytes;
 	char		 reason[256];	/* why not, one line */
 	uint64_t	 elapsed_ms;

@@ -22,6 +22,8 @@ struct cw_host {
 	struct sol_capture	*cap;		/* running, or NULL */
 	uint64_t		 last_bytes;	/* of the last stored capture */
 	uint64_t		 last_id;	/* its console_log.id */
+	int			 port_logged;	/* "port 623 only" said once */
+	int			 sol_off;	/* auto: the BMC refused SOL */
 };
 
 struct console_watch {
@@ -56,28 +58,39 @@ cw_host(struct daemon *d, uint64_t id, int create)
 	return &w->v[w->n++];
 }
 
-/* the host's SOL settings; 0 capture wanted, -1 not (off, no BMC, error) */
+/*
+ * The host's SOL settings; 0 capture wanted, -1 not (off, no BMC, BMC not
+ * on port 623, auto and its SOL refused before, error).  Each reason is
+ * logged once per host, not at every transition.
+ */
 static int
-cw_target(struct daemon *d, uint64_t id, struct ipmi_target *t,
+cw_target(struct daemon *d, struct cw_host *c, struct ipmi_target *t,
     struct sol_settings *s)
 {
+	uint64_t			 id = c->id;
 	const struct inv_host		*h = inventory_host(&d->inv, id);
-	const struct sol_host_conf	*hc = NULL;
-	char				 err[ERR_LEN];
-	size_t				 i;
+	char				 err[ERR_LEN], addr[IPMI_ADDR_LEN];
 
-	for (i = 0; i < d->cfg.bmc.nhosts; i++)
-		if (d->cfg.bmc.hosts[i].host_id == id)
-			hc = &d->cfg.bmc.hosts[i].sol;
-	if (sol_conf_resolve(&d->cfg.bmc.sol, hc, s, err) == -1) {
+	if (bmc_sol_settings(&d->cfg, id, s, err) == -1) {
 		log_err("console.config", "host=%llu error=\"%s\"",
 		    (unsigned long long)id, err);
 		return -1;
 	}
-	if (!s->capture || h == NULL)
+	if (s->capture == SOL_CAPTURE_OFF || h == NULL ||
+	    (s->capture == SOL_CAPTURE_AUTO && c->sol_off))
 		return -1;
 	if (bmc_target_from_config(&d->cfg, h, t, err) != 1)
 		return -1;	/* no BMC: bmc.config already says why */
+	if (t->port != IPMI_PORT_DEFAULT) {
+		ipmi_target_addr(t, addr, sizeof(addr));
+		if (!c->port_logged)
+			log_warn("console.unavailable", "host=%llu bmc=%s "
+			    "reason=\"%s\": no console capture for this host",
+			    (unsigned long long)id, addr, SOL_PORT_REASON);
+		c->port_logged = 1;
+		ipmi_target_clear(t);
+		return -1;
+	}
 	return 0;
 }
 
@@ -89,7 +102,7 @@ cw_start(struct daemon *d, uint64_t id)
 	struct sol_settings	 s;
 	char			 err[ERR_LEN];
 
-	if (c->cap != NULL || cw_target(d, id, &t, &s) == -1)
+	if (c->cap != NULL || cw_target(d, c, &t, &s) == -1)
 		return;
 	c->cap = sol_capture_start(&t, &s, err);
 	ipmi_target_clear(&t);
@@ -196,6 +209,25 @@ fail:
 	return 0;
 }
 
+/* console_capture = auto: a BMC that refused SOL is not tried again */
+static void
+cw_refused(struct daemon *d, struct cw_host *c, const struct sol_result *r)
+{
+	struct sol_settings	s;
+	char			err[ERR_LEN];
+
+	if (!r->refused || c->sol_off)
+		return;
+	if (bmc_sol_settings(&d->cfg, c->id, &s, err) == -1 ||
+	    s.capture != SOL_CAPTURE_AUTO)
+		return;
+	c->sol_off = 1;
+	log_warn("console.capture_off", "host=%llu: the BMC refused SOL; "
+	    "console_capture is auto, so this host gets no capture until "
+	    "hawatch restarts (console_capture = \"on\" tries every time)",
+	    (unsigned long long)c->id);
+}
+
 void
 console_watch_fence_result(struct daemon *d, uint64_t id, struct sbuf *ev)
 {
@@ -224,6 +256,7 @@ console_watch_fence_result(struct daemon *d, uint64_t id, struct sbuf *ev)
 		c->last_id = row;
 		c->last_bytes = r.len;
 	}
+	cw_refused(d, c, &r);
 	sbuf_add(ev, ",\"console\":{\"id\":");
 	if (row != 0)
 		sbuf_add(ev, "%llu", (unsigned long long)row);

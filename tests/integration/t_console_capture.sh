@@ -12,10 +12,14 @@
 #   host 1: SOL held by another client (ipmiconsole): not taken over, the
 #           client keeps its session, fence unaffected;
 #   host 4: hawatch killed -9 in the middle of its capture; after the
-#           restart the next capture of host 4 works.
-# Every BMC has its own 127.0.0.N on port 623 (libipmiconsole refuses
-# "host:port").  Fence latency with and without capture is printed (no
-# timing asserts).
+#           restart the next capture of host 4 works;
+#   host 6: BMC on 127.0.0.1:<port> (not 623): "SOL reaches BMCs on port
+#           623 only" is logged once for the host, not at every suspect
+#           (its heartbeat stalls twice), and no capture ever starts;
+#   doctor: per BMC, whether SOL works and whether it keeps a history.
+# Every SOL BMC has its own 127.0.0.N on port 623 (libipmiconsole refuses
+# "host:port").  Fence latency with capture, with SOL failing and without
+# any capture is printed (no timing asserts).
 source "$(dirname "$0")/../lib/common.sh"
 source "$TOP/tests/lib/simcluster.sh"
 ipmisim_require
@@ -25,9 +29,9 @@ WA=opensesspriv,solchannelsupport,solpayloadsize
 SIM_SOL="1:sol 2:sol 3:nosol 4:sol 5:sol"
 SIM_BMC_EXTRA="sol_workarounds = \"$WA\";"
 SIM_REARM=5m
-simcluster_start 5 2
+simcluster_start 6 2
 hawatch_start a
-for h in 1 2 3 4 5; do wait_state a $h alive 20 || fail "host $h never alive"; done
+for h in 1 2 3 4 5 6; do wait_state a $h alive 20 || fail "host $h never alive"; done
 sleep 2		# past startup_grace
 log=$T/hawatch-a.log
 fence_ms() { grep "event=fence.done host=$1 " "$log" | tail -1 | grep -o 'elapsed_ms=[0-9]*' | cut -d= -f2; }
@@ -66,11 +70,31 @@ expect_eq "host 3 power" 0 "$(ipmisim_power h3)"
 expect_eq "host 3 fence result" off_confirmed "$(sql "SELECT reason FROM hawatch.audit WHERE host_id = 3 AND action = 'host.fence_result'")"
 wait_for 5 grep -q "event=console.capture_failed host=3 reason=" "$log" || fail "no capture_failed line for host 3: $(grep 'host=3' "$log" | grep console)"
 expect_eq "one-line reason" 1 "$(grep -c "event=console.capture_failed host=3 " "$log")"
+wait_for 5 grep -q "event=console.capture_off host=3" "$log" || fail "auto: host 3's refusal not remembered: $(grep 'host=3' "$log" | grep console)"
 echo "fence latency without SOL (host 3): $(fence_ms 3) ms; $(grep "event=console.capture_failed host=3" "$log" | grep -o 'reason=.*')"
 pass "no SOL: capture failed cleanly with one log line, fence unaffected"
 back_on 3
 
+# --- host 6: BMC not on port 623: said once, whatever the host does
+stall() {	# stall HOST: heartbeat writer stopped until suspect, then resumed
+	local p
+	p=$(cat "$(ipmisim_hostdir "h$1")/writer.pid")
+	kill -STOP -- "-$p"
+	wait_state a "$1" suspect 10 || { kill -CONT -- "-$p"; fail "host $1 never suspect"; }
+	kill -CONT -- "-$p"
+	wait_state a "$1" alive 10 || fail "host $1 not alive again"
+}
+stall 6
+stall 6
+ipmisim_crash_host h6
+wait_state a 6 fenced 30 || fail "host 6 not fenced: $(tail -20 "$log")"
+expect_eq "port-623 reason logged once for host 6" 1 "$(grep -c "event=console.unavailable host=6 .*SOL reaches BMCs on port 623 only" "$log")"
+expect_eq "no capture started for host 6" 0 "$(grep -c "event=console.capture_start host=6 " "$log")"
+echo "fence latency without any capture (host 6): $(fence_ms 6) ms"
+pass "BMC not on port 623: one log line for the host, no capture, fence unaffected"
+
 # --- host 1: SOL held by an operator
+: >"$T/operator.out"
 setsid script -q -c "ipmiconsole -h $(ipmisim_addr h1) -u admin -p $(cat "$(ipmisim_pass_file h1)") -W $WA" /dev/null \
 	</dev/null >"$T/operator.out" 2>&1 &
 op=$!; track $op
@@ -104,3 +128,12 @@ wait_for 10 h4row || fail "no capture stored for host 4 after the restart"
 	|| fail "capture after kill -9 lacks the new panic line: $(grep 'host=4 ' "$log" | grep console)"
 echo "host 4 capture after kill -9: $(grep "event=console.captured host=4 " "$log" | tail -1 | grep -o 'bytes=.*')"
 pass "kill -9 mid-capture: the next capture works"
+
+# --- doctor: SOL per BMC (host 5: history; host 3: no SOL; host 6: port)
+"$HAWATCH" --config "$T/hawatch.conf" doctor >"$T/doctor.out" 2>&1 || true
+dl() { grep -E "^$1 +sol +host $2 " "$T/doctor.out"; }
+dl ok 5 | grep -q "SOL works, keeps a console history" || fail "doctor: host 5 SOL: $(grep sol "$T/doctor.out")"
+dl warn 3 | grep -q "SOL does not work" || fail "doctor: host 3 no SOL: $(grep sol "$T/doctor.out")"
+dl warn 6 | grep -q "port 623 only" || fail "doctor: host 6 port: $(grep sol "$T/doctor.out")"
+grep -E "^[a-zA-Z]+ +sol " "$T/doctor.out"
+pass "doctor: per BMC whether SOL works and keeps a history"
