@@ -25,11 +25,10 @@ source "$TOP/tests/lib/simcluster.sh"
 ipmisim_require
 command -v socat >/dev/null || skip "socat not installed"
 command -v ipmiconsole >/dev/null || PATH=$PATH:/usr/sbin
-WA=opensesspriv,solchannelsupport,solpayloadsize
 SIM_SOL="1:sol 2:sol 3:nosol 4:sol 5:sol"
-SIM_BMC_EXTRA="sol_workarounds = \"$WA\";"
 SIM_REARM=5m
 simcluster_start 6 2
+WA=$SIM_SOL_WA
 hawatch_start a
 for h in 1 2 3 4 5 6; do wait_state a $h alive 20 || fail "host $h never alive"; done
 sleep 2		# past startup_grace

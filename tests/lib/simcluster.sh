@@ -27,7 +27,10 @@ SIM_DEAD_AFTER=${SIM_DEAD_AFTER:-4s}
 SIM_TICK=${SIM_TICK:-250ms}
 
 # SIM_SOL="1:sol 3:nosol": hosts with a console over SOL / a BMC without
-# SOL (ipmisim.sh IPMISIM_SOL); SIM_SOL=all: every host with a console
+# SOL (ipmisim.sh IPMISIM_SOL); SIM_SOL=all: every host with a console.
+# Such a BMC listens on its own 127.0.0.N:623 (libipmiconsole takes no
+# port), and the config gets ipmi_sim's SOL workarounds (SIM_SOL_WA).
+SIM_SOL_WA=opensesspriv,solchannelsupport,solpayloadsize
 _sim_sol() {
 	local e
 	[ "${SIM_SOL:-}" = all ] && { echo sol; return; }
@@ -85,6 +88,7 @@ simcluster_conf() {
 		  session_timeout = "990ms";
 		  retransmission_timeout = "250ms";
 		  workers = 8;
+		  $([ -n "${SIM_SOL:-}" ] && echo "sol_workarounds = \"$SIM_SOL_WA\";")
 		  ${SIM_BMC_EXTRA:-}
 		  hosts = (
 	CONF
