@@ -6,6 +6,9 @@
  *
  * One line per finding:  ok|warn|FAIL  check  detail  (fix: ...)
  *   config           the file loads (else exit 1 with the error)
+ *   db.credentials   where the database user and password came from
+ *                    (hawatch.conf, or CloudStack's db.properties), never
+ *                    their values
  *   db.connect       the database answers
  *   db.privileges    the grants hawatch needs, from information_schema
  *                    (the user's and its current role's rows)
@@ -218,6 +221,8 @@ cmd_doctor(struct cli *c, int argc, char **argv)
 		return EXIT_ERROR;
 	memset(&d, 0, sizeof(d));
 	dr(&d, DR_OK, "config", NULL, "%s loads", c->config_path);
+	dr(&d, DR_OK, "db.credentials", NULL, "user and password from %s",
+	    c->cfg.db.cred_source);
 	if (db_connect(&db, &c->cfg.db, err) == -1) {
 		dr(&d, DR_FAIL, "db.connect", "check database.host/port/socket, "
 		    "user and password_file", "%s", err);

@@ -152,7 +152,7 @@ check_bmcs(struct doctor *d, const struct config *cfg,
 {
 	struct bmc_job	*j = xcalloc(inv->nhosts + 1, sizeof(*j));
 	const struct inv_host *h;
-	char		 addr[IPMI_ADDR_LEN], err[ERR_LEN], fix[300];
+	char		 addr[IPMI_ADDR_LEN], err[ERR_LEN], fix[300], src[80];
 	size_t		 i, w = cfg->bmc.workers ? cfg->bmc.workers : 1;
 	uint64_t	 now = clock_wall_ms(), age;
 	int		 any = 0;
@@ -213,9 +213,11 @@ check_bmcs(struct doctor *d, const struct config *cfg,
 			    (unsigned long long)(age / 1000));
 			continue;
 		}
+		bmc_target_cred_source(cfg, h, src, sizeof(src));
 		dr(d, DR_OK, "bmc", NULL, "host %llu (%s) BMC %s: power %s "
-		    "(%llums)", (unsigned long long)h->id, h->name, addr,
-		    bmc_status_name(j[i].st), (unsigned long long)j[i].elapsed_ms);
+		    "(%llums; %s)", (unsigned long long)h->id, h->name, addr,
+		    bmc_status_name(j[i].st), (unsigned long long)j[i].elapsed_ms,
+		    src);
 		report_sol(d, h, &j[i], addr);
 	}
 	if (!any)
