@@ -57,7 +57,7 @@ simcluster_start 4 5
 simcluster_libvirt
 sim_live_hosts
 sim_start_hook "$T/start-hook"
-"$HAWORKER" --msid 1111 --db-host 127.0.0.1 --db-port "$DB_PORT" --db-password-file "$DB_PASS_FILE" \
+"$HAWORKER" --msid 1111 --db-host 127.0.0.1 --db-port "$DB_PORT" --db-user cloud --db-password-file "$DB_PASS_FILE" \
 	--investigator db --live-hosts-file "$T/live-hosts" --start-hook "$T/start-hook" \
 	--scale 100 --workers 3 >"$T/haworker.log" 2>&1 &
 track $!
