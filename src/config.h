@@ -143,6 +143,11 @@ struct sweep_config {
 	size_t		noptout;
 };
 
+/* reconcile: how the per-host reconcile defers to CloudStack's own work */
+struct reconcile_config {
+	uint64_t	cloudstack_grace_ms;	/* CloudStack's own HA row */
+};
+
 struct config {
 	char			 path[CFG_STR];
 	enum log_level		 log_level;
@@ -153,6 +158,7 @@ struct config {
 	size_t			 npools;
 	struct bmc_config	 bmc;
 	struct sweep_config	 sweep;
+	struct reconcile_config	 reconcile;
 };
 
 void	config_defaults(struct config *);

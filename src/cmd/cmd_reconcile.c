@@ -20,6 +20,7 @@
 #include "log.h"
 #include "sbuf.h"
 #include "util.h"
+#include "vm_effects.h"
 #include "vm_reconcile.h"
 
 static const char usage[] =
@@ -31,9 +32,11 @@ static const char usage[] =
 "and queues an HA restart for the HA-enabled ones, in one transaction per\n"
 "host.  --confirm-fenced records that you verified the host is powered off.\n"
 "--all takes the hosts hawatch counts as fenced and releases HA work held by\n"
-"dead management servers.  Exit: 0 reconciled, 3 nothing to do, 4 refused\n"
-"(not confirmed fenced), 5 all skipped (concurrent change), 1 error,\n"
-"2 usage.\n";
+"dead management servers.  CloudStack's side effects of the stop (usage\n"
+"events, NIC release, vm_network_map, op_it_work) are written in the same\n"
+"transaction; VMs CloudStack is still working on are deferred.  Exit: 0\n"
+"reconciled, 3 nothing to do, 4 refused (not confirmed fenced), 5 all\n"
+"skipped or deferred, 1 error, 2 usage.\n";
 
 struct run {
 	int		 json;
@@ -87,11 +90,19 @@ render_host_table(struct run *run, const struct rec_result *r)
 			sbuf_add(o, "%slast HA row %s", v->reason[0] ? "; " : "",
 			    v->last_ha);
 		sbuf_add(o, "\n");
+		if (vm_effects_due(v))
+			vm_effects_text(o, r, v, "           ", run->dry_run);
 	}
+	sbuf_add(o, "  side effects: usage_events=%u usage_event_details=%u "
+	    "nics_released=%u vm_network_map_deleted=%u op_it_work_done=%u; "
+	    "capacity and resource counts left to CloudStack's own "
+	    "recalculation (every 300 s)\n", r->n_usage_events,
+	    r->n_usage_details, r->n_nics_released, r->n_map_rows,
+	    r->n_it_work);
 	sbuf_add(o, "  summary: reconciled=%u requeued=%u migrating=%u "
-	    "skipped=%u statements=%lu elapsed=%.1fms%s\n", r->n_changed,
-	    r->n_requeued, r->n_migrating, r->n_skipped, r->statements,
-	    r->elapsed_us / 1000.0,
+	    "skipped=%u deferred=%u statements=%lu elapsed=%.1fms%s\n",
+	    r->n_changed, r->n_requeued, r->n_migrating, r->n_skipped,
+	    r->n_deferred, r->statements, r->elapsed_us / 1000.0,
 	    run->dry_run ? " (dry run: nothing written)" : "");
 }
 
@@ -126,10 +137,14 @@ render_host_json(struct run *run, const struct rec_result *r,
 		sbuf_json_str(o, r->refuse_reason);
 	}
 	sbuf_add(o, ",\"summary\":{\"reconciled\":%u,\"requeued\":%u,"
-	    "\"migrating\":%u,\"skipped\":%u,\"statements\":%lu,"
+	    "\"migrating\":%u,\"skipped\":%u,\"deferred\":%u,"
+	    "\"usage_events\":%u,\"usage_event_details\":%u,"
+	    "\"nics_released\":%u,\"vm_network_map_deleted\":%u,"
+	    "\"op_it_work_done\":%u,\"statements\":%lu,"
 	    "\"elapsed_ms\":%.3f},\"vms\":[", r->n_changed, r->n_requeued,
-	    r->n_migrating, r->n_skipped, r->statements,
-	    r->elapsed_us / 1000.0);
+	    r->n_migrating, r->n_skipped, r->n_deferred, r->n_usage_events,
+	    r->n_usage_details, r->n_nics_released, r->n_map_rows,
+	    r->n_it_work, r->statements, r->elapsed_us / 1000.0);
 	for (i = 0; i < r->nvms; i++) {
 		const struct rec_vm *v = &r->vms[i];
 
@@ -153,6 +168,10 @@ render_host_json(struct run *run, const struct rec_result *r,
 		sbuf_json_str(o, v->last_ha[0] ? v->last_ha : NULL);
 		sbuf_add(o, ",\"reason\":");
 		sbuf_json_str(o, v->reason[0] ? v->reason : NULL);
+		if (vm_effects_due(v)) {
+			sbuf_add(o, ",\"side_effects\":");
+			vm_effects_json(o, r, v);
+		}
 		sbuf_add(o, "}");
 	}
 	sbuf_add(o, "]}");
@@ -175,6 +194,8 @@ do_host(struct run *run, struct db *db, uint64_t id, enum fence_source confirm,
 	o.actor = c->actor;
 	o.command = "reconcile";
 	o.now_wall_ms = clock_wall_ms();
+	o.cloudstack_grace_ms = c->cfg.reconcile.cloudstack_grace_ms;
+	o.ms_dead_after_ms = c->cfg.db.ms_dead_after_ms;
 	if (reconcile_host(db, id, &o, &r, err) == -1) {
 		run->errors++;
 		log_err("reconcile.error", "host=%llu error=\"%s\"",
@@ -191,7 +212,7 @@ do_host(struct run *run, struct db *db, uint64_t id, enum fence_source confirm,
 		run->refused++;
 	else if (r.n_changed > 0 || (run->dry_run && r.nvms > r.n_migrating))
 		run->reconciled++;
-	else if (r.n_skipped > 0)
+	else if (r.n_skipped > 0 || r.n_deferred > 0)
 		run->skipped++;
 	else
 		run->nothing++;
