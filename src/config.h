@@ -143,9 +143,11 @@ struct sweep_config {
 	size_t		noptout;
 };
 
-/* reconcile: how the per-host reconcile defers to CloudStack's own work */
+/* reconcile: deferring to CloudStack's own work; restart assurance (S10) */
 struct reconcile_config {
 	uint64_t	cloudstack_grace_ms;	/* CloudStack's own HA row */
+	unsigned	requeue_max;		/* re-queues per dropped restart */
+	uint64_t	requeue_after_ms;	/* spacing between them */
 };
 
 struct config {

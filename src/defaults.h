@@ -46,6 +46,20 @@
  */
 #define RECONCILE_CLOUDSTACK_GRACE_MS_DEFAULT	REC_CLOUDSTACK_GRACE_MS_DEFAULT
 
+/* --- restart assurance (reconcile/restart_assurance.c) ------------------ */
+/*
+ * Each dropped restart is re-queued at most this often: three chances on
+ * top of the original row, below CloudStack's own vm.ha.migration.max.retries
+ * (5), then a human is told.  A drop that repeats three times is not a race.
+ */
+#define REQUEUE_MAX_DEFAULT		3
+/*
+ * Spacing between re-queues: one CloudStack HA worker sleep
+ * (time.to.sleep, 60 s), so a management server that is starting has
+ * taken the row once before the next is written.
+ */
+#define REQUEUE_AFTER_MS_DEFAULT	60000
+
 /* --- BMC sessions (see reference/ipmi.md 4.3) --------------------------- */
 /* reasons with their definitions in fence/ipmi.h */
 #define BMC_SESSION_TIMEOUT_MS_DEFAULT	IPMI_SESSION_TIMEOUT_MS_DEFAULT
