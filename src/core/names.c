@@ -46,6 +46,36 @@ pwr_obs_name(enum pwr_obs v)
 }
 
 const char *
+probe_obs_name(enum probe_obs v)
+{
+	switch (v) {
+	case PROBE_NO_ENDPOINT:
+		return "no_endpoint";
+	case PROBE_NONE:
+		return "none";
+	case PROBE_ANSWERED:
+		return "answered";
+	case PROBE_SILENT:
+		return "silent";
+	}
+	return "invalid";
+}
+
+const char *
+bmc_identity_name(enum bmc_identity v)
+{
+	switch (v) {
+	case BMC_ID_UNKNOWN:
+		return "unknown";
+	case BMC_ID_MATCH:
+		return "match";
+	case BMC_ID_MISMATCH:
+		return "mismatch";
+	}
+	return "invalid";
+}
+
+const char *
 fence_result_name(enum fence_result v)
 {
 	switch (v) {
@@ -181,6 +211,12 @@ act_why_name(enum act_why v)
 		return "bmc_unreachable";
 	case WHY_BMC_RECOVERED:
 		return "bmc_recovered";
+	case WHY_BMC_OFF_UNCONFIRMED:
+		return "bmc_off_unconfirmed";
+	case WHY_BMC_CONTRADICTION:
+		return "bmc_contradiction";
+	case WHY_BMC_IDENTITY_MISMATCH:
+		return "bmc_identity_mismatch";
 	case WHY_HB_RETURNED:
 		return "hb_returned";
 	case WHY_POWER_RETURNED:
