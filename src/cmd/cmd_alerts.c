@@ -153,7 +153,7 @@ cmd_alerts(struct cli *c, int argc, char **argv)
 {
 	struct db		 db;
 	uint64_t		 host = 0;
-	const char		*kind = NULL, *reason = "operator cleared";
+	const char		*kind = NULL, *reason = NULL;
 	const char		*verb = "list";
 	int			 r, json = 0, first = 1;
 	const struct cli_opt	 opts[] = {
@@ -175,6 +175,8 @@ cmd_alerts(struct cli *c, int argc, char **argv)
 	if ((r = cli_opts("alerts", usage, opts, NELEM(opts), argc, argv,
 	    first, NULL)) != CLI_GO_ON)
 		return r;
+	if (reason == NULL)
+		reason = "operator cleared";
 	if (strcmp(verb, "clear") == 0 &&
 	    (r = clear_args(host, kind, reason)) != 0)
 		return r;
