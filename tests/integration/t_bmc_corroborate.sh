@@ -82,3 +82,14 @@ wait_for 15 reraised || fail "contradiction not raised again on a still-wrong BM
 expect_eq "host 2 never fenced" "" "$(grep -E "core.transition host=2 .*to=(fenced|fencing)" "$T/hawatch-a.log")"
 expect_eq "VMs still Running at the end" 3 "$(vms_running_on 2)"
 pass "operator clear read back by the running daemon (audited); a still-wrong BMC is flagged again"
+
+# the BMC identity: Get System GUID from ipmi_sim (lan.conf guid = port)
+P=$TOP/build/itest/ipmiprobe
+g=$(printf '%032x' "$(ipmisim_port h1)")
+u="${g:0:8}-${g:8:4}-${g:12:4}-${g:16:4}-${g:20:12}"
+out=$("$P" guid "127.0.0.1:$(ipmisim_port h1)" admin "$(ipmisim_pass_file h1)" --workaround opensesspriv --uuid "$u" 2>&1) || fail "guid: $out"
+[[ $out == *"match=1"* ]] || fail "h1's GUID does not match its lan.conf guid $u: $out"
+out=$("$P" guid "127.0.0.1:$(ipmisim_port h1)" admin "$(ipmisim_pass_file h1)" --workaround opensesspriv \
+	--uuid "$(printf '%032x' "$(ipmisim_port h2)")" 2>&1) || fail "guid: $out"
+[[ $out == *"match=0"* ]] || fail "h1's GUID matches h2's: $out"
+pass "IPMI Get System GUID against ipmi_sim: own guid matches ($out), another host's does not"
