@@ -114,6 +114,7 @@ struct daemon_config {
 	uint64_t	rearm_after_ms;
 	uint64_t	hb_read_deadline_ms;
 	uint64_t	leader_retry_ms;
+	uint64_t	corroborate_timeout_ms;	/* libvirt probe bound */
 	char		status_file[CFG_STR];
 	char		instance_name[CFG_STR];	/* default: hostname */
 	/* the CloudStack agent's own heartbeat timings (agent.properties) */
