@@ -1,6 +1,6 @@
 /*
  * console_log.h -- console captures in hawatch's schema (table console_log,
- * schema level 3): the host's last console output, read over SOL when it
+ * schema level 4): the host's last console output, read over SOL when it
  * was fenced (fence/sol_capture.c), kept as evidence.
  *
  * A row is linked to its fence by fence_audit_id, the audit id of the
