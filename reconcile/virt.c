@@ -296,6 +296,28 @@ virt_open(struct virt_conn *vc, uint64_t timeout_ms, char *err)
 	return rc;
 }
 
+/* The host's SMBIOS UUID (uuid_out, VIRT_UUID_LEN) within timeout_ms. */
+enum virt_rc
+virt_host_uuid(struct virt_conn *vc, uint64_t timeout_ms, char *uuid_out,
+    char *err)
+{
+	struct vjob	*j;
+	enum virt_rc	 rc;
+
+	uuid_out[0] = '\0';
+	if ((j = job_start(vc, VJK_HOST_UUID, clock_mono_ms(), timeout_ms,
+	    NULL, 0, &rc, err)) == NULL)
+		return rc;
+	if (!job_wait(j, err))
+		return VIRT_TIMEOUT;
+	if ((rc = j->rc) != VIRT_OK)
+		set_err(err, "%s", j->err);
+	else
+		snprintf(uuid_out, VIRT_UUID_LEN, "%s", j->host_uuid);
+	job_free(j);
+	return rc;
+}
+
 /*
  * Observe n hosts concurrently: one worker per host, all started before
  * any is waited for, all sharing one deadline (now + timeout_ms).  So the

@@ -61,6 +61,10 @@ struct virt_conn *virt_conn_new(uint32_t host_id, const char *uri);
 void		 virt_conn_free(struct virt_conn *);
 const char	*virt_conn_uri(const struct virt_conn *);
 enum virt_rc	 virt_open(struct virt_conn *, uint64_t timeout_ms, char *err);
+/* the host's SMBIOS UUID (VIRT_UUID_LEN bytes): sysinfo, else the
+ * capabilities' host uuid; VIRT_UNSUPPORTED when neither has one */
+enum virt_rc	 virt_host_uuid(struct virt_conn *, uint64_t timeout_ms,
+		    char *uuid_out, char *err);
 
 void		 virt_observe_hosts(struct virt_conn *const *conns, size_t n,
 		    uint64_t timeout_ms, struct virt_host_obs *out);

@@ -32,6 +32,11 @@ struct host_extra {
 	uint64_t		 last_action_wall_ms;
 	uint64_t		 fence_seq_seen;
 	int			 has_bmc;
+	/* BMC trust (corroborate.c, alerts.c) */
+	char			 lv_uri[512];	/* libvirt endpoint, or "" */
+	int			 contra_open;	/* hawatch.alerts, last read */
+	uint64_t		 contra_cleared;
+	int			 identity_open;
 };
 
 struct hb_pool_slot {
@@ -50,6 +55,7 @@ struct fence_news {
 
 struct act_bmc_funcs;
 struct act_db_funcs;
+struct corroborate;
 struct reload_job;
 
 struct alert {
@@ -82,6 +88,8 @@ struct daemon {
 
 	struct bmc_pool		*bmc;
 	uint64_t		 bmc_targets_hash;
+	struct corroborate	*corr;		/* libvirt probes, identity */
+	int			 alerts_ok;	/* this round read hawatch.alerts */
 	struct fence_news	*fence_news;	/* this round's, act_run */
 	size_t			 nfence_news, cap_fence_news;
 
@@ -105,6 +113,8 @@ struct daemon {
 	struct alert		*alerts;
 	size_t			 nalerts, cap_alerts;
 
+	struct console_watch	*console;	/* console_watch.c; lazy */
+
 	uint64_t		 ticks;
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;
@@ -123,5 +133,8 @@ int	tick_run(struct daemon *, uint64_t now_ms);
 
 /* status.c */
 void	status_write(struct daemon *);
+
+/* console_watch.c: stop running captures, free (shutdown) */
+void	console_watch_free(struct console_watch *);
 
 #endif

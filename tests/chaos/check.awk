@@ -198,6 +198,8 @@ FILENAME ~ /events\.log$/ {
 		bk_j[nbk] = kv($0, "job")
 	}
 	else if (k == "backup_end" && nbk) bk_e[nbk] = t
+	else if (k == "bmc_lie") { h = kv($0, "host") + 0; nli9++; li9_h[nli9] = h; li9_0[nli9] = t; li9_1[nli9] = -1; lie_open[h] = nli9 }
+	else if (k == "bmc_truth") { h = kv($0, "host") + 0; if (h in lie_open) { li9_1[lie_open[h]] = t; delete lie_open[h] } }
 	next
 }
 FILENAME ~ /hb\.log$/ { h = $1 + 0; nhb[h]++; hb_t[h, nhb[h]] = $2 + 0; next }
@@ -223,6 +225,11 @@ FILENAME ~ /hawatch-[a-z0-9]+\.log$/ {
 		nli[x]++; li_a[x, nli[x]] = t; li_e[x, nli[x]] = -1; li_open[x] = nli[x]
 	} else if (e == "core.transition" && kv($0, "to") == "fencing") {
 		h = kv($0, "host") + 0; ntf[x, h]++; tf_t[x, h, ntf[x, h]] = t
+		nkd++; kd_t[nkd] = t; kd_h[nkd] = h; kd_x[nkd] = x; kd_w[nkd] = "to=fencing"
+	} else if (e == "core.transition" && kv($0, "to") == "fenced") {
+		nkd++; kd_t[nkd] = t; kd_h[nkd] = kv($0, "host") + 0; kd_x[nkd] = x; kd_w[nkd] = "to=fenced why=" kv($0, "why")
+	} else if (e == "reconcile.done") {
+		nkd++; kd_t[nkd] = t; kd_h[nkd] = kv($0, "host") + 0; kd_x[nkd] = x; kd_w[nkd] = "reconcile.done"
 	} else if ((e == "fence.requested" || e == "fence.start") && $0 ~ / evidence=/) {
 		# the decision, logged after its audit row (older builds: fence.start)
 		nfs++; fs_t[nfs] = t; fs_x[nfs] = x; fs_h[nfs] = kv($0, "host") + 0
@@ -575,6 +582,20 @@ END {
 	}
 	nenv = nenv0
 	print "C", 8, c8; print "P", 8, p8
+
+	# ---- 9: a BMC that reads off while its host runs fences nothing ------
+	# (chaos bmc_lies: from the lie until 2 s after the BMC tells the
+	# truth again, no decision to fence, no S2, no reconcile of that host)
+	c9 = 0
+	for (i = 1; i <= nli9; i++) {
+		c9++
+		h = li9_h[i]; a = li9_0[i]; b = li9_1[i] < 0 ? now : li9_1[i] + 2
+		for (j = 1; j <= nkd; j++)
+			if (kd_h[j] == h && kd_t[j] >= a && kd_t[j] <= b)
+				viol(9, "lie:" h ":" a, sprintf("hawatch:%s %s host %d at %s while its BMC read off and the host ran (lie from %s to %s)",
+				    kd_x[j], kd_w[j], h, rel(kd_t[j]), rel(a), li9_1[i] < 0 ? "now" : rel(li9_1[i])))
+	}
+	print "C", 9, c9
 
 	# ---- E: a host powered on after a fence is reported returned ----------
 	cE = 0; pE = 0

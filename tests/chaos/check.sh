@@ -12,9 +12,9 @@
 # earlier round (each violation is reported once, with its rows).  Results
 # go to CHECK_PASS / CHECK_FAIL; the failures' text to $CH/failures.
 
-CHECKS=(P 1 2 3 4 5 6 R E)
-[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 R E)
-[ "${CHAOS_QEMU:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 7 8 R E)
+CHECKS=(P 1 2 3 4 5 6 R 9 E)
+[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 R 9 E)
+[ "${CHAOS_QEMU:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 7 8 R 9 E)
 declare -A CHECK_NAME=(
 	[P]="watchers alive, one leader"
 	[1]="no fence while the heartbeat advanced"
@@ -26,6 +26,7 @@ declare -A CHECK_NAME=(
 	[7]="no moving backup aborted, its domain left paused"
 	[8]="paused VMs resumed in time, opted-out left"
 	[R]="every VM hawatch re-queued runs again, or is told"
+	[9]="no fence of a live host whose BMC reads off"
 	[E]="scenario expectations"
 )
 CHECK_PASS=0

@@ -27,7 +27,7 @@
 
 FAULT_KINDS=(power_off hung_host crash_reboot total_loss bmc_hang bmc_loss
 	nfs_stall nfs_restart db_restart kill_mid_reconcile leader_failover
-	dead_ms_claim)
+	dead_ms_claim bmc_lies)
 # backup faults need a hypervisor per host (libvirtd, test driver: root);
 # a throttled backup that progresses needs block jobs, which the test driver
 # lacks: real QEMU on host CHAOS_QEMU_HOST (lib.sh chaos_qemu_up)
@@ -135,7 +135,7 @@ applies() {
 	backup_throttled)	# only the QEMU host has block jobs
 		[[ " $(eligible_hosts 1) " == *" $CHAOS_QEMU_HOST "* ]] || return 1
 		CAND=$CHAOS_QEMU_HOST;;
-	bmc_hang|bmc_loss)
+	bmc_hang|bmc_loss|bmc_lies)
 		CAND=$(eligible_hosts 0);;
 	*)	return 0;;
 	esac
@@ -330,6 +330,31 @@ f_bmc_hang() {
 		ev "bmc_up host=$HOST"
 	fi
 	nap "$ms"
+}
+
+# A mis-mapped BMC: host HOST's BMC entry reads off while the host runs (as
+# an entry naming another, powered-off machine would).  hawatch must hold
+# the host and raise bmc_contradiction (checked here), never fence it
+# (check 9); the heal fixes the "mapping" and clears the alert as an
+# operator would, so the host's BMC is trusted again for later faults.
+f_bmc_lies() {
+	local ms
+	rng_range 3000 5000; ms=$R
+	STEP_NOTE="host=$HOST observe=$(secs "$ms")s"
+	if [ "$PLAN" = 0 ]; then
+		: >"$(ipmisim_hostdir "h$HOST")/bmc_reads_off"
+		ev "bmc_lie host=$HOST"
+	fi
+	nap "$ms"
+	[ "$PLAN" = 0 ] || return 0
+	[ "$(sql "SELECT COUNT(*) FROM hawatch.alerts WHERE host_id = $HOST AND kind = 'bmc_contradiction' AND cleared_at IS NULL" 2>/dev/null)" = 1 ] ||
+		expect FAIL "host $HOST: its BMC read off for $(secs "$ms")s while it ran, but no bmc_contradiction was raised"
+	rm -f "$(ipmisim_hostdir "h$HOST")/bmc_reads_off"
+	ev "bmc_truth host=$HOST"
+	sleep 1		# the BMC reads on again before the clear
+	"$HAWATCH" --config "$T/hawatch.conf" alerts clear --host "$HOST" \
+	    --kind bmc_contradiction --reason "chaos: mapping fixed" >/dev/null 2>&1
+	ev "bmc_cleared host=$HOST"
 }
 
 f_bmc_loss() {
