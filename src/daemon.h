@@ -21,6 +21,7 @@
 #include "heartbeat.h"
 #include "inventory.h"
 #include "leader.h"
+#include "metrics.h"
 #include "sweep_thread.h"
 #include "vm_reconcile.h"
 
@@ -108,6 +109,13 @@ struct daemon {
 	   views, core_step, actions */
 	uint64_t		 phase_us[4];
 	int			 ready_sent;
+	uint64_t		 start_wall_ms;
+
+	/* metrics (metrics.h): counters kept always, the endpoint and its
+	   snapshot only when metrics.listen is set */
+	struct metrics_counters	 mcount;
+	struct metrics_snap	 msnap;
+	struct metrics_server	*metrics;
 };
 
 /* tick.c */
@@ -115,5 +123,11 @@ int	tick_run(struct daemon *, uint64_t now_ms);
 
 /* status.c */
 void	status_write(struct daemon *);
+
+/* metrics_publish.c */
+void	metrics_publish(struct daemon *);
+void	metrics_daemon_start(struct daemon *);
+void	metrics_daemon_reload(struct daemon *, const struct metrics_config *old);
+void	metrics_daemon_stop(struct daemon *);
 
 #endif
