@@ -6,8 +6,9 @@
  * it under the mutex.  A scrape copies the latest one out under the same
  * mutex, releases it, renders and queues the text; libmicrohttpd sends it
  * without blocking.  So the tick waits at most for one memcpy, whatever
- * the scrapers do.  Bounds: max_connections at once (more are refused),
- * 4 per client address, connection_timeout of idle time each, 64 KiB of
+ * the scrapers do.  Bounds: max_connections at once (further ones wait in
+ * the listen backlog, unanswered, until a slot frees), 4 per client
+ * address, connection_timeout of idle time each, 64 KiB of
  * request memory per connection.  Before the first tick a scrape gets 503.
  */
 #include <sys/socket.h>
@@ -131,13 +132,13 @@ metrics_server_start(const struct metrics_config *mc, char *err)
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL, serve, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first: all logs */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)mc->max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)METRICS_PER_IP_LIMIT,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)((mc->connection_timeout_ms + 999) / 1000),
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)METRICS_CONN_MEMORY,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
 	if (srv->mhd == NULL) {
 		set_err(err, "metrics.listen %s: cannot listen (address in use "
