@@ -72,8 +72,9 @@ panel("VMs", "timeseries",
       ['sum(increase(hawatch_vms_reconciled_total[$__rate_interval]))',
        'sum(increase(hawatch_vms_requeued_total[$__rate_interval]))',
        'sum(increase(hawatch_vms_deferred_total[$__rate_interval]))',
-       'sum(increase(hawatch_vms_given_up_total[$__rate_interval]))'],
-      legend=["reconciled", "re-queued", "deferred", "given up"])
+       'sum(increase(hawatch_vms_given_up_total[$__rate_interval]))',
+       'max(hawatch_restarts_watching)'],
+      legend=["reconciled", "re-queued", "deferred", "given up", "restarts watched"])
 panel("Sweeper actions by kind", "timeseries",
       ['sum by (kind) (increase(hawatch_sweeper_actions_total[$__rate_interval]))',
        'max(hawatch_sweeper_paused_domains)'],

@@ -30,6 +30,7 @@
 #include "config.h"
 #include "core.h"
 #include "rec_types.h"
+#include "restart_rules.h"
 #include "sbuf.h"
 #include "sweep_core.h"
 
@@ -49,6 +50,7 @@ enum metrics_rec_result {
 };
 #define MREC_LAST MREC_ERROR
 
+#define METRICS_RESTART_VERDICTS	(RV_NOT_HA + 1)
 #define METRICS_SWEEP_KINDS	(SWA_LEAVE + 1)
 #define METRICS_SWEEP_RESULTS	(SWR_VANISHED + 1)
 
@@ -59,6 +61,7 @@ struct metrics_counters {
 	uint64_t	 reconciles[MREC_LAST + 1];
 	uint64_t	 vms_reconciled, vms_requeued, vms_deferred;
 	uint64_t	 vms_skipped, vms_given_up;
+	uint64_t	 restart_verdicts[METRICS_RESTART_VERDICTS];	/* written */
 	uint64_t	 ticks, tick_overruns;
 	uint64_t	 tick_hist[METRICS_TICK_BUCKETS];	/* per bucket,
 						   not cumulative */
@@ -105,6 +108,7 @@ struct metrics_snap {
 	int		 sweep_enabled;
 	struct metrics_sweep_counters sw;
 	unsigned	 sweep_paused, sweep_host_errors, sweep_stale;
+	unsigned	 restarts_watching, restarts_given_up;	/* last pass */
 	uint32_t	 hosts_by_state[HS_LAST + 1];
 	uint32_t	 alerts_by_why[WHY_LAST + 1];
 	struct metrics_host *hosts;
@@ -122,6 +126,11 @@ void	metrics_count_fence(struct metrics_counters *, enum fence_result);
 void	metrics_count_reconcile(struct metrics_counters *,
 	    const struct rec_result *r);
 void	metrics_count_vms_given_up(struct metrics_counters *, unsigned n);
+/* one restart assurance pass (struct ra_result): its written verdicts;
+   those raising an alert count as VMs given up */
+struct ra_result;
+void	metrics_count_restarts(struct metrics_counters *,
+	    const struct ra_result *);
 void	metrics_count_tick(struct metrics_counters *, uint64_t tick_us,
 	    const uint64_t phase_us[METRICS_PHASES], uint64_t interval_ms);
 /* one sweeper run's executed actions (struct sweep_run_report) */

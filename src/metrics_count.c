@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "restart_assurance.h"
 #include "sweep.h"
 #include "util.h"
 
@@ -61,6 +62,21 @@ void
 metrics_count_vms_given_up(struct metrics_counters *c, unsigned n)
 {
 	c->vms_given_up += n;
+}
+
+void
+metrics_count_restarts(struct metrics_counters *c, const struct ra_result *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->n; i++) {
+		if (!r->v[i].written ||
+		    (unsigned)r->v[i].verdict >= METRICS_RESTART_VERDICTS)
+			continue;
+		c->restart_verdicts[r->v[i].verdict]++;
+		if (restart_verdict_alerts(r->v[i].verdict))
+			metrics_count_vms_given_up(c, 1);
+	}
 }
 
 void

@@ -94,6 +94,8 @@ metrics_publish(struct daemon *d)
 	s->sweep_paused = sw.paused;
 	s->sweep_host_errors = sw.host_errors;
 	s->sweep_stale = sw.stale_backups;
+	s->restarts_watching = d->restarts.n_watching;
+	s->restarts_given_up = d->restarts.n_given_up;
 	metrics_server_publish(d->metrics, s);
 }
 

@@ -213,6 +213,27 @@ render_actions(const struct metrics_snap *s, struct sbuf *o)
 }
 
 static void
+render_restarts(const struct metrics_snap *s, struct sbuf *o)
+{
+	int	v;
+
+	family(o, "hawatch_restart_verdicts_total", "counter", "Restart "
+	    "assurance verdicts acted on (heal, requeue, give up, resolve), "
+	    "by verdict.");
+	for (v = 0; v < METRICS_RESTART_VERDICTS; v++)
+		if (restart_verdict_writes((enum restart_verdict)v) ||
+		    restart_verdict_final((enum restart_verdict)v))
+			sbuf_add(o, "hawatch_restart_verdicts_total{verdict="
+			    "\"%s\"} %llu\n",
+			    restart_verdict_name((enum restart_verdict)v),
+			    (unsigned long long)s->c.restart_verdicts[v]);
+	one(o, "hawatch_restarts_watching", "gauge", "Re-queued VMs the "
+	    "leader watches until they run again.", s->restarts_watching);
+	one(o, "hawatch_restarts_given_up", "gauge", "Re-queued VMs given "
+	    "up on and still listed (alert open).", s->restarts_given_up);
+}
+
+static void
 render_sweeper(const struct metrics_snap *s, struct sbuf *o)
 {
 	int	i;
@@ -249,7 +270,8 @@ static int
 always_shown(int why)
 {
 	return why == WHY_STORM_GUARD || why == WHY_POOL_STALL ||
-	    why == WHY_POOL_UNREADABLE;
+	    why == WHY_POOL_UNREADABLE || why == WHY_BMC_CONTRADICTION ||
+	    why == WHY_BMC_IDENTITY_MISMATCH;
 }
 
 static void
@@ -274,6 +296,7 @@ metrics_render(const struct metrics_snap *s, uint64_t now, struct sbuf *o)
 	render_heartbeats(s, o);
 	render_pools(s, o);
 	render_actions(s, o);
+	render_restarts(s, o);
 	render_sweeper(s, o);
 	render_alerts(s, o);
 }

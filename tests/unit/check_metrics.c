@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "restart_assurance.h"
 #include "sweep.h"
 
 static int
@@ -126,6 +127,31 @@ START_TEST(test_sweep_tally)
 }
 END_TEST
 
+START_TEST(test_restart_tally)
+{
+	struct metrics_counters	c;
+	struct ra_result	r;
+	struct ra_vm		v[4];
+
+	memset(&c, 0, sizeof(c));
+	memset(&r, 0, sizeof(r));
+	memset(v, 0, sizeof(v));
+	v[0].verdict = RV_REQUEUE;
+	v[0].written = 1;
+	v[1].verdict = RV_GIVE_UP;
+	v[1].written = 1;
+	v[2].verdict = RV_LOCAL_STORAGE;
+	v[2].written = 1;
+	v[3].verdict = RV_GIVE_UP;	/* listed from an earlier pass */
+	r.v = v;
+	r.n = 4;
+	metrics_count_restarts(&c, &r);
+	ck_assert_uint_eq(c.restart_verdicts[RV_REQUEUE], 1);
+	ck_assert_uint_eq(c.restart_verdicts[RV_GIVE_UP], 1);
+	ck_assert_uint_eq(c.vms_given_up, 2);
+}
+END_TEST
+
 /* two hosts, one with two pools (one unreadable), one pool, one alert */
 static void
 sample(struct metrics_snap *s)
@@ -156,6 +182,8 @@ sample(struct metrics_snap *s)
 	s->c.fences[FENCE_OFF_CONFIRMED] = 3;
 	s->c.reconciles[MREC_RECONCILED] = 2;
 	s->sw.actions[SWA_RESUME] = 4;
+	s->c.restart_verdicts[RV_GIVE_UP] = 1;
+	s->restarts_given_up = 1;
 }
 
 START_TEST(test_render)
@@ -194,6 +222,10 @@ START_TEST(test_render)
 	ck_assert(has_line(o.s, "hawatch_tick_duration_seconds_count 2"));
 	ck_assert(has_line(o.s, "hawatch_pool_up{pool_id=\"1\"} 1"));
 	ck_assert(has_line(o.s, "hawatch_leader 1"));
+	ck_assert(has_line(o.s, "hawatch_restart_verdicts_total{verdict=\"given_up\"} 1"));
+	ck_assert(has_line(o.s, "hawatch_restart_verdicts_total{verdict=\"requeue\"} 0"));
+	ck_assert_uint_eq(count_of(o.s, "verdict=\"wait\""), 0);
+	ck_assert(has_line(o.s, "hawatch_restarts_given_up 1"));
 	/* one TYPE per family, and as many HELP */
 	ck_assert_uint_eq(count_of(o.s, "# TYPE hawatch_host_state gauge\n"), 1);
 	ck_assert_uint_eq(count_of(o.s, "# TYPE "), count_of(o.s, "# HELP "));
@@ -259,6 +291,7 @@ main(void)
 	tcase_add_test(tc, test_reconcile_tally);
 	tcase_add_test(tc, test_tick_histogram);
 	tcase_add_test(tc, test_sweep_tally);
+	tcase_add_test(tc, test_restart_tally);
 	tcase_add_test(tc, test_render);
 	tcase_add_loop_test(tc, test_listen_parse, 0,
 	    (int)(sizeof(listens) / sizeof(listens[0])));
