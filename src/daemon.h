@@ -1,12 +1,14 @@
 /*
  * daemon.h -- the state of `hawatch run`, shared by daemon.c (lifecycle:
  * signals, reload, systemd), tick.c (one observe -> decide -> act round,
- * with observe.c and act.c) and status.c (the status file).
+ * with observe.c and act.c), status.c (the status file) and
+ * metrics_publish.c (the Prometheus snapshot).
  *
  * Threads: the main thread owns everything here and runs the ticks.  The
- * BMC worker pool and the heartbeat reader's local-pool workers are the
- * only other threads; they are reached through their own APIs, which
- * never block the tick on I/O.
+ * BMC worker pool, the heartbeat reader's local-pool workers, the sweeper
+ * thread and the metrics endpoint's thread are the only other threads;
+ * they are reached through their own APIs, which never block the tick on
+ * I/O (the metrics thread only ever sees copies: metrics.h).
  */
 #ifndef HAWATCH_DAEMON_H
 #define HAWATCH_DAEMON_H
