@@ -115,6 +115,8 @@ struct daemon {
 	struct alert		*alerts;
 	size_t			 nalerts, cap_alerts;
 
+	struct console_watch	*console;	/* console_watch.c; lazy */
+
 	uint64_t		 ticks;
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;
@@ -142,5 +144,8 @@ void	metrics_publish(struct daemon *);
 void	metrics_daemon_start(struct daemon *);
 void	metrics_daemon_reload(struct daemon *, const struct metrics_config *old);
 void	metrics_daemon_stop(struct daemon *);
+
+/* console_watch.c: stop running captures, free (shutdown) */
+void	console_watch_free(struct console_watch *);
 
 #endif
