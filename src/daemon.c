@@ -133,6 +133,7 @@ static void
 reload_apply(struct daemon *d)
 {
 	struct reload_job	*j = d->reload;
+	struct metrics_config	 old_metrics;
 
 	if (j == NULL || !atomic_load(&j->done))
 		return;
@@ -142,9 +143,11 @@ reload_apply(struct daemon *d)
 		log_err("config.reload_failed", "error=\"%s\" (keeping the "
 		    "running config)", j->err);
 	else {
+		old_metrics = d->cfg.metrics;
 		config_free(&d->cfg);
 		d->cfg = j->cfg;
 		d->pol = j->pol;
+		metrics_daemon_reload(d, &old_metrics);
 		log_set_level(d->cfg.log_level);
 		sweep_thread_reconfig(&d->sweep, &d->cfg);
 		d->bmc_targets_hash = 0;	/* re-send targets: credentials
@@ -187,6 +190,7 @@ shutdown_daemon(struct daemon *d)
 
 	sd_notify(0, "STOPPING=1");
 	reload_abandon(d);
+	metrics_daemon_stop(d);
 	sweep_thread_stop(&d->sweep);
 	if (d->db_up) {
 		leader_release(&d->leader, &d->db);
@@ -350,6 +354,7 @@ run_loop(struct daemon *d, int sfd)
 		(void)tick_run(d, clock_mono_ms());
 		d->last_tick_us = clock_mono_us() - t0;
 		status_write(d);
+		metrics_publish(d);
 		notify_tick(d);
 		next += d->cfg.daemon.tick_interval_ms;
 		now = clock_mono_ms();
@@ -371,8 +376,11 @@ start_workers(struct daemon *d, char *err)
 		set_err(err, "cannot start workers");
 		return -1;
 	}
-	return sweep_thread_start(&d->sweep, &d->cfg, d->actor, d->leader.lock,
-	    err);
+	if (sweep_thread_start(&d->sweep, &d->cfg, d->actor, d->leader.lock,
+	    err) == -1)
+		return -1;
+	metrics_daemon_start(d);
+	return 0;
 }
 
 int
@@ -409,6 +417,7 @@ cmd_run(struct cli *c, int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	d.start_ms = clock_mono_ms();
+	d.start_wall_ms = clock_wall_ms();
 	log_info("daemon.start", "instance=%s config=%s tick_ms=%llu "
 	    "dead_after_ms=%llu", d.instance, d.config_path,
 	    (unsigned long long)d.cfg.daemon.tick_interval_ms,
