@@ -57,6 +57,7 @@ fsm_enter(struct core_tick *t, struct core_host *h, enum host_state to,
 	h->v.since_ms = (uint64_t)t->now;
 	h->v.why = why;
 	h->v.hold = WHY_NONE;
+	hold_on_enter(t, h, to);
 	switch (to) {
 	case HS_ALIVE:
 		h->v.fence_attempts = 0;
@@ -168,8 +169,10 @@ next_alive(struct core_tick *t, struct core_host *h)
 static void
 next_suspect(struct core_tick *t, struct core_host *h)
 {
-	if (!positive_death(t, h))
-		follow_verdict(t, h);
+	if (positive_death(t, h))
+		return;
+	follow_verdict(t, h);
+	hold_suspect_too_long(t, h);
 }
 
 static enum act_why
@@ -186,6 +189,8 @@ next_dead(struct core_tick *t, struct core_host *h)
 	enum act_why	hold;
 
 	if (positive_death(t, h))
+		return;
+	if (hold_fence_retry_news(t, h))	/* a re-asked fence went out */
 		return;
 	if (h->verdict != V_DEAD) {
 		follow_verdict(t, h);
@@ -210,12 +215,8 @@ next_dead(struct core_tick *t, struct core_host *h)
 		fsm_enter(t, h, HS_UNFENCEABLE, unfenceable_why(h));
 		return;
 	}
-	if ((hold = guard_fence_hold(t, h)) != WHY_NONE) {
-		h->v.hold = hold;
-		return;
-	}
-	core_emit(t, ACT_FENCE, h->v.host_id, WHY_HB_DEAD, h->v.cluster_id, 0);
-	fsm_enter(t, h, HS_FENCING, WHY_HB_DEAD);
+	hold = guard_fence_hold(t, h);
+	hold_fence_retry(t, h, hold);	/* hold, or ACT_FENCE */
 }
 
 static void
@@ -246,6 +247,9 @@ next_fencing(struct core_tick *t, struct core_host *h)
 			return;
 		case FENCE_AUTH_ERROR:
 			fence_over(t, h, WHY_BMC_AUTH);
+			return;
+		case FENCE_NOT_STARTED:
+			hold_fence_not_started(t, h);
 			return;
 		case FENCE_NONE:
 		case FENCE_RUNNING:
@@ -411,6 +415,8 @@ fsm_step(struct core_tick *t, struct core_host *h)
 	}
 	if (h->v.state == HS_IGNORED)
 		fsm_enter(t, h, HS_UNKNOWN, WHY_UNIGNORED);
+	hold_duplicate_ip(t, h);
+	hold_adopt_attempts(h);
 
 	for (i = 0; i < h->ntr; i++)
 		if (h->tr[i].garbage_new) {

@@ -59,6 +59,8 @@ fence_result_name(enum fence_result v)
 		return "failed_unknown";
 	case FENCE_AUTH_ERROR:
 		return "auth_error";
+	case FENCE_NOT_STARTED:
+		return "not_started";
 	}
 	return "invalid";
 }
@@ -203,6 +205,14 @@ act_why_name(enum act_why v)
 		return "unignored";
 	case WHY_HOST_GONE:
 		return "host_gone";
+	case WHY_DUPLICATE_IP:
+		return "duplicate_ip";
+	case WHY_CLUSTER_FENCE_BUDGET:
+		return "cluster_fence_budget";
+	case WHY_SUSPECT_TOO_LONG:
+		return "suspect_too_long";
+	case WHY_AUDIT_FAILED:
+		return "audit_failed";
 	}
 	return "invalid";
 }
