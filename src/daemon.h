@@ -31,6 +31,12 @@ struct host_extra {
 	uint64_t		 last_action_wall_ms;
 	uint64_t		 fence_seq_seen;
 	int			 has_bmc;
+	/* the fence result the core sees: the BMC pool's, or the
+	   executor's own (not_started, or running once sent); act.c */
+	enum fence_result	 fence_out;
+	uint64_t		 fence_seq_out;
+	enum act_why		 returned_pending;	/* fence record still
+						   to close (WHY_NONE: no) */
 };
 
 struct hb_pool_slot {
@@ -40,11 +46,12 @@ struct hb_pool_slot {
 	struct hb_pool_status	 st;
 };
 
-/* A fence attempt that finished since the last round: observe_build()
- * queues it, act_run() records it in the audit (S9). */
+/* A fence attempt that finished: observe_build() queues it, act_run()
+ * records it in the audit (S9) and keeps it queued while that fails. */
 struct fence_news {
 	uint64_t		 host_id;
 	struct bmc_view		 v;
+	unsigned		 tries;		/* audit writes tried */
 };
 
 struct act_bmc_funcs;

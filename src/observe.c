@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act.h"
 #include "bmc_target.h"
 #include "daemon.h"
 #include "ipmi.h"
@@ -209,26 +210,6 @@ observe_database(struct daemon *d, uint64_t now)
 
 /* --- heartbeats and BMC views ------------------------------------------ */
 
-/* queue a finished fence attempt for act_run() to record */
-static void
-fence_news_add(struct daemon *d, uint64_t host_id, const struct bmc_view *v)
-{
-	struct fence_news	*n;
-
-	if (d->nfence_news == d->cap_fence_news) {
-		d->cap_fence_news = d->cap_fence_news ?
-		    d->cap_fence_news * 2 : 8;
-		n = realloc(d->fence_news,
-		    d->cap_fence_news * sizeof(*d->fence_news));
-		if (n == NULL)
-			abort();
-		d->fence_news = n;
-	}
-	d->fence_news[d->nfence_news].host_id = host_id;
-	d->fence_news[d->nfence_news].v = *v;
-	d->nfence_news++;
-}
-
 /* One round's heartbeat reads: res is np x nh (compacted pool rows). */
 struct hb_round {
 	struct hb_pool		**pools;	/* open pools, compacted */
@@ -324,12 +305,14 @@ observe_bmc(struct daemon *d, size_t i, struct host_obs *ho)
 	else
 		ho->power = v.power;
 	ho->power_seq = v.power_seq;
-	ho->fence = v.fence;
-	ho->fence_seq = v.fence_seq;
 	if (v.fence_seq != x->fence_seq_seen) {
 		x->fence_seq_seen = v.fence_seq;
-		fence_news_add(d, h->id, &v);
+		act_fence_news(d, h->id, &v);
 	}
+	/* the BMC pool's results and the executor's own answers (not
+	 * started, sent), in the order they happened */
+	ho->fence = x->fence_out;
+	ho->fence_seq = x->fence_seq_out;
 }
 
 void
@@ -346,8 +329,7 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 	}
 	free(d->obs_pools);
 	d->obs_pools = xcalloc(np, sizeof(*d->obs_pools));
-	d->nfence_news = 0;
-	read_heartbeats(d, &r);
+	read_heartbeats(d, &r);	/* d->fence_news keeps unrecorded results */
 	for (i = 0; i < nh; i++) {
 		const struct inv_host	*h = &d->inv.hosts[i];
 
@@ -359,6 +341,8 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 		ho->vms_active = h->vms_active;
 		ho->operator_confirmed_off = h->fence_record &&
 		    h->fence_source == FS_OPERATOR;
+		ho->dup_ip = h->dup_ip;
+		ho->fence_attempts_recorded = h->fence_attempts_recorded;
 		observe_heartbeats(d, &r, i, ho);
 		observe_bmc(d, i, ho);
 	}

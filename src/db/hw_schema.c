@@ -62,6 +62,20 @@ static const char *const level1[] = {
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 };
 
+/*
+ * Level 2 (issue 11): the fence attempt budget per host, written with the
+ * host.fence_requested audit row, so a new leader continues the count.
+ */
+static const char *const level2[] = {
+	"CREATE TABLE IF NOT EXISTS %s.`fence_attempt` ("
+	" `host_id` bigint unsigned NOT NULL,"
+	" `attempts` int unsigned NOT NULL COMMENT 'of this episode',"
+	" `updated_at` datetime(3) NOT NULL COMMENT 'UTC',"
+	" `actor` varchar(255) NOT NULL,"
+	" PRIMARY KEY (`host_id`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+
 struct level {
 	const char *const	*stmts;
 	size_t			 n;
@@ -69,6 +83,7 @@ struct level {
 
 static const struct level levels[] = {
 	{ level1, NELEM(level1) },
+	{ level2, NELEM(level2) },
 };
 
 const char *

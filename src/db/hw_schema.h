@@ -11,6 +11,8 @@
  *                   operator (reconcile --confirm-fenced)
  *   host_exclusion  hosts an operator excluded (hawatch maintenance on)
  *   leader          who holds leadership, for `hawatch status`
+ *   fence_attempt   fence attempts spent per host in the current episode
+ *                   (level 2), so the budget survives a leader failover
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -19,7 +21,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	1
+#define HW_SCHEMA_VERSION	2
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);
