@@ -90,6 +90,9 @@ struct daemon {
 	struct fence_news	*fence_news;	/* this round's, act_run */
 	size_t			 nfence_news, cap_fence_news;
 
+	/* the tick's clock (tick.c); NULL: clock_mono_ms() */
+	uint64_t		(*mono_ms)(void);
+
 	/* the executor's adapters (act.h); NULL: the real ones */
 	const struct act_bmc_funcs *bmc_funcs;
 	const struct act_db_funcs *db_funcs;
@@ -117,8 +120,9 @@ struct daemon {
 	int			 ready_sent;
 };
 
-/* tick.c */
-int	tick_run(struct daemon *, uint64_t now_ms);
+/* tick.c: one round started at start_ms; the core's time is taken after
+ * the heartbeat reads */
+int	tick_run(struct daemon *, uint64_t start_ms);
 
 /* status.c */
 void	status_write(struct daemon *);

@@ -294,7 +294,8 @@ observe_bmc(struct daemon *d, size_t i, struct host_obs *ho)
 	struct host_extra	*x = &d->extra[i];
 	struct bmc_view		 v;
 
-	if (bmc_pool_snapshot(d->bmc, (uint32_t)h->id, &v) == -1) {
+	if (d->bmc == NULL ||
+	    bmc_pool_snapshot(d->bmc, (uint32_t)h->id, &v) == -1) {
 		memset(&v, 0, sizeof(v));
 		v.power = PWR_UNKNOWN;
 	}
