@@ -337,6 +337,51 @@ check_backup_repos(struct doctor *d, struct db *db)
 		dr(d, DR_OK, "backup.mount", NULL, "no NFS backup repository");
 }
 
+/* --- hosts: one IP each, a heartbeat pool each ---------------------------- */
+
+/*
+ * Two hosts with one private IP share one heartbeat file: hawatch holds
+ * both (never judges either by it).  A host attached to no pool has no
+ * heartbeat at all.
+ */
+static void
+check_hosts(struct doctor *d, const struct inventory *inv)
+{
+	const struct inv_host	*h, *o;
+	char			 others[128];
+	size_t			 i, j, n, ndup = 0;
+
+	for (i = 0; i < inv->nhosts; i++) {
+		h = &inv->hosts[i];
+		if (h->npools == 0 && h->ignore == IGN_NONE)
+			dr(d, DR_WARN, "host.pools", "attach the host to its NFS "
+			    "primary storage in CloudStack, or add a pool in "
+			    "hawatch.conf", "host %llu (%s): no heartbeat pool "
+			    "(storage_pool_host_ref): hawatch cannot judge it",
+			    (unsigned long long)h->id, h->name);
+		if (!h->dup_ip)
+			continue;
+		ndup++;
+		for (j = 0, n = 0, others[0] = '\0'; j < inv->nhosts; j++) {
+			o = &inv->hosts[j];
+			if (j != i && strcmp(o->ip, h->ip) == 0 &&
+			    n < sizeof(others))
+				n += (size_t)snprintf(others + n,
+				    sizeof(others) - n, "%s%llu", n ? ", " : "",
+				    (unsigned long long)o->id);
+		}
+		dr(d, DR_FAIL, "host.ip", "give each host its own "
+		    "private_ip_address, or remove the stale host record",
+		    "host %llu (%s): private IP %s is also host %s's: they "
+		    "share one heartbeat file, so hawatch holds them and "
+		    "fences neither", (unsigned long long)h->id, h->name, h->ip,
+		    others);
+	}
+	if (ndup == 0)
+		dr(d, DR_OK, "host.ip", NULL, "%zu hosts, each with its own "
+		    "private IP", inv->nhosts);
+}
+
 /* --- heartbeat pools ------------------------------------------------------ */
 
 /* Newest heartbeat evidence of host i, in wall ms (0: none). */
@@ -663,6 +708,7 @@ cmd_doctor(struct cli *c, int argc, char **argv)
 		goto done;
 	}
 	db_close(&db);
+	check_hosts(&d, &inv);
 	newest = xcalloc(inv.nhosts + 1, sizeof(*newest));
 	check_pools(&d, &c->cfg, &inv, newest);
 	check_bmcs(&d, &c->cfg, &inv, newest);
