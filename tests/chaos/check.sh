@@ -11,8 +11,8 @@
 # earlier round (each violation is reported once, with its rows).  Results
 # go to CHECK_PASS / CHECK_FAIL; the failures' text to $CH/failures.
 
-CHECKS=(P 1 2 3 4 5 6 E)
-[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 E)
+CHECKS=(P 1 2 3 4 5 6 D E)
+[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 D E)
 declare -A CHECK_NAME=(
 	[P]="watchers alive, one leader"
 	[1]="no fence while the heartbeat advanced"
@@ -22,6 +22,7 @@ declare -A CHECK_NAME=(
 	[5]="no write or fence by a non-leader"
 	[6]="every fence, VM change and resume audited"
 	[8]="paused VMs resumed in time, opted-out left"
+	[D]="no fence of a live host sharing a twin's IP"
 	[E]="scenario expectations"
 )
 CHECK_PASS=0
