@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "config_table.h"
+#include "cs_properties.h"
 #include "defaults.h"
 #include "ipmi.h"
 #include "util.h"
@@ -195,3 +196,26 @@ const struct cfg_table bmc_config_table = {
 	.name = "bmc", .keys = bmc_keys, .nkeys = NELEM(bmc_keys),
 	.size = sizeof(struct bmc_config), .check = bmc_check,
 };
+
+void
+bmc_oobm_resolve(struct config *c)
+{
+	struct cs_db_creds	cs;
+	char			e[ERR_LEN];
+
+	c->bmc.oobm_secret[0] = '\0';
+	c->bmc.oobm_secret_err[0] = '\0';
+	if (!c->bmc.use_oobm)
+		return;
+	if (cs_properties_load(c->db.cloudstack_properties, &cs, e,
+	    sizeof(e)) == -1) {
+		snprintf(c->bmc.oobm_secret_err, sizeof(c->bmc.oobm_secret_err),
+		    "%.200s", e);
+		return;
+	}
+	c->bmc.oobm_encrypted = cs.encrypted;
+	c->bmc.oobm_version = (int)cs.db_version;
+	snprintf(c->bmc.oobm_secret, sizeof(c->bmc.oobm_secret), "%s",
+	    cs.db_secret);
+	cs_db_creds_clear(&cs);
+}

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "bmc_target.h"
+#include "cs_properties.h"
+#include "util.h"
 
 static const struct bmc_host_config *
 bmc_override(const struct config *c, uint64_t id)
@@ -15,6 +17,48 @@ bmc_override(const struct config *c, uint64_t id)
 		if (c->bmc.hosts[i].host_id == id)
 			return &c->bmc.hosts[i];
 	return NULL;
+}
+
+/*
+ * The password of host h's BMC, by precedence: its bmc.hosts entry, then
+ * its oobm row (bmc.use_oobm; decrypted with db.cloud.encrypt.secret as
+ * CloudStack's DBEncryptionUtil does), then bmc.password.  -1 with err
+ * naming the host and the field, never a value.
+ */
+static int
+bmc_password(const struct config *c, const struct bmc_host_config *o,
+    const struct inv_host *h, char *out, size_t len, char *err)
+{
+	struct cs_db_creds	cs;
+	char			e[ERR_LEN];
+	int			rc;
+
+	if (o != NULL && o->has_password) {
+		snprintf(out, len, "%.*s", (int)len - 1, o->password);
+		return 0;
+	}
+	if (!c->bmc.use_oobm || h->bmc_password_stored[0] == '\0') {
+		snprintf(out, len, "%.*s", (int)len - 1, c->bmc.password);
+		return 0;
+	}
+	if (c->bmc.oobm_secret_err[0] != '\0') {
+		snprintf(err, ERR_LEN, "host %llu: oobm.password cannot be "
+		    "decrypted: CloudStack's key is not available "
+		    "(database.cloudstack_properties): %s",
+		    (unsigned long long)h->id, c->bmc.oobm_secret_err);
+		return -1;
+	}
+	memset(&cs, 0, sizeof(cs));
+	cs.encrypted = c->bmc.oobm_encrypted;
+	cs.db_version = (enum cs_enc_version)c->bmc.oobm_version;
+	snprintf(cs.db_secret, sizeof(cs.db_secret), "%s", c->bmc.oobm_secret);
+	rc = cs_oobm_password_decrypt(&cs, h->bmc_password_stored, out, len,
+	    e, sizeof(e));
+	cs_db_creds_clear(&cs);
+	if (rc == -1)
+		snprintf(err, ERR_LEN, "host %llu: %.400s",
+		    (unsigned long long)h->id, e);
+	return rc;
 }
 
 int
@@ -48,9 +92,10 @@ bmc_target_from_config(const struct config *c, const struct inv_host *h,
 	    ipmi_workarounds_parse(wa, &t->workaround_flags, err) == -1)
 		return -1;
 	snprintf(t->user, sizeof(t->user), "%.63s",
-	    o != NULL && o->user[0] ? o->user : c->bmc.user);
-	snprintf(t->password, sizeof(t->password), "%.63s",
-	    o != NULL && o->has_password ? o->password : c->bmc.password);
+	    o != NULL && o->user[0] ? o->user :
+	    c->bmc.use_oobm && h->bmc_user[0] ? h->bmc_user : c->bmc.user);
+	if (bmc_password(c, o, h, t->password, sizeof(t->password), err) == -1)
+		return -1;
 	t->cipher_suite = o != NULL && o->cipher_suite >= 0 ? o->cipher_suite :
 	    c->bmc.cipher_suite;
 	t->session_timeout_ms = c->bmc.session_timeout_ms;
@@ -58,3 +103,17 @@ bmc_target_from_config(const struct config *c, const struct inv_host *h,
 	return 1;
 }
 
+void
+bmc_target_cred_source(const struct config *c, const struct inv_host *h,
+    char *out, size_t len)
+{
+	const struct bmc_host_config	*o = bmc_override(c, h->id);
+	const char			*user, *pass;
+
+	user = o != NULL && o->user[0] ? "bmc.hosts" :
+	    c->bmc.use_oobm && h->bmc_user[0] ? "oobm row" : "bmc group";
+	pass = o != NULL && o->has_password ? "bmc.hosts" :
+	    c->bmc.use_oobm && h->bmc_password_stored[0] ? "oobm row" :
+	    "bmc group";
+	snprintf(out, len, "user from %s, password from %s", user, pass);
+}

@@ -12,6 +12,12 @@
 #include "ipmi.h"
 
 /* 1 target filled, 0 the host has no BMC, -1 bad configuration (err) */
+/*
+ * Where host h's BMC user and password come from, for `doctor` (never a
+ * value): "bmc.hosts", "oobm row" or "bmc group", user/password apart.
+ */
+void	bmc_target_cred_source(const struct config *, const struct inv_host *,
+	    char *out, size_t len);
 int	bmc_target_from_config(const struct config *, const struct inv_host *,
 	    struct ipmi_target *, char *err);
 

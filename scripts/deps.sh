@@ -17,6 +17,7 @@ qemu-system-x86 qemu-utils binutils
 libsystemd-dev valgrind nftables iproute2 procps bc python3 fuse3
 libssl-dev python3-cryptography mandoc
 debhelper dpkg-dev lintian systemd adduser git
+spin
 "
 
 missing=""

@@ -484,7 +484,7 @@ config_load(struct config *out, const char *path, char *err)
 	config_t	 cf;
 	struct config	*c;
 	struct parse	 p = { path, err };
-	char		*text;
+	char		*text, e2[ERR_LEN];
 	int		 rc = -1;
 
 	if ((text = config_read_private(path, err)) == NULL)
@@ -504,6 +504,11 @@ config_load(struct config *out, const char *path, char *err)
 		goto out;
 	if (run_checks(&p, &cf, &config_root_table, c) == -1)
 		goto out;
+	if (db_config_resolve(&c->db, e2) == -1) {
+		set_err(err, "%s: %s", path, e2);
+		goto out;
+	}
+	bmc_oobm_resolve(c);
 	*out = *c;
 	explicit_bzero(c, sizeof(*c));
 	rc = 0;
@@ -533,4 +538,5 @@ config_free(struct config *c)
 	c->bmc.nhosts = 0;
 	explicit_bzero(c->db.password, sizeof(c->db.password));
 	explicit_bzero(c->bmc.password, sizeof(c->bmc.password));
+	explicit_bzero(c->bmc.oobm_secret, sizeof(c->bmc.oobm_secret));
 }

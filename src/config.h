@@ -39,7 +39,12 @@ struct db_config {
 	char		host[CFG_STR];		/* "127.0.0.1"; empty with socket */
 	unsigned	port;			/* 3306 */
 	char		socket[CFG_STR];	/* unix socket; wins over host */
-	char		user[CFG_STR];		/* "cloud" */
+	char		user[CFG_STR];		/* "cloud"; "" until resolved */
+	char		cloudstack_properties[CFG_STR];	/* db.properties
+						   used when neither user nor
+						   password is set */
+	char		cred_source[2 * CFG_STR];	/* where user/password
+						   came from, never a value */
 	char		password[CFG_SECRET];	/* never logged */
 	int		has_password;
 	char		name[CFG_STR];		/* CloudStack schema, "cloud" */
@@ -82,7 +87,14 @@ struct bmc_config {
 	char		workarounds[CFG_STR];	/* csv of FreeIPMI names */
 	unsigned	session_timeout_ms;
 	unsigned	retrans_timeout_ms;
-	int		use_oobm;		/* address/port from oobm rows */
+	int		use_oobm;		/* address/port, user and
+						   password from oobm rows */
+	/* oobm.password's key (db.cloud.encrypt.secret from CloudStack's
+	   db.properties), resolved at load when use_oobm; never logged */
+	char		oobm_secret[CFG_SECRET];
+	int		oobm_encrypted;		/* db.cloud.encryption.type set */
+	int		oobm_version;		/* enum cs_enc_version */
+	char		oobm_secret_err[CFG_STR];	/* why it is missing */
 	unsigned	workers;
 	struct bmc_host_config	*hosts;
 	size_t		nhosts;

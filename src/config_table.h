@@ -108,4 +108,12 @@ extern const struct cfg_table	pool_config_table;
 void	cfg_at(char *at, size_t atlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+
+/* db_keys.c: fill CloudStack's credentials when the file gave none */
+struct db_config;
+int	db_config_resolve(struct db_config *, char *err);
+/* bmc_keys.c: with bmc.use_oobm, the key of oobm.password (never fails:
+   a missing key is kept as bmc.oobm_secret_err for the hosts that need it) */
+void	bmc_oobm_resolve(struct config *);
+
 #endif

@@ -130,7 +130,8 @@ load_oobm(struct db *db, struct inventory *inv, char *err)
 	char		 sql[512], t[160];
 	uint64_t	 port;
 
-	snprintf(sql, sizeof(sql), "SELECT host_id, address, port FROM %s "
+	snprintf(sql, sizeof(sql), "SELECT host_id, address, port, username, "
+	    "password FROM %s "
 	    "WHERE enabled = 1 AND host_id IS NOT NULL AND address IS NOT NULL",
 	    cs_table(db, "oobm", t, sizeof(t)));
 	if ((res = db_query(db, "read oobm", sql, err)) == NULL)
@@ -143,6 +144,9 @@ load_oobm(struct db *db, struct inventory *inv, char *err)
 		if (row[2] != NULL && parse_u64(row[2], &port) == 0 &&
 		    port > 0 && port < 65536)
 			h->bmc_port = (unsigned)port;
+		cpy(h->bmc_user, sizeof(h->bmc_user), row[3]);
+		cpy(h->bmc_password_stored, sizeof(h->bmc_password_stored),
+		    row[4]);
 	}
 	mysql_free_result(res);
 	return 0;

@@ -48,6 +48,9 @@ struct inv_host {
 	uint32_t	 vms_active;		/* Running/Starting/Stopping */
 	char		 bmc_addr[256];		/* oobm.address, "" if none */
 	unsigned	 bmc_port;		/* oobm.port, 0 if none */
+	char		 bmc_user[64];		/* oobm.username, "" if none */
+	char		 bmc_password_stored[256];	/* oobm.password as
+						   stored (encrypted) */
 	int		 fence_record;		/* hawatch.fenced_host open */
 	enum fence_source fence_source;		/* its source; FS_NONE if
 						   none or unparsable */

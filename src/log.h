@@ -37,4 +37,7 @@ const char	*log_quote(char *buf, size_t len, const char *s);
 #define log_warn(ev, ...)	log_msg(LOG_LVL_WARN, ev, __VA_ARGS__)
 #define log_err(ev, ...)	log_msg(LOG_LVL_ERR, ev, __VA_ARGS__)
 
+/* 1 when lines go to the journal (stderr is systemd's journal stream) */
+int	log_to_journal(void);
+
 #endif

@@ -83,6 +83,22 @@ fmt_age(char *buf, size_t len, int64_t ms)
 		snprintf(buf, len, "%lldm", (long long)(ms / 60000));
 }
 
+/* one line naming the hosts that share a private IP (issue 11) */
+static void
+status_dup_ips(struct daemon *d, struct sbuf *o)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < d->inv.nhosts; i++)
+		if (d->inv.hosts[i].dup_ip)
+			sbuf_add(o, "%s %llu (%s)", n++ ? "," : "duplicate IPs "
+			    "(one heartbeat file, held, never fenced):",
+			    (unsigned long long)d->inv.hosts[i].id,
+			    d->inv.hosts[i].ip);
+	if (n > 0)
+		sbuf_add(o, "\n");
+}
+
 static void
 status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 {
@@ -135,14 +151,7 @@ status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 		    h->dup_ip ? "duplicate_ip" : v && v->alert ?
 		    act_why_name(v->alert_why) : "-", act);
 	}
-	for (i = 0, n = 0; i < d->inv.nhosts; i++)
-		if (d->inv.hosts[i].dup_ip)
-			sbuf_add(o, "%s %llu (%s)", n++ ? "," : "duplicate IPs "
-			    "(one heartbeat file, held, never fenced):",
-			    (unsigned long long)d->inv.hosts[i].id,
-			    d->inv.hosts[i].ip);
-	if (n > 0)
-		sbuf_add(o, "\n");
+	status_dup_ips(d, o);
 	sweep_thread_summary(&d->sweep, &sw);
 	if (!d->cfg.sweep.enabled)
 		sbuf_add(o, "sweeper: disabled\n");

@@ -305,15 +305,51 @@ exit_name(int code)
 	return "invalid";
 }
 
+/*
+ * --all: every host hawatch counts as fenced; hosts CloudStack marks
+ * Fenced that nobody confirmed are listed in *unconf (caller frees).
+ * -1 when the database cannot list them (printed).
+ */
+static int
+do_all(struct run *run, struct db *db, struct cli *c, uint64_t **unconf,
+    size_t *nunconf)
+{
+	uint64_t	*ids = NULL;
+	size_t		 nids = 0, i;
+	char		 err[ERR_LEN];
+
+	if (reconcile_fenced_hosts(db, &ids, &nids, err) == -1 ||
+	    reconcile_unconfirmed_fenced(db, unconf, nunconf, err) == -1) {
+		fprintf(stderr, "hawatch: %s\n", err);
+		free(ids);
+		return -1;
+	}
+	for (i = 0; i < nids; i++)
+		do_host(run, db, ids[i], FS_NONE, c);
+	if (*nunconf > 0)
+		run->refused++;
+	if (!run->json) {
+		if (nids == 0)
+			sbuf_add(&run->out, "no host is confirmed fenced\n");
+		for (i = 0; i < *nunconf; i++)
+			sbuf_add(&run->out, "host %llu: CloudStack says Fenced "
+			    "but nobody confirmed it is off: skipped; verify, "
+			    "then run 'hawatch reconcile --host %llu "
+			    "--confirm-fenced'\n", (unsigned long long)(*unconf)[i],
+			    (unsigned long long)(*unconf)[i]);
+	}
+	free(ids);
+	return 0;
+}
+
 int
 cmd_reconcile(struct cli *c, int argc, char **argv)
 {
 	struct run	 run;
 	struct db	 db;
-	uint64_t	 host = 0, *ids = NULL, *unconfirmed = NULL;
-	size_t		 nids = 0, nunconf = 0, i;
+	uint64_t	 host = 0, *unconfirmed = NULL;
+	size_t		 nunconf = 0, i;
 	int		 all = 0, confirm = 0, claims = 0, rc;
-	char		 err[ERR_LEN];
 	const struct cli_opt opts[] = {
 		{ "host", 0, CLI_ID, &host, "ID" },
 		{ "all", 0, CLI_FLAG, &all, NULL },
@@ -349,31 +385,10 @@ cmd_reconcile(struct cli *c, int argc, char **argv)
 		    run.dry_run ? "true" : "false");
 	if (host != 0)
 		do_host(&run, &db, host, confirm ? FS_OPERATOR : FS_NONE, c);
-	if (all) {
-		if (reconcile_fenced_hosts(&db, &ids, &nids, err) == -1 ||
-		    reconcile_unconfirmed_fenced(&db, &unconfirmed, &nunconf,
-		    err) == -1) {
-			fprintf(stderr, "hawatch: %s\n", err);
-			free(ids);
-			sbuf_free(&run.out);
-			db_close(&db);
-			return EXIT_ERROR;
-		}
-		for (i = 0; i < nids; i++)
-			do_host(&run, &db, ids[i], FS_NONE, c);
-		if (nunconf > 0)
-			run.refused++;
-		if (!run.json) {
-			if (nids == 0)
-				sbuf_add(&run.out, "no host is confirmed fenced\n");
-			for (i = 0; i < nunconf; i++)
-				sbuf_add(&run.out, "host %llu: CloudStack says "
-				    "Fenced but nobody confirmed it is off: "
-				    "skipped; verify, then run 'hawatch reconcile "
-				    "--host %llu --confirm-fenced'\n",
-				    (unsigned long long)unconfirmed[i],
-				    (unsigned long long)unconfirmed[i]);
-		}
+	if (all && do_all(&run, &db, c, &unconfirmed, &nunconf) == -1) {
+		sbuf_free(&run.out);
+		db_close(&db);
+		return EXIT_ERROR;
 	}
 	if (run.json) {
 		sbuf_add(&run.out, "],\"needs_confirmation\":[");
@@ -390,7 +405,6 @@ cmd_reconcile(struct cli *c, int argc, char **argv)
 		    exit_name(rc), rc);
 	fputs(run.out.s, stdout);
 	sbuf_free(&run.out);
-	free(ids);
 	free(unconfirmed);
 	db_close(&db);
 	return rc;

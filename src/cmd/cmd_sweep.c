@@ -140,16 +140,48 @@ fmt_result(const struct sweep_run_report *r, const struct sweep_dom_report *d,
 		    (unsigned long long)d->audit_id);
 }
 
+/* The stale-backups part of the table: rows in BackingUp too long. */
+static void
+table_backups(struct out *o, const struct sweep_run_report *r)
+{
+	const struct sweep_backup_report *b;
+	size_t				 j;
+
+	if (!r->backups_ok)
+		sbuf_add(&o->s, "\nerror: stale backups: %s\n", r->backups_err);
+	else if (r->nbackups == 0)
+		sbuf_add(&o->s, "\nno backups row in BackingUp for longer than "
+		    "%llus\n", (unsigned long long)(r->backup_timeout_ms / 1000));
+	else {
+		sbuf_add(&o->s, "\nbackups in BackingUp for longer than %llus "
+		    "(sweep.backup_timeout):\n  %-8s %-16s %-5s %-20s %-8s "
+		    "%-15s %s\n", (unsigned long long)(r->backup_timeout_ms /
+		    1000), "BACKUP", "VM", "HOST", "DATE (UTC)", "AGE", "VERDICT",
+		    "NOTE");
+		for (j = 0; j < r->nbackups; j++) {
+			b = &r->backups[j];
+			sbuf_add(&o->s, "  %-8llu %-16s %-5llu %-20s %-8llu "
+			    "%-15s %s", (unsigned long long)b->id,
+			    b->instance_name, (unsigned long long)b->host_id,
+			    b->date, (unsigned long long)b->age_s,
+			    sweep_bk_verdict_name(b->verdict), b->note);
+			if (b->audit_id != 0)
+				sbuf_add(&o->s, "%saudit #%llu", b->note[0] ?
+				    ", " : "", (unsigned long long)b->audit_id);
+			sbuf_add(&o->s, "\n");
+		}
+	}
+}
+
 static void
 table(struct out *o, const struct sweep_run_report *r)
 {
 	const struct sweep_host_report	*h;
 	const struct sweep_cs_host	*c;
 	const struct sweep_dom_report	*d;
-	const struct sweep_backup_report *b;
 	char				 st[48], job[64], cs[96], res[192];
 	char				 hint[320];
-	size_t				 i, j;
+	size_t				 i;
 
 	for (i = 0; i < r->nhosts; i++) {
 		h = &r->hosts[i];
@@ -194,30 +226,7 @@ table(struct out *o, const struct sweep_run_report *r)
 		sbuf_add(&o->s, "\nerror: CloudStack facts: %s\n", r->facts_err);
 	if (r->act_err[0] != '\0')
 		sbuf_add(&o->s, "\nerror: nothing executed: %s\n", r->act_err);
-	if (!r->backups_ok)
-		sbuf_add(&o->s, "\nerror: stale backups: %s\n", r->backups_err);
-	else if (r->nbackups == 0)
-		sbuf_add(&o->s, "\nno backups row in BackingUp for longer than "
-		    "%llus\n", (unsigned long long)(r->backup_timeout_ms / 1000));
-	else {
-		sbuf_add(&o->s, "\nbackups in BackingUp for longer than %llus "
-		    "(sweep.backup_timeout):\n  %-8s %-16s %-5s %-20s %-8s "
-		    "%-15s %s\n", (unsigned long long)(r->backup_timeout_ms /
-		    1000), "BACKUP", "VM", "HOST", "DATE (UTC)", "AGE", "VERDICT",
-		    "NOTE");
-		for (j = 0; j < r->nbackups; j++) {
-			b = &r->backups[j];
-			sbuf_add(&o->s, "  %-8llu %-16s %-5llu %-20s %-8llu "
-			    "%-15s %s", (unsigned long long)b->id,
-			    b->instance_name, (unsigned long long)b->host_id,
-			    b->date, (unsigned long long)b->age_s,
-			    sweep_bk_verdict_name(b->verdict), b->note);
-			if (b->audit_id != 0)
-				sbuf_add(&o->s, "%saudit #%llu", b->note[0] ?
-				    ", " : "", (unsigned long long)b->audit_id);
-			sbuf_add(&o->s, "\n");
-		}
-	}
+	table_backups(o, r);
 	sbuf_add(&o->s, "\nsummary: actions=%u executed=%u failed=%u "
 	    "host_errors=%u stale_backups=%u reaped=%u elapsed=%llums%s\n",
 	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
@@ -389,6 +398,26 @@ exit_name(int code)
 	return "invalid";
 }
 
+/* The hosts to sweep: every KVM host CloudStack knows, or only `host`. */
+static struct sweep_host_in *
+hosts_in(const struct sweep_cs_host *cs, size_t ncs, uint64_t host,
+    size_t *nin)
+{
+	struct sweep_host_in	*in = xcalloc(ncs + 1, sizeof(*in));
+	size_t			 i;
+
+	*nin = 0;
+	for (i = 0; i < ncs; i++) {
+		if (host != 0 && cs[i].id != host)
+			continue;
+		in[*nin].host_id = cs[i].id;
+		snprintf(in[*nin].ip, sizeof(in[*nin].ip), "%s", cs[i].ip);
+		in[*nin].alive = strcmp(cs[i].status, "Up") == 0;
+		(*nin)++;
+	}
+	return in;
+}
+
 int
 cmd_sweep(struct cli *c, int argc, char **argv)
 {
@@ -400,7 +429,7 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 	struct out		 o;
 	struct db		 db;
 	uint64_t		 host = 0;
-	size_t			 ncs = 0, nin = 0, i;
+	size_t			 ncs = 0, nin = 0;
 	int			 rc = EXIT_ERROR;
 	char			 err[ERR_LEN];
 	const struct cli_opt	 opts[] = {
@@ -425,15 +454,7 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "hawatch: %s\n", err);
 		goto out;
 	}
-	in = xcalloc(ncs + 1, sizeof(*in));
-	for (i = 0; i < ncs; i++) {
-		if (host != 0 && cs[i].id != host)
-			continue;
-		in[nin].host_id = cs[i].id;
-		snprintf(in[nin].ip, sizeof(in[nin].ip), "%s", cs[i].ip);
-		in[nin].alive = strcmp(cs[i].status, "Up") == 0;
-		nin++;
-	}
+	in = hosts_in(cs, ncs, host, &nin);
 	if (host != 0 && nin == 0) {
 		fprintf(stderr, "hawatch: sweep: host %llu is not a KVM routing "
 		    "host in CloudStack (removed, another hypervisor, or no "

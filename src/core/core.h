@@ -464,15 +464,11 @@ int	guard_self_fence_ready(const struct core_tick *,
 	    const struct core_host *);
 int	guard_in_startup(const struct core_tick *);
 
-/* fsm_holds.c: issue 11's holds, called by the phases above */
+/* fsm_holds.c: issue 11's holds, called by the phases above (a leaf) */
 int	hold_fenced_recently(const struct core_tick *,
 	    const struct core_host *);
 void	hold_duplicate_ip(struct core_tick *, struct core_host *);
 void	hold_suspect_too_long(struct core_tick *, struct core_host *);
-void	hold_fence_not_started(struct core_tick *, struct core_host *);
-int	hold_fence_retry_news(struct core_tick *, struct core_host *);
-void	hold_fence_retry(struct core_tick *, struct core_host *,
-	    enum act_why hold);
 void	hold_on_enter(struct core_tick *, struct core_host *,
 	    enum host_state to);
 void	hold_adopt_attempts(struct core_host *);

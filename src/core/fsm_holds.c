@@ -13,8 +13,10 @@
  *                      (a missing file on one pool, no peer, a stalled
  *                      pool) raises suspect_too_long, cleared when it
  *                      leaves suspect;
- *   fence not started  the executor could not record fence_requested
- *                      (S9), so it did not send the fence and reports
+ *   fence not started  (the transitions are host_fsm.c's: fence_not_
+ *                      started(), fence_retry_news(), fence_or_hold())
+ *                      the executor could not record fence_requested
+ *                      (S9), did not send the fence and reports
  *                      FENCE_NOT_STARTED: the attempt is given back, the
  *                      host is DEAD again with hold and alert
  *                      audit_failed, and every tick the guards allow it
@@ -28,6 +30,7 @@
  *   recorded attempts  the attempt count in hawatch's schema survives a
  *                      leader failover: a host not alive adopts it when
  *                      it is higher than the core's own.
+ * A leaf: it calls core_emit() only (the state machine calls it).
  */
 #include "core.h"
 
@@ -77,65 +80,6 @@ hold_suspect_too_long(struct core_tick *t, struct core_host *h)
 	if (h->v.state == HS_SUSPECT && t->now - (int64_t)h->v.since_ms >=
 	    (int64_t)t->pol->dead_after_ms)
 		hold_host_alert(t, h, WHY_SUSPECT_TOO_LONG);
-}
-
-/* HS_FENCING got FENCE_NOT_STARTED: the attempt never happened. */
-void
-hold_fence_not_started(struct core_tick *t, struct core_host *h)
-{
-	if (h->v.fence_attempts > 0)
-		h->v.fence_attempts--;
-	h->fence_mark = h->fence_mark_prev;
-	h->fence_mark_ms = h->fence_mark_prev_ms;
-	fsm_enter(t, h, HS_DEAD, WHY_AUDIT_FAILED);
-	h->fence_unstarted = 1;
-	hold_host_alert(t, h, WHY_AUDIT_FAILED);
-	h->v.hold = WHY_AUDIT_FAILED;
-}
-
-/*
- * HS_DEAD waiting for a re-asked fence to start: a result other than
- * "not started" means the executor sent it -- the attempt counts from
- * here, and a final result is taken at once.  1 when it moved the host.
- */
-int
-hold_fence_retry_news(struct core_tick *t, struct core_host *h)
-{
-	enum fence_result	res = h->o->fence;
-
-	if (!h->fence_unstarted || !h->fence_new ||
-	    res == FENCE_NOT_STARTED || res == FENCE_NONE)
-		return 0;
-	fsm_enter(t, h, HS_FENCING, WHY_HB_DEAD);
-	if (res == FENCE_OFF_CONFIRMED || res == FENCE_FAILED_UNKNOWN ||
-	    res == FENCE_AUTH_ERROR)
-		h->fence_new = 1;	/* next_fencing() takes it this tick */
-	return 1;
-}
-
-/*
- * HS_DEAD, S1 holds, budget left: hold for a guard, or fence.  A host
- * whose last request was not started asks again and stays DEAD until
- * the executor reports it sent.
- */
-void
-hold_fence_retry(struct core_tick *t, struct core_host *h, enum act_why hold)
-{
-	if (hold == WHY_CLUSTER_FENCE_BUDGET)
-		hold_host_alert(t, h, WHY_CLUSTER_FENCE_BUDGET);
-	else
-		hold_host_alert(t, h, h->fence_unstarted ? WHY_AUDIT_FAILED :
-		    WHY_NONE);
-	if (hold != WHY_NONE) {
-		h->v.hold = hold;
-		return;
-	}
-	core_emit(t, ACT_FENCE, h->v.host_id, WHY_HB_DEAD, h->v.cluster_id, 0);
-	if (h->fence_unstarted) {
-		h->v.hold = WHY_AUDIT_FAILED;
-		return;
-	}
-	fsm_enter(t, h, HS_FENCING, WHY_HB_DEAD);
 }
 
 /* Called by fsm_enter() for every transition. */

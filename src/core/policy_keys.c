@@ -95,6 +95,26 @@ daemon_check(const struct config *c, char *at, size_t atlen, char *err)
 		return -1;
 	}
 	policy_from_config(c, &pol);
+	min = calc_dead_after_min_ms(pol.suspect_after_ms,
+	    pol.agent_hb_interval_ms, pol.agent_hb_write_timeout_ms);
+	if (d->dead_after_ms < min) {
+		cfg_at(at, atlen, "daemon.dead_after");
+		set_err(err, "daemon.dead_after = %llus is below its floor of "
+		    "%llus, the larger of 2.5 x daemon.agent_heartbeat_interval "
+		    "(%llus; a host is suspect after 1.5 intervals, and another "
+		    "must still be seen advancing) and "
+		    "daemon.agent_heartbeat_interval + "
+		    "daemon.agent_heartbeat_timeout (%llus): raise "
+		    "daemon.dead_after to at least %llus, or lower "
+		    "daemon.agent_heartbeat_interval if the agents write more "
+		    "often", (unsigned long long)d->dead_after_ms / 1000,
+		    (unsigned long long)(min + 999) / 1000,
+		    (unsigned long long)d->agent_hb_interval_ms / 1000,
+		    (unsigned long long)(d->agent_hb_interval_ms +
+		    d->agent_hb_timeout_ms) / 1000,
+		    (unsigned long long)(min + 999) / 1000);
+		return -1;
+	}
 	if (core_policy_check(&pol, err) == -1) {
 		char	e[ERR_LEN];
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "config_table.h"
+#include "cs_properties.h"
 #include "defaults.h"
 #include "util.h"
 
@@ -21,11 +22,17 @@ static const struct cfg_key db_keys[] = {
 	STR("host", host, "127.0.0.1", "TCP host; ignored when socket is set"),
 	NUM("port", CFGT_UINT, port, 1, 65535, 3306, "TCP port"),
 	STR("socket", socket, "", "unix socket path; wins over host"),
-	STR("user", user, "cloud", "database user"),
+	STR("user", user, "", "database user (\"cloud\" when a password is "
+	    "set; unset with no password: CloudStack's, from "
+	    "cloudstack_properties)"),
 	{ .name = "password", .type = CFGT_SECRET, CFG_AT(db_config, password),
 	    .aux_off = offsetof(struct db_config, has_password),
 	    .doc = "password, or password_file (one line, mode 600)" },
 	STR("name", name, "cloud", "CloudStack's schema"),
+	STR("cloudstack_properties", cloudstack_properties,
+	    CS_PROPERTIES_DEFAULT_PATH, "CloudStack's db.properties (and its "
+	    "key beside it): host, port, user, password and name come from it "
+	    "when this group sets neither user nor password"),
 	STR("hawatch_name", hawatch_name, "hawatch", "hawatch's own schema"),
 	NUM("connect_timeout", CFGT_UINT, connect_timeout_s, 1, 300,
 	    DB_CONNECT_TIMEOUT_S_DEFAULT, "seconds for one connect"),
@@ -79,6 +86,35 @@ db_check(const struct config *c, char *at, size_t atlen, char *err)
 		set_err(err, "database needs host or socket");
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * After the file is read: with neither user nor password in the database
+ * group, CloudStack's own credentials (db.properties, ENC() values
+ * decrypted with the management server's key); with a password but no
+ * user, user "cloud".  db->cred_source says which, never a value.
+ */
+int
+db_config_resolve(struct db_config *db, char *err)
+{
+	char	e[ERR_LEN];
+
+	if (db->user[0] != '\0' || db->has_password) {
+		if (db->user[0] == '\0')
+			snprintf(db->user, sizeof(db->user), "cloud");
+		snprintf(db->cred_source, sizeof(db->cred_source),
+		    "hawatch.conf");
+		return 0;
+	}
+	if (cs_db_config_from_properties(db, db->cloudstack_properties,
+	    db->cred_source, sizeof(db->cred_source), e, sizeof(e)) == -1) {
+		set_err(err, "database: no user or password in hawatch.conf, "
+		    "and CloudStack's credentials cannot be read "
+		    "(database.cloudstack_properties): %s", e);
+		return -1;
+	}
+	db->has_password = 1;
 	return 0;
 }
 

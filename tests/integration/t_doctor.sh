@@ -29,7 +29,7 @@ ipmisim_start_host h1 "$T/pool/KVMHA/hb-10.1.1.1" 1000 >/dev/null
 ipmisim_start_host h2 "" 1000 >/dev/null
 P1=$(ipmisim_port h1)
 sql "UPDATE oobm SET enabled = 0 WHERE host_id <> 1;
-     UPDATE oobm SET address = '127.0.0.1', port = '$P1' WHERE host_id = 1"
+     UPDATE oobm SET address = '127.0.0.1', port = '$P1', username = NULL, password = NULL WHERE host_id = 1"
 sql "INSERT INTO backup_repository (id, uuid, name, zone_id, provider, type,
      address, mount_opts, created) VALUES (1, 'b0000000-0000-4000-8000-000000000001',
      'nas1', 1, 'nas', 'nfs', '10.1.3.5:/backups', 'rw', UTC_TIMESTAMP())"

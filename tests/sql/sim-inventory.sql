@@ -53,8 +53,10 @@ SELECT seq, CONCAT('sim', LPAD(seq, 2, '0')), CONCAT('a1000000-0000-4000-8000-',
 INSERT INTO `ha_config` (resource_id, resource_type, enabled, ha_state, provider, update_count, update_time)
 SELECT id, 'Host', 1, 'Available', 'kvmhaprovider', 1, UTC_TIMESTAMP() FROM `host`;
 
+-- no username/password in the rows: the simulated BMCs' credentials come from
+-- hawatch.conf's bmc group (bmc.use_oobm takes a row's credentials first)
 INSERT INTO `oobm` (host_id, enabled, power_state, driver, address, port, username, password, update_count)
-SELECT id, 1, 'On', 'ipmitool', NULL, NULL, 'admin', 'ENC(c2ltdWxhdGVk)', 0 FROM `host`;
+SELECT id, 1, 'On', 'ipmitool', NULL, NULL, NULL, NULL, 0 FROM `host`;
 
 INSERT INTO `storage_pool` (id, name, uuid, pool_type, port, data_center_id, pod_id, cluster_id, used_bytes,
                             capacity_bytes, host_address, path, created, update_time, status,
