@@ -9,6 +9,8 @@
 #   bench/scale.sh            tick cost and RSS at 100, 500, 2,000 hosts
 #                             with 50 real ipmi_sim BMCs
 #   bench/reconcile.sh        one host with 1,000 VMs: time and statements
+#   bench/hb_zone.sh          heartbeat round at 10,000 hosts on 5 pools of
+#                             one ganesha, NFSv4 and NFSv3
 #   bench/hb_tick.sh          heartbeat reads alone (if present)
 # and writes the output to bench/results/<date>-<machine>.txt.
 # These are measurements, not tests: nothing here fails on a slow figure.
@@ -32,6 +34,12 @@ out="$here/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$(hostname -s).txt"
 	echo
 	echo "--- reconcile cost: one fenced host with 1,000 VMs"
 	bash "$here/reconcile.sh" 2>&1 | grep -E '^(reconcile|FAIL)'
+	echo
+	echo "--- heartbeat round at zone scale: 5 clusters x 2,000 hosts, 5 exports on one nfs-ganesha"
+	echo "NFSv4:"
+	bash "$here/hb_zone.sh" 2>&1 | grep -E '^(shape|attached|perfile|listv4|all|FAIL)'
+	echo "NFSv3 (private namespace with its own rpcbind):"
+	NFS_VERSION=3 bash "$here/hb_zone.sh" 2>&1 | grep -E '^(shape|attached|perfile|listv4|all|FAIL)'
 	if [ -x "$here/hb_tick.sh" ]; then
 		echo
 		echo "--- heartbeat reads alone (libnfs, pipelined)"

@@ -22,6 +22,15 @@ claim_result_free(struct claim_result *r)
 	r->n = 0;
 }
 
+void
+ms_live_sql(struct sbuf *sb, const char *alias, uint64_t dead_after_ms)
+{
+	/* a missing mshost row (LEFT JOIN) or a NULL last_update is not live */
+	sbuf_add(sb, "COALESCE(%s.removed IS NULL AND %s.last_update > "
+	    "UTC_TIMESTAMP() - INTERVAL %llu SECOND, 0)", alias, alias,
+	    (unsigned long long)(dead_after_ms / 1000));
+}
+
 /* rows claimed by a server that is not live, not in a final step */
 static void
 dead_claims_sql(struct db *db, struct sbuf *sb, uint64_t dead_after_ms,
@@ -32,13 +41,11 @@ dead_claims_sql(struct db *db, struct sbuf *sb, uint64_t dead_after_ms,
 	sbuf_add(sb, "SELECT w.id, w.instance_id, w.mgmt_server_id, w.step, "
 	    "w.taken, ms.last_update FROM %s w LEFT JOIN %s ms ON ms.msid = "
 	    "w.mgmt_server_id WHERE w.mgmt_server_id IS NOT NULL AND "
-	    "w.step NOT IN ('Done', 'Cancelled', 'Error') AND NOT COALESCE("
-	    "ms.state = 'Up' AND ms.removed IS NULL AND ms.last_update > "
-	    "UTC_TIMESTAMP() - INTERVAL %llu SECOND, 0) ORDER BY w.id%s",
+	    "w.step NOT IN ('Done', 'Cancelled', 'Error') AND NOT ",
 	    cs_table(db, "op_ha_work", tw, sizeof(tw)),
-	    cs_table(db, "mshost", tm, sizeof(tm)),
-	    (unsigned long long)(dead_after_ms / 1000),
-	    for_update ? " FOR UPDATE" : "");
+	    cs_table(db, "mshost", tm, sizeof(tm)));
+	ms_live_sql(sb, "ms", dead_after_ms);
+	sbuf_add(sb, " ORDER BY w.id%s", for_update ? " FOR UPDATE" : "");
 }
 
 static int

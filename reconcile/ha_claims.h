@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "sbuf.h"
 
 struct claim {
 	uint64_t	work_id;
@@ -43,6 +44,13 @@ struct claim_opts {
 	const char	*command;
 	const char	*leader_lock;	/* non-NULL: must hold it */
 };
+
+/*
+ * The SQL condition "the mshost row <alias> is live" (the database clock),
+ * shared by every liveness test of the reconcile layer.  A NULL row (from a
+ * LEFT JOIN) is not live.
+ */
+void	ms_live_sql(struct sbuf *, const char *alias, uint64_t dead_after_ms);
 
 int	release_dead_claims(struct db *, const struct claim_opts *,
 	    struct claim_result *, char *err);

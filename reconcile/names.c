@@ -28,6 +28,8 @@ vm_outcome_name(enum vm_outcome o)
 		return "migrating";
 	case VMO_SKIPPED:
 		return "skipped";
+	case VMO_DEFERRED:
+		return "deferred";
 	}
 	return "invalid";
 }

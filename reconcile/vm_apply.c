@@ -24,6 +24,7 @@
 #include "hw_schema.h"
 #include "util.h"
 #include "vm_apply.h"
+#include "vm_effects.h"
 #include "vm_plan.h"
 
 #define TBL(db, name, buf)	cs_table(db, name, buf, sizeof(buf))
@@ -101,7 +102,7 @@ vm_apply_lock(struct db *db, struct rec_result *r, uint64_t host_id,
 	*nlive = 0;
 	for (i = 0; i < r->nvms; i++) {
 		v = &r->vms[i];
-		if (v->outcome == VMO_MIGRATING || v->outcome == VMO_SKIPPED)
+		if (!reconcile_outcome_writes(v->outcome))
 			continue;
 		if (!seen[i]) {
 			v->outcome = VMO_SKIPPED;
@@ -262,6 +263,8 @@ vm_evidence(struct sbuf *ev, const struct rec_result *r, const struct rec_vm *v)
 	    (unsigned long long)v->update_count_before,
 	    v->ha_enabled ? "true" : "false");
 	sbuf_json_str(ev, v->last_ha[0] ? v->last_ha : NULL);
+	sbuf_add(ev, ",\"side_effects\":");
+	vm_effects_json(ev, r, v);
 	sbuf_add(ev, "}");
 }
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defaults.h"
+#include "ha_claims.h"
 #include "hw_schema.h"
 #include "util.h"
 #include "vm_plan.h"
@@ -101,40 +103,62 @@ vm_plan_fenced(struct rec_result *r, const struct fence_record *fr,
 	}
 }
 
+/* One vm_instance row, in the column order of vm_plan_vms()'s SELECT. */
+static void
+read_vm_row(struct rec_vm *v, MYSQL_ROW row)
+{
+	v->id = row_u64(row, 0, 0);
+	copy_str(v->name, sizeof(v->name), row[1]);
+	copy_str(v->instance_name, sizeof(v->instance_name), row[2]);
+	copy_str(v->type, sizeof(v->type), row[3]);
+	copy_str(v->state_before, sizeof(v->state_before), row[4]);
+	v->update_count_before = row_u64(row, 5, 0);
+	v->ha_enabled = row_u64(row, 6, 0) != 0;
+	copy_str(v->power_before, sizeof(v->power_before), row_str(row, 7, ""));
+	v->host_null = row[8] == NULL;
+	v->host_id = row_u64(row, 8, 0);
+	v->account_id = row_u64(row, 9, 0);
+	v->zone_id = row_u64(row, 10, 0);
+	v->offering_id = row_u64(row, 11, 0);
+	v->template_null = row[12] == NULL;
+	v->template_id = row_u64(row, 12, 0);
+	copy_str(v->hypervisor, sizeof(v->hypervisor), row[13]);
+	v->display_vm = row_u64(row, 14, 1) != 0;
+	v->row.update_count_null = row[5] == NULL;
+	v->row.type_null = row[3] == NULL;
+	v->row.hypervisor_null = row[13] == NULL;
+}
+
 int
 vm_plan_vms(struct db *db, uint64_t host_id, struct rec_result *out, char *err)
 {
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
-	struct rec_vm	*v;
 	struct sbuf	 sb;
 	char		 t[160];
 	size_t		 n, i;
 
+	/*
+	 * The VMs recorded on the host, and the Migrating VMs whose source
+	 * (last_host_id) is the host: reported, never touched.
+	 */
 	sbuf_init(&sb);
 	sbuf_add(&sb, "SELECT id, name, instance_name, type, state, "
-	    "update_count, ha_enabled, power_state FROM %s WHERE host_id = "
-	    "%llu AND removed IS NULL AND state IN ('Running', 'Starting', "
-	    "'Stopping', 'Migrating') ORDER BY id", TBL(db, "vm_instance", t),
-	    (unsigned long long)host_id);
+	    "update_count, ha_enabled, power_state, host_id, account_id, "
+	    "data_center_id, service_offering_id, vm_template_id, "
+	    "hypervisor_type, display_vm FROM %s WHERE removed IS NULL AND "
+	    "((host_id = %llu AND state IN ('Running', 'Starting', 'Stopping', "
+	    "'Migrating')) OR (state = 'Migrating' AND last_host_id = %llu)) "
+	    "ORDER BY id", TBL(db, "vm_instance", t),
+	    (unsigned long long)host_id, (unsigned long long)host_id);
 	res = db_query(db, "read VMs on host", sb.s, err);
 	sbuf_free(&sb);
 	if (res == NULL)
 		return -1;
 	n = (size_t)mysql_num_rows(res);
 	out->vms = xcalloc(n, sizeof(*out->vms));
-	for (i = 0; i < n && (row = mysql_fetch_row(res)) != NULL; i++) {
-		v = &out->vms[i];
-		v->id = row_u64(row, 0, 0);
-		copy_str(v->name, sizeof(v->name), row[1]);
-		copy_str(v->instance_name, sizeof(v->instance_name), row[2]);
-		copy_str(v->type, sizeof(v->type), row[3]);
-		copy_str(v->state_before, sizeof(v->state_before), row[4]);
-		v->update_count_before = row_u64(row, 5, 0);
-		v->ha_enabled = row_u64(row, 6, 0) != 0;
-		copy_str(v->power_before, sizeof(v->power_before),
-		    row_str(row, 7, ""));
-	}
+	for (i = 0; i < n && (row = mysql_fetch_row(res)) != NULL; i++)
+		read_vm_row(&out->vms[i], row);
 	out->nvms = i;
 	mysql_free_result(res);
 	return 0;
@@ -164,7 +188,7 @@ vm_plan_id_list(struct sbuf *sb, const struct rec_result *r, int only_planned)
 	int	first = 1;
 
 	for (i = 0; i < r->nvms; i++) {
-		if (only_planned && r->vms[i].outcome == VMO_MIGRATING)
+		if (only_planned && !reconcile_outcome_writes(r->vms[i].outcome))
 			continue;
 		sbuf_add(sb, "%s%llu", first ? "" : ", ",
 		    (unsigned long long)r->vms[i].id);
@@ -203,23 +227,173 @@ vm_plan_last_ha(struct db *db, struct rec_result *r, char *err)
 	return 0;
 }
 
+/* Migrating: reported with what CloudStack means by it, left alone. */
+static void
+plan_migrating(struct rec_result *r, struct rec_vm *v)
+{
+	if (reconcile_rule_migrating_to(v->host_id, v->host_null, r->host_id))
+		snprintf(v->reason, sizeof(v->reason), "migrating TO this host "
+		    "(host_id is the destination): it normally still runs on "
+		    "the source; left for an operator");
+	else if (v->host_null)
+		snprintf(v->reason, sizeof(v->reason), "migrating AWAY from "
+		    "this host (last_host_id), no destination recorded; left "
+		    "for an operator");
+	else
+		snprintf(v->reason, sizeof(v->reason), "migrating AWAY from "
+		    "this host (last_host_id) to host %llu: it may already run "
+		    "there; left for an operator",
+		    (unsigned long long)v->host_id);
+	r->n_migrating++;
+}
+
+/* CloudStack's own work in progress on the VM: leave it (or not yet). */
+static int
+plan_defer(struct rec_vm *v, const struct rec_opts *o)
+{
+	struct rec_defer_facts	f;
+	uint64_t		grace;
+
+	grace = o->cloudstack_grace_ms ? o->cloudstack_grace_ms :
+	    REC_CLOUDSTACK_GRACE_MS_DEFAULT;
+	f.work_job_live = v->work_job_id != 0;
+	f.ha_live_claim = v->cs_ha_id != 0;
+	f.ha_age_ms = v->cs_ha_age_ms;
+	f.grace_ms = grace;
+	switch (reconcile_rule_defer(&f)) {
+	case RDF_NONE:
+		return 0;
+	case RDF_WORK_JOB:
+		snprintf(v->reason, sizeof(v->reason), "deferred: CloudStack's "
+		    "vm_work_job %llu is in progress on a live management "
+		    "server", (unsigned long long)v->work_job_id);
+		break;
+	case RDF_CLOUDSTACK_HA:
+		snprintf(v->reason, sizeof(v->reason), "deferred: CloudStack's "
+		    "HA row #%llu is worked by live management server %llu "
+		    "(%llus of %llus grace)", (unsigned long long)v->cs_ha_id,
+		    (unsigned long long)v->cs_ha_msid,
+		    (unsigned long long)(v->cs_ha_age_ms / 1000),
+		    (unsigned long long)(grace / 1000));
+		break;
+	}
+	v->outcome = VMO_DEFERRED;
+	return 1;
+}
+
+/* A VM in progress in CloudStack's work-job queue on a live server. */
+static int
+read_work_jobs(struct db *db, struct rec_result *r, uint64_t dead_after_ms,
+    char *err)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	struct rec_vm	*v;
+	struct sbuf	 sb;
+	char		 tw[160], tj[160], tm[160];
+
+	/* VmWorkJobDaoImpl.listVmIdsWithPendingJob: job_status 0 (IN_PROGRESS),
+	 * not removed; its server: the executing one, else the initiator */
+	sbuf_init(&sb);
+	sbuf_add(&sb, "SELECT w.vm_instance_id, MIN(w.id) FROM %s w JOIN %s j "
+	    "ON j.id = w.id LEFT JOIN %s ms ON ms.msid = COALESCE("
+	    "j.job_executing_msid, j.job_init_msid) WHERE j.job_status = 0 "
+	    "AND j.removed IS NULL AND w.vm_instance_id IN (",
+	    TBL(db, "vm_work_job", tw), TBL(db, "async_job", tj),
+	    TBL(db, "mshost", tm));
+	vm_plan_id_list(&sb, r, 0);
+	sbuf_add(&sb, ") AND ");
+	ms_live_sql(&sb, "ms", dead_after_ms);
+	sbuf_add(&sb, " GROUP BY w.vm_instance_id");
+	res = db_query(db, "read CloudStack work jobs", sb.s, err);
+	sbuf_free(&sb);
+	if (res == NULL)
+		return -1;
+	while ((row = mysql_fetch_row(res)) != NULL)
+		if ((v = vm_plan_find(r, row_u64(row, 0, 0))) != NULL)
+			v->work_job_id = row_u64(row, 1, 0);
+	mysql_free_result(res);
+	return 0;
+}
+
+/* The VM's oldest own HA row still worked by a live server. */
+static int
+read_live_ha(struct db *db, struct rec_result *r, uint64_t dead_after_ms,
+    char *err)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	struct rec_vm	*v;
+	struct sbuf	 sb;
+	char		 tw[160], tm[160];
+
+	sbuf_init(&sb);
+	sbuf_add(&sb, "SELECT w.instance_id, w.id, w.mgmt_server_id, "
+	    "GREATEST(TIMESTAMPDIFF(SECOND, w.created, UTC_TIMESTAMP()), 0) "
+	    "FROM %s w JOIN %s ms ON ms.msid = w.mgmt_server_id WHERE "
+	    "w.type = 'HA' AND w.step NOT IN ('Done', 'Cancelled', 'Error') "
+	    "AND w.instance_id IN (", TBL(db, "op_ha_work", tw),
+	    TBL(db, "mshost", tm));
+	vm_plan_id_list(&sb, r, 0);
+	sbuf_add(&sb, ") AND ");
+	ms_live_sql(&sb, "ms", dead_after_ms);
+	sbuf_add(&sb, " ORDER BY w.instance_id, w.created, w.id");
+	res = db_query(db, "read CloudStack HA work", sb.s, err);
+	sbuf_free(&sb);
+	if (res == NULL)
+		return -1;
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		if ((v = vm_plan_find(r, row_u64(row, 0, 0))) == NULL ||
+		    v->cs_ha_id != 0)
+			continue;
+		v->cs_ha_id = row_u64(row, 1, 0);
+		v->cs_ha_msid = row_u64(row, 2, 0);
+		v->cs_ha_age_ms = row_u64(row, 3, 0) * 1000;
+	}
+	mysql_free_result(res);
+	return 0;
+}
+
+int
+vm_plan_cloudstack_work(struct db *db, struct rec_result *r,
+    const struct rec_opts *o, char *err)
+{
+	uint64_t	dead = o->ms_dead_after_ms ? o->ms_dead_after_ms :
+			    MS_DEAD_AFTER_MS_DEFAULT;
+
+	if (r->nvms == 0)
+		return 0;
+	if (read_work_jobs(db, r, dead, err) == -1)
+		return -1;
+	return read_live_ha(db, r, dead, err);
+}
+
 size_t
-vm_plan_outcomes(struct rec_result *r, int dry_run)
+vm_plan_outcomes(struct rec_result *r, const struct rec_opts *o)
 {
 	struct rec_vm	*v;
+	const char	*why;
 	size_t		 i, nlive = 0;
 
 	for (i = 0; i < r->nvms; i++) {
 		v = &r->vms[i];
 		v->outcome = reconcile_rule_vm_plan(v->state_before,
-		    v->ha_enabled, dry_run);
+		    v->ha_enabled, o->dry_run);
 		if (v->outcome == VMO_MIGRATING) {
-			snprintf(v->reason, sizeof(v->reason), "migrating: it "
-			    "may already run on the destination; left for an "
-			    "operator");
-			r->n_migrating++;
+			plan_migrating(r, v);
 			continue;
 		}
+		v->usage = stop_rule_usage(v->type, v->state_before,
+		    v->display_vm);
+		v->row.needs_usage_event = v->usage;
+		if ((why = reconcile_row_reason(reconcile_rule_row(&v->row))) !=
+		    NULL) {
+			v->outcome = VMO_SKIPPED;
+			snprintf(v->reason, sizeof(v->reason), "%s", why);
+			continue;
+		}
+		if (plan_defer(v, o))
+			continue;
 		nlive++;
 	}
 	return nlive;

@@ -25,11 +25,16 @@ int		 vm_plan_vms(struct db *, uint64_t host_id, struct rec_result *,
 		    char *err);
 /* The newest HA row of each VM, for the report (never for the decision). */
 int		 vm_plan_last_ha(struct db *, struct rec_result *, char *err);
-/* Each VM's planned outcome; returns how many are to be changed. */
-size_t		 vm_plan_outcomes(struct rec_result *, int dry_run);
+/* CloudStack's own work on the VMs: a vm_work_job in progress, or an own
+ * HA row claimed, each on a live management server (database clock). */
+int		 vm_plan_cloudstack_work(struct db *, struct rec_result *,
+		    const struct rec_opts *, char *err);
+/* Each VM's planned outcome (odd rows skipped, CloudStack's work deferred
+ * to); returns how many are to be changed. */
+size_t		 vm_plan_outcomes(struct rec_result *, const struct rec_opts *);
 /* The VM with this id (r->vms is sorted by id), or NULL. */
 struct rec_vm	*vm_plan_find(struct rec_result *, uint64_t id);
-/* "id, id, ..." of the VMs; only_planned leaves the Migrating ones out. */
+/* "id, id, ..." of the VMs; only_planned keeps those to be written. */
 void		 vm_plan_id_list(struct sbuf *, const struct rec_result *,
 		    int only_planned);
 

@@ -11,7 +11,9 @@
 #include "clock.h"
 #include "fence_records.h"
 #include "hw_schema.h"
+#include "restart_assurance.h"
 #include "vm_apply.h"
+#include "vm_effects.h"
 #include "vm_plan.h"
 #include "vm_reconcile.h"
 
@@ -21,6 +23,9 @@ rec_result_free(struct rec_result *r)
 	free(r->vms);
 	r->vms = NULL;
 	r->nvms = 0;
+	free(r->nics);
+	r->nics = NULL;
+	r->nnics = 0;
 }
 
 /* The transaction: confirmation, locked re-check, writes, audit, commit.
@@ -37,10 +42,13 @@ apply(struct db *db, struct rec_result *r, const struct rec_opts *o,
 	if (nlive > 0) {
 		if (vm_apply_lock(db, r, r->host_id, &nlive, err) == -1)
 			goto fail;
+		if (nlive > 0 && vm_effects_read(db, r, 1, &nlive, err) == -1)
+			goto fail;
 		if (nlive > 0 &&
 		    (vm_apply_stop(db, r, r->host_id, nlive, err) == -1 ||
 		    vm_apply_ha_rows(db, r, r->host_id, o->now_wall_ms,
-		    err) == -1))
+		    err) == -1 || vm_effects_write(db, r, err) == -1 ||
+		    restart_track(db, r, err) == -1))
 			goto fail;
 	}
 	if (vm_apply_audit(db, r, o, record_confirm, err) == -1)
@@ -70,6 +78,9 @@ count_outcomes(struct rec_result *r)
 		case VMO_SKIPPED:
 			r->n_skipped++;
 			break;
+		case VMO_DEFERRED:
+			r->n_deferred++;
+			break;
 		default:
 			break;
 		}
@@ -96,11 +107,18 @@ reconcile_host(struct db *db, uint64_t host_id, const struct rec_opts *o,
 	if (r->refused)
 		goto done;
 	if (vm_plan_vms(db, host_id, r, err) == -1 ||
-	    vm_plan_last_ha(db, r, err) == -1) {
+	    vm_plan_last_ha(db, r, err) == -1 ||
+	    vm_plan_cloudstack_work(db, r, o, err) == -1) {
 		rec_result_free(r);
 		return -1;
 	}
-	nlive = vm_plan_outcomes(r, o->dry_run);
+	nlive = vm_plan_outcomes(r, o);
+	/* a dry run shows the side effects as the unlocked rows stand */
+	if (o->dry_run && nlive > 0 &&
+	    vm_effects_read(db, r, 0, &nlive, err) == -1) {
+		rec_result_free(r);
+		return -1;
+	}
 	/* operator confirmations are recorded even when no VM is left */
 	record_confirm = reconcile_rule_record_confirm(o->confirm != FS_NONE,
 	    o->confirm == FS_OPERATOR, fr.present);

@@ -411,6 +411,8 @@ do_reconcile(struct daemon *d, uint64_t host)
 	o.command = "run";
 	o.leader_lock = d->leader.lock;
 	o.now_wall_ms = clock_wall_ms();
+	o.cloudstack_grace_ms = d->cfg.reconcile.cloudstack_grace_ms;
+	o.ms_dead_after_ms = d->cfg.db.ms_dead_after_ms;
 	if (db_of(d)->reconcile(d, host, &o, &r, err) == -1) {
 		log_err("reconcile.error", "host=%llu error=\"%s\"",
 		    (unsigned long long)host, err);

@@ -141,6 +141,13 @@ struct sweep_config {
 	size_t		noptout;
 };
 
+/* reconcile: deferring to CloudStack's own work; restart assurance (S10) */
+struct reconcile_config {
+	uint64_t	cloudstack_grace_ms;	/* CloudStack's own HA row */
+	unsigned	requeue_max;		/* re-queues per dropped restart */
+	uint64_t	requeue_after_ms;	/* spacing between them */
+};
+
 struct config {
 	char			 path[CFG_STR];
 	enum log_level		 log_level;
@@ -151,6 +158,7 @@ struct config {
 	size_t			 npools;
 	struct bmc_config	 bmc;
 	struct sweep_config	 sweep;
+	struct reconcile_config	 reconcile;
 };
 
 void	config_defaults(struct config *);

@@ -32,6 +32,7 @@ static const struct cfg_key root_keys[] = {
 	    .doc = "heartbeat pools added or overridden" },
 	GROUP("bmc", bmc, bmc_config_table),
 	GROUP("sweep", sweep, sweep_config_table),
+	GROUP("reconcile", reconcile, reconcile_config_table),
 };
 
 const struct cfg_table config_root_table = {

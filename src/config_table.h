@@ -12,7 +12,8 @@
  *          db_config_table (src/db/db_keys.c), daemon_config_table
  *          (src/core/policy_keys.c), bmc_config_table (fence/bmc_keys.c),
  *          sweep_config_table (reconcile/sweep_keys.c), pool_config_table
- *          (src/pool_keys.c).
+ *          (src/pool_keys.c), reconcile_config_table
+ *          (reconcile/reconcile_keys.c).
  */
 #ifndef HAWATCH_CONFIG_TABLE_H
 #define HAWATCH_CONFIG_TABLE_H
@@ -102,7 +103,9 @@ extern const struct cfg_table	db_config_table;
 extern const struct cfg_table	daemon_config_table;
 extern const struct cfg_table	bmc_config_table;
 extern const struct cfg_table	sweep_config_table;
+extern const struct cfg_table	reconcile_config_table;
 extern const struct cfg_table	pool_config_table;
+extern const struct cfg_table	reconcile_config_table;
 
 /* format a checked path: at = "bmc.hosts[3]" etc. */
 void	cfg_at(char *at, size_t atlen, const char *fmt, ...)

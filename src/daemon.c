@@ -115,6 +115,7 @@ shutdown_daemon(struct daemon *d)
 	free(d->slots);
 	inventory_free(&d->inv);
 	free(d->extra);
+	ra_result_free(&d->restarts);
 	core_state_free(d->core);
 	free(d->acts.v);
 	free(d->evs.v);

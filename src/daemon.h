@@ -21,6 +21,7 @@
 #include "heartbeat.h"
 #include "inventory.h"
 #include "leader.h"
+#include "restart_assurance.h"
 #include "sweep_thread.h"
 #include "vm_reconcile.h"
 
@@ -107,6 +108,8 @@ struct daemon {
 
 	struct sweep_thread	 sweep;
 	uint64_t		 main_conn_id;	/* CONNECTION_ID() of db */
+
+	struct ra_result	 restarts;	/* the leader's last pass */
 
 	struct alert		*alerts;
 	size_t			 nalerts, cap_alerts;

@@ -8,6 +8,7 @@
 #define HAWATCH_DEFAULTS_H
 
 #include "ipmi.h"
+#include "reconcile_rules.h"
 #include "sweep_core.h"
 #include "timing.h"
 #include "virt.h"
@@ -35,6 +36,29 @@
 #define DB_LOCK_WAIT_S_DEFAULT		5
 /* CloudStack's cluster.heartbeat.threshold: an mshost row older is dead. */
 #define MS_DEAD_AFTER_MS_DEFAULT	150000
+/*
+ * How long the reconcile leaves a VM to CloudStack's own HA row while a
+ * live management server works it (claimed, not Done), counted from the
+ * row's `created` by the database clock.  A restart() is a stop plus a
+ * start: seconds normally, a few minutes with slow storage; 5 min bounds
+ * how long a VM can stay recorded Running on a fenced host because of it.
+ * Defined in reconcile_rules.h, where the rule uses it.
+ */
+#define RECONCILE_CLOUDSTACK_GRACE_MS_DEFAULT	REC_CLOUDSTACK_GRACE_MS_DEFAULT
+
+/* --- restart assurance (reconcile/restart_assurance.c) ------------------ */
+/*
+ * Each dropped restart is re-queued at most this often: three chances on
+ * top of the original row, below CloudStack's own vm.ha.migration.max.retries
+ * (5), then a human is told.  A drop that repeats three times is not a race.
+ */
+#define REQUEUE_MAX_DEFAULT		3
+/*
+ * Spacing between re-queues: one CloudStack HA worker sleep
+ * (time.to.sleep, 60 s), so a management server that is starting has
+ * taken the row once before the next is written.
+ */
+#define REQUEUE_AFTER_MS_DEFAULT	60000
 
 /* --- BMC sessions (see reference/ipmi.md 4.3) --------------------------- */
 /* reasons with their definitions in fence/ipmi.h */

@@ -4,6 +4,7 @@
  * per-pool content cache.  A leaf: it calls nothing of heartbeat.c or the
  * backends, so heartbeat.c -> backend -> helpers never loops back.
  */
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,28 @@ hb_ip_valid(const char *ip)
 			return 0;
 	}
 	return ndots < i;	/* not "." or ".." */
+}
+
+const char *
+hb_file_kind(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "regular file";
+	case S_IFLNK:
+		return "symlink";
+	case S_IFDIR:
+		return "directory";
+	case S_IFIFO:
+		return "fifo";
+	case S_IFSOCK:
+		return "socket";
+	case S_IFCHR:
+	case S_IFBLK:
+		return "device";
+	default:
+		return "unknown type";
+	}
 }
 
 void
@@ -92,6 +115,17 @@ hb_cache_reserve(struct hb_pool *p, size_t more)
 			p->cache[hb_cache_slot(p->cache, cap, old[i].ip)] =
 			    old[i];
 	free(old);
+}
+
+uint32_t
+hb_cache_find(const struct hb_pool *p, const char *ip)
+{
+	uint32_t	s;
+
+	if (p->cache_cap == 0)
+		return UINT32_MAX;
+	s = hb_cache_slot(p->cache, p->cache_cap, ip);
+	return p->cache[s].used ? s : UINT32_MAX;
 }
 
 uint32_t

@@ -3,7 +3,9 @@
  *
  * For pools the management node mounts itself (and for tests): reads
  * <dir>/KVMHA/hb-<ip> with openat/fstat/pread, O_NONBLOCK|O_CLOEXEC (a
- * FIFO planted there cannot block the open), same semantics as hb_nfs.c.
+ * FIFO planted there cannot block the open), O_NOFOLLOW and S_ISREG on
+ * the fstat (a symlink or anything but a regular file is GARBAGE, never
+ * read through), same semantics as hb_nfs.c.
  *
  * A local directory can hang too: a hard NFS mount underneath blocks any
  * syscall forever, and no deadline can interrupt it.  So each call runs
@@ -101,10 +103,13 @@ local_read_one(int kfd, const char *ip, struct hb_result *r)
 		return;
 	}
 	snprintf(name, sizeof(name), "hb-%s", ip);
-	fd = openat(kfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	fd = openat(kfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY |
+	    O_NOFOLLOW);
 	if (fd == -1) {
 		if (errno == ENOENT)
 			hb_set(r, HB_MISSING, "no such file");
+		else if (errno == ELOOP)	/* O_NOFOLLOW met a symlink */
+			hb_set(r, HB_GARBAGE, "not a regular file (symlink)");
 		else
 			hb_set(r, HB_UNKNOWN, "open: %s", strerror(errno));
 		return;
@@ -116,7 +121,8 @@ local_read_one(int kfd, const char *ip, struct hb_result *r)
 	r->mtime_ms = (int64_t)st.st_mtim.tv_sec * 1000 +
 	    st.st_mtim.tv_nsec / 1000000;
 	if (!S_ISREG(st.st_mode)) {
-		hb_set(r, HB_GARBAGE, "not a regular file");
+		hb_set(r, HB_GARBAGE, "not a regular file (%s)",
+		    hb_file_kind(st.st_mode));
 		goto out;
 	}
 	if (st.st_size > HB_CONTENT_MAX) {

@@ -11,6 +11,13 @@
  * The cache survives a new context: the key holds the inode and ctime,
  * which nobody can set back, so an equal key means the same content.
  *
+ * Versions.  version=3 or version=4 in the URL is used as given; v3 asks
+ * the portmapper unless the URL gives nfsport= and mountport=.  A URL with
+ * no version (a CloudStack pool row says none) works against v3 and v4
+ * servers, as the agent's kernel mount does: v4 first, and a mount that
+ * the server refuses (an answer, not a timeout) switches to the other
+ * version, at once within the call, and for every context after that.
+ *
  * NFSv4 (URL has version=4): libnfs 4.0 keeps one open-owner seqid per
  * context and does not serialize OPEN/CLOSE, so two in flight at once get
  * NFS4ERR_BAD_SEQID.  Here at most one OPEN or CLOSE is in flight per v4
@@ -34,6 +41,26 @@
  *
  * libnfs 4.0 sends with MSG_NOSIGNAL, so a dead peer raises no SIGPIPE.
  *
+ * Never heals (issue 11).  After a filer failover the context's root
+ * handle can be stale for good: the connection is fine, every call gets
+ * NFS4ERR_STALE / NFS3ERR_STALE.  So after a call in which some call
+ * failed with an error other than a timeout and none was answered, the
+ * next call starts on a fresh context (a new mount looks the export up
+ * again).  A timeout never does that: a hung server keeps its context.
+ * Each call also stats the export root once: a root that fails, or is a
+ * removed directory (nlink 0; a v3 server may answer lookups in it with
+ * NOENT), makes that call's MISSING rows UNKNOWN and the context fresh.
+ *
+ * NFSv4 client identity.  libnfs names every context "Libnfs pid:P T"
+ * (T in whole seconds), so two contexts one process creates within a
+ * second are one client to the server, and the second SETCLIENTID
+ * cancels the first (NFS4ERR_STALE_CLIENTID, then NFS4ERR_EXPIRED for
+ * good).  Each pool here is its own client, "hawatch HOST pid:P pool:N",
+ * with a fresh random verifier per context: a rebuilt context is that
+ * client rebooted, and the server drops the old one's state at once.
+ * libnfs 4.0 leaks its default name when it is replaced (about 30 bytes
+ * per context made; tests/valgrind.supp).
+ *
  * Files: this one holds the context's life and the backend ops;
  * hb_nfs_job.c the per-host jobs; hb_nfs.h what they share.  Names carry
  * hbn_ (libnfs owns the nfs_ prefix).
@@ -48,11 +75,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "clock.h"
 #include "hb_nfs.h"
 #include "log.h"
 #include "util.h"
+
+static unsigned	hbn_client_seq;		/* pools opened by this process */
 
 static int
 hbn_open_check(struct hb_pool *pool, char *err)
@@ -84,13 +116,41 @@ hbn_open_check(struct hb_pool *pool, char *err)
 		b = xcalloc(1, sizeof(*b));
 		b->pool = pool;
 		q = strchr(pool->spec, '?');
-		b->v4 = q != NULL && strstr(q, "version=4") != NULL;
+		b->vauto = q == NULL || strstr(q, "version=") == NULL;
+		b->v4 = b->vauto || strstr(q, "version=4") != NULL;
+		b->client_seq = __atomic_add_fetch(&hbn_client_seq, 1,
+		    __ATOMIC_RELAXED);
 		pool->be = b;
 	}
 	return rc;
 }
 
 /* ---- context life ---- */
+
+/* A client name of this pool's own and a new verifier (header comment). */
+static void
+hbn_set_identity(struct hb_nfs *b)
+{
+	char		host[64] = "?", name[128];
+	uint64_t	v;
+	char		verf[8];
+	size_t		i;
+
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "?");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(name, sizeof(name), "hawatch %s pid:%ld pool:%u", host,
+	    (long)getpid(), b->client_seq);
+	nfs4_set_client_name(b->nfs, name);
+	if (getrandom(verf, sizeof(verf), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(verf)) {
+		v = clock_mono_ms() * 1000003u ^ ((uint64_t)getpid() << 32) ^
+		    ++b->verf_seq;
+		for (i = 0; i < sizeof(verf); i++, v >>= 8)
+			verf[i] = (char)(v & 0xff);
+	}
+	nfs4_set_verifier(b->nfs, verf);
+}
 
 static void
 hbn_mount_cb(int err, struct nfs_context *nfs, void *data, void *priv)
@@ -102,6 +162,10 @@ hbn_mount_cb(int err, struct nfs_context *nfs, void *data, void *priv)
 	if (m == b->mreq && !b->destroying) {
 		if (err < 0) {
 			b->broken = 1;
+			if (b->vauto) {	/* the other version next (header) */
+				b->v4 = !b->v4;
+				b->vflip = 1;
+			}
 			snprintf(b->broken_err, sizeof(b->broken_err),
 			    "mount: %s", data != NULL ? (const char *)data :
 			    nfs_get_error(nfs) != NULL ? nfs_get_error(nfs) :
@@ -144,6 +208,7 @@ hbn_ctx_destroy(struct hb_nfs *b)
 	b->state = NS_IDLE;
 	b->inflight = b->cur_closes = 0;
 	b->seq_busy = b->mounted_once = b->reset = 0;
+	b->root_asked = b->root_pending = 0;
 	if (b->call != NULL) {
 		b->statq.len = b->openq.len = 0;
 		for (i = 0; i < b->call->nips; i++)
@@ -171,10 +236,13 @@ hbn_ctx_create(struct hb_nfs *b, uint64_t now, char *why)
 		b->nfs = NULL;
 		return -1;
 	}
+	if (b->vauto)
+		nfs_set_version(b->nfs, b->v4 ? 4 : 3);	/* NFS_V4, NFS_V3 */
 	/* after the URL: these must hold whatever the URL says */
 	nfs_set_timeout(b->nfs, (int)((o->rpc_timeout_ms + 999) / 1000 * 1000));
 	nfs_set_autoreconnect(b->nfs, 0);
 	nfs_set_dircache(b->nfs, 0);
+	hbn_set_identity(b);
 	b->gen++;
 	b->mreq = xcalloc(1, sizeof(*b->mreq));
 	b->mreq->b = b;
@@ -205,7 +273,11 @@ hbn_handle_broken(struct hb_nfs *b, uint64_t now)
 	int	retry;
 	size_t	i;
 
-	retry = b->mounted_once && !b->fresh && b->call != NULL;
+	retry = b->call != NULL && ((b->mounted_once && !b->fresh) ||
+	    (b->vflip && !b->vflip_tried));
+	if (b->vflip)
+		b->vflip_tried = 1;
+	b->vflip = 0;
 	if (!b->down_logged)
 		log_warn("hb.nfs.down", "pool=%s reason=%s next=%s",
 		    log_quote(qp, sizeof(qp), b->pool->spec),
@@ -238,7 +310,8 @@ hbn_handle_broken(struct hb_nfs *b, uint64_t now)
 static void
 hbn_update_done(struct hb_nfs *b)
 {
-	if (b->call != NULL && b->undecided == 0 && b->cur_closes == 0)
+	if (b->call != NULL && b->undecided == 0 && b->cur_closes == 0 &&
+	    !b->root_pending)
 		b->call->done = 1;
 }
 
@@ -254,6 +327,9 @@ hbn_start(struct hb_pool *pool, struct hb_call *call, uint64_t now)
 	b->call = call;
 	b->gen++;
 	b->cur_closes = 0;
+	b->n_answers = b->n_hard = 0;
+	b->vflip_tried = 0;
+	b->root_asked = b->root_pending = b->root_gone = 0;
 	b->fresh = 0;
 	b->undecided = 0;
 	if (b->cap < call->nips) {
@@ -322,6 +398,27 @@ hbn_service_be(struct hb_pool *pool, int revents, uint64_t now)
 	hbn_update_done(b);
 }
 
+/* Every call failed, none by a timeout: rebuild (header: "Never heals") */
+static void
+hbn_check_heal(struct hb_nfs *b)
+{
+	char	qp[HB_QUOTE_LEN], qr[HB_QUOTE_LEN];
+
+	size_t	i;
+
+	if (b->state != NS_MOUNTED || b->reset ||
+	    !(b->root_gone || (b->n_hard > 0 && b->n_answers == 0)))
+		return;
+	for (i = 0; b->root_gone && i < b->call->nips; i++)
+		if (b->call->out[i].status == HB_MISSING)	/* not to trust */
+			hb_set(&b->call->out[i], HB_UNKNOWN, "%s",
+			    b->hard_err);
+	log_warn("hb.nfs.rebuild", "pool=%s reason=%s failed=%u",
+	    log_quote(qp, sizeof(qp), b->pool->spec),
+	    log_quote(qr, sizeof(qr), b->hard_err), b->n_hard);
+	b->reset = 1;
+}
+
 static void
 hbn_finish(struct hb_pool *pool, uint64_t now)
 {
@@ -330,6 +427,7 @@ hbn_finish(struct hb_pool *pool, uint64_t now)
 	size_t		 i;
 
 	(void)now;
+	hbn_check_heal(b);
 	why = b->state == NS_MOUNTING ? "deadline: mount in progress" :
 	    "deadline: no answer";
 	for (i = 0; i < b->call->nips; i++)
@@ -355,6 +453,7 @@ hbn_close_be(struct hb_pool *pool)
 	free(b->jobs);
 	free(b->statq.v);
 	free(b->openq.v);
+	free(b->slot_job);
 	free(b);
 	pool->be = NULL;
 }

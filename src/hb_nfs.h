@@ -50,23 +50,33 @@ struct hb_nfs {
 	uint64_t		 gen;		/* see header comment */
 	uint64_t		 mount_started;
 	int			 v4, seq_busy;	/* OPEN/CLOSE in flight (v4) */
+	int			 vauto;		/* URL gives no version */
+	int			 vflip, vflip_tried;	/* switched this call */
 	int			 mounted_once;	/* this context mounted */
+	unsigned		 client_seq;	/* NFSv4 client name: pool:N */
+	uint64_t		 verf_seq;	/* verifier fallback counter */
 	int			 fresh;		/* context created this call */
 	int			 broken, destroying, down_logged, reset;
 	char			 broken_err[HB_ERR_LEN];
 	uint32_t		 inflight;	/* RPCs in flight, any gen */
 	uint32_t		 cur_closes;	/* this gen's closes not done */
+	uint32_t		 n_answers;	/* this call: server answered */
+	uint32_t		 n_hard;	/* this call: failed, no timeout */
+	char			 hard_err[HB_ERR_LEN];	/* the first */
+	int			 root_asked, root_pending, root_gone;
 	size_t			 undecided;
 	struct hb_call		*call;
 	struct hbn_job		*jobs;
 	size_t			 cap;		/* of jobs, statq, openq */
 	struct hbn_ring		 statq, openq;
 	struct hbn_req		*closeq;	/* handles waiting to close */
+	uint32_t		*slot_job;	/* dirscan: cache slot -> job */
 };
 
 /* hb_nfs_job.c: the jobs' queues and RPC callbacks */
 void	hbn_fail_undecided(struct hb_nfs *, const char *);
 void	hbn_pump(struct hb_nfs *);
 void	hbn_enqueue_waiting(struct hb_nfs *);
+void	hbn_note(struct hb_nfs *, int err, const char *what, const void *msg);
 
 #endif

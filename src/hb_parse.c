@@ -8,9 +8,12 @@
  *
  * Accepted: 1..20 digits, then only trailing whitespace (space, tab, CR,
  * LF), at most HB_CONTENT_MAX bytes in all, value in 1..UINT64_MAX.
- * Everything else is HB_GARBAGE with a one-line reason that shows the
- * first offending bytes escaped (never raw: the file is foreign input and
- * the reason ends up in logs and the status output).
+ * Everything else is HB_GARBAGE with a one-line reason that says where
+ * parsing stopped, the content's length and its class (text, non-ASCII,
+ * control characters, NUL bytes), and never any of its bytes: the file
+ * is foreign input (anyone with write access to the pool, or a misplaced
+ * file) and the reason ends up in logs, the status file and alerts.
+ * hb_escape() stays for callers that must show foreign bytes.
  *
  * Pure: no I/O, no clock, no allocation.
  */
@@ -19,7 +22,6 @@
 
 #include "heartbeat.h"
 
-#define HB_ESC_SHOW	8	/* bad bytes shown in a reason */
 
 static int
 hb_is_trailing_space(unsigned char c)
@@ -72,19 +74,33 @@ hb_escape(char *dst, size_t dstlen, const void *src, size_t n)
 	return o;
 }
 
-/* Fill why with "<what> at offset <off>: \"<escaped bytes>\"". */
+/* The kind of bytes content holds, worst first (no byte is shown). */
+static const char *
+hb_class(const unsigned char *buf, size_t len)
+{
+	int	nul = 0, ctl = 0, high = 0;
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] == 0)
+			nul = 1;
+		else if ((buf[i] < 0x20 && !hb_is_trailing_space(buf[i])) ||
+		    buf[i] == 0x7f)
+			ctl = 1;
+		else if (buf[i] >= 0x80)
+			high = 1;
+	}
+	return nul ? "NUL bytes" : ctl ? "control characters" :
+	    high ? "non-ASCII" : "text";
+}
+
+/* Fill why with "<what> at offset <off> (<len> bytes, <class>)". */
 static void
 hb_bad_bytes(char *why, const char *what, const unsigned char *buf,
     size_t len, size_t off)
 {
-	char	esc[HB_ESC_SHOW * 4 + 1];
-	size_t	n = len - off;
-
-	if (n > HB_ESC_SHOW)
-		n = HB_ESC_SHOW;
-	hb_escape(esc, sizeof(esc), buf + off, n);
-	snprintf(why, HB_ERR_LEN, "%s at offset %zu: \"%s\"%s", what, off,
-	    esc, len - off > n ? "..." : "");
+	snprintf(why, HB_ERR_LEN, "%s at offset %zu (%zu bytes, %s)", what,
+	    off, len, hb_class(buf, len));
 }
 
 enum hb_status

@@ -5,7 +5,10 @@
  * Where it sits: the tick loop builds the pool list (from CloudStack's
  * storage_pool rows or the config), opens each pool once with
  * hb_pool_open(), and calls hb_read_all() every tick with the host IPs it
- * watches.  The results go into the observations the decision core reads.
+ * watches, or hb_read_hosts() with, per pool, the hosts attached to it
+ * (storage_pool_host_ref), so a pool is never asked for files that only
+ * other pools hold.  The results go into the observations the decision
+ * core reads.
  *
  * How: every row starts as HB_UNKNOWN "deadline".  Each pool's backend
  * (hb_nfs.c, hb_local.c) starts its reads, then one poll() loop waits on
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "clock.h"
 #include "heartbeat.h"
@@ -39,6 +43,9 @@
 #define HB_MOUNT_TIMEOUT_DEFAULT 5000	/* ms; > tcp-syncnt=1 connect (~3 s) */
 #define HB_MAX_INFLIGHT_DEFAULT	256	/* RPCs per context: pipelined, but
 					 * bounded (server and memory) */
+#define HB_DIRSCAN_MIN_DEFAULT	256	/* hosts: from here one listing of
+					 * KVMHA/ (tens of RPCs) beats a
+					 * LOOKUP+GETATTR per file */
 #define HB_TCP_SYNCNT_DEFAULT	1	/* 1 SYN retry: connect fails in ~3 s,
 					 * not 134 s (kernel default) */
 
@@ -51,6 +58,7 @@ hb_opts_default(struct hb_opts *o)
 	o->max_inflight = HB_MAX_INFLIGHT_DEFAULT;
 	o->tcp_syncnt = HB_TCP_SYNCNT_DEFAULT;
 	o->always_read = 0;
+	o->dirscan_min = HB_DIRSCAN_MIN_DEFAULT;
 }
 
 struct hb_pool *
@@ -150,35 +158,33 @@ hb_sum_status(const struct hb_call *c, uint64_t elapsed,
 		snprintf(st->err, sizeof(st->err), "%s", c->err);
 }
 
-/* One hb_read_all() call's working state. */
-struct hb_run {
-	struct hb_pool	**pools;
-	size_t		  npools;
-	struct hb_call	 *calls;
-	struct pollfd	 *pfds;
-	int		 *slot;		/* pool -> pfds index, or -1 */
-	uint64_t	 *finished;	/* when each pool's call was done */
-	uint64_t	  deadline;
-};
-
+/* 0 if the arguments make sense (hb_read_hosts' contract), else -1 */
 static int
-read_args_ok(struct hb_pool **pools, size_t npools, const char *const *ips,
-    size_t nips, const struct hb_result *out)
+hb_args_valid(struct hb_pool **pools, size_t npools, const char *const *ips,
+    size_t nips, const struct hb_pool_hosts *sel, const struct hb_result *out)
 {
-	size_t	i;
+	size_t	i, p;
 
 	if ((npools > 0 && (pools == NULL || out == NULL)) ||
 	    (nips > 0 && ips == NULL))
-		return 0;
+		return -1;
 	for (i = 0; i < nips; i++)
 		if (ips[i] == NULL)
-			return 0;
-	return 1;
+			return -1;
+	for (p = 0; sel != NULL && p < npools; p++) {
+		if (sel[p].n > 0 && sel[p].idx == NULL)
+			return -1;
+		for (i = 0; i < sel[p].n; i++)
+			if (sel[p].idx[i] >= nips)
+				return -1;
+	}
+	return 0;
 }
 
-/* claim every pool; a pool listed twice (or in use) is refused */
+/* Claim every pool for this call; a pool listed twice (or in use) is
+ * refused and nothing stays claimed. */
 static int
-claim_pools(struct hb_pool **pools, size_t npools, struct hb_call *calls)
+hb_claim(struct hb_pool **pools, size_t npools, struct hb_call *calls)
 {
 	size_t	p;
 
@@ -193,72 +199,135 @@ claim_pools(struct hb_pool **pools, size_t npools, struct hb_call *calls)
 	return 0;
 }
 
-/* pre-fill every row with UNKNOWN "deadline", then start each backend */
+/* Each pool's call: its IPs (a selection gets its own pointer array, in
+ * sub[p]), its rows in out, every row UNKNOWN "deadline" until read. */
 static void
-start_calls(struct hb_run *r, const char *const *ips, size_t nips,
-    struct hb_result *out, uint64_t now)
+hb_calls_setup(size_t npools, const char *const *ips, size_t nips,
+    const struct hb_pool_hosts *sel, struct hb_result *out,
+    struct hb_call *calls, const char ***sub, uint64_t deadline)
 {
-	struct hb_call	*c;
-	size_t		 p, i;
+	size_t	p, i, off = 0;
 
-	for (p = 0; p < r->npools; p++) {
-		c = &r->calls[p];
-		c->ips = ips;
-		c->nips = nips;
-		c->out = out + p * nips;
-		c->deadline = r->deadline;
-		for (i = 0; i < nips; i++) {
-			memset(&c->out[i], 0, sizeof(out[0]));
-			hb_set(&c->out[i], HB_UNKNOWN, "deadline");
+	for (p = 0; p < npools; p++) {
+		calls[p].deadline = deadline;
+		calls[p].out = out + off;
+		if (sel == NULL) {
+			calls[p].ips = ips;
+			calls[p].nips = nips;
+		} else {
+			sub[p] = xcalloc(sel[p].n ? sel[p].n : 1,
+			    sizeof(*sub[p]));
+			for (i = 0; i < sel[p].n; i++)
+				sub[p][i] = ips[sel[p].idx[i]];
+			calls[p].ips = sub[p];
+			calls[p].nips = sel[p].n;
 		}
-		if (nips > 0)
-			r->pools[p]->ops->start(r->pools[p], c, now);
-		else
-			c->done = 1;
-		if (c->done)
-			r->finished[p] = now;
+		off += calls[p].nips;
+		for (i = 0; i < calls[p].nips; i++) {
+			memset(&calls[p].out[i], 0, sizeof(out[0]));
+			hb_set(&calls[p].out[i], HB_UNKNOWN, "deadline");
+		}
 	}
 }
 
-/* poll() / service() until every call is done or the deadline passes */
+/* poll() every pool's fd and let each backend progress, until all are
+ * done or the deadline passes; finished[p] = when pool p was done. */
 static void
-run_calls(struct hb_run *r)
+hb_poll_loop(struct hb_pool **pools, size_t npools, struct hb_call *calls,
+    uint64_t deadline, uint64_t *finished)
 {
-	struct hb_pool	**pools = r->pools;
-	uint64_t	  now;
-	size_t		  p, i, n, pending;
-	int		  timeout;
+	struct pollfd	*pfds = xcalloc(npools, sizeof(*pfds));
+	int		*slot = xcalloc(npools, sizeof(*slot));
+	uint64_t	 now;
+	size_t		 p, i, n, pending;
+	int		 timeout;
 
 	for (;;) {
 		now = clock_mono_ms();
 		pending = n = 0;
-		for (p = 0; p < r->npools; p++) {
-			r->slot[p] = -1;
-			if (r->calls[p].done)
+		for (p = 0; p < npools; p++) {
+			slot[p] = -1;
+			if (calls[p].done)
 				continue;
 			pending++;
-			if (pools[p]->ops->pollfd(pools[p], &r->pfds[n]) == 1) {
-				r->pfds[n].revents = 0;
-				r->slot[p] = (int)n++;
+			if (pools[p]->ops->pollfd(pools[p], &pfds[n]) == 1) {
+				pfds[n].revents = 0;
+				slot[p] = (int)n++;
 			}
 		}
-		if (pending == 0 || now >= r->deadline)
+		if (pending == 0 || now >= deadline)
 			break;
-		timeout = r->deadline - now < HB_POLL_SLICE_MS ?
-		    (int)(r->deadline - now) : HB_POLL_SLICE_MS;
-		if (poll(r->pfds, n, timeout) == -1)
+		timeout = deadline - now < HB_POLL_SLICE_MS ?
+		    (int)(deadline - now) : HB_POLL_SLICE_MS;
+		if (poll(pfds, n, timeout) == -1)
 			for (i = 0; i < n; i++)	/* EINTR: service as idle */
-				r->pfds[i].revents = 0;
+				pfds[i].revents = 0;
 		now = clock_mono_ms();
-		for (p = 0; p < r->npools; p++) {
-			if (r->calls[p].done)
+		for (p = 0; p < npools; p++) {
+			if (calls[p].done)
 				continue;
-			pools[p]->ops->service(pools[p], r->slot[p] >= 0 ?
-			    r->pfds[r->slot[p]].revents : 0, now);
-			if (r->calls[p].done)
-				r->finished[p] = now;
+			pools[p]->ops->service(pools[p],
+			    slot[p] >= 0 ? pfds[slot[p]].revents : 0, now);
+			if (calls[p].done)
+				finished[p] = now;
 		}
 	}
+	free(slot);
+	free(pfds);
+}
+
+int
+hb_read_hosts(struct hb_pool **pools, size_t npools, const char *const *ips,
+    size_t nips, const struct hb_pool_hosts *sel,
+    uint64_t deadline_ms_from_now, struct hb_result *out,
+    struct hb_pool_status *pst)
+{
+	struct hb_call	*calls;
+	const char	***sub;
+	uint64_t	*finished, start, deadline, now;
+	size_t		 p;
+
+	if (hb_args_valid(pools, npools, ips, nips, sel, out) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (npools == 0)
+		return 0;
+	calls = xcalloc(npools, sizeof(*calls));
+	if (hb_claim(pools, npools, calls) == -1) {
+		free(calls);
+		errno = EINVAL;
+		return -1;
+	}
+	sub = xcalloc(npools, sizeof(*sub));
+	finished = xcalloc(npools, sizeof(*finished));
+	start = now = clock_mono_ms();
+	deadline = deadline_ms_from_now > UINT64_MAX - start ? UINT64_MAX :
+	    start + deadline_ms_from_now;
+	hb_calls_setup(npools, ips, nips, sel, out, calls, sub, deadline);
+	for (p = 0; p < npools; p++) {
+		if (calls[p].nips > 0)
+			pools[p]->ops->start(pools[p], &calls[p], now);
+		else
+			calls[p].done = 1;
+		if (calls[p].done)
+			finished[p] = now;
+	}
+	hb_poll_loop(pools, npools, calls, deadline, finished);
+	now = clock_mono_ms();
+	for (p = 0; p < npools; p++) {
+		if (calls[p].nips > 0)
+			pools[p]->ops->finish(pools[p], now);
+		pools[p]->call = NULL;
+		if (pst != NULL)
+			hb_sum_status(&calls[p],
+			    (finished[p] ? finished[p] : now) - start, &pst[p]);
+		free(sub[p]);
+	}
+	free(finished);
+	free(sub);
+	free(calls);
+	return 0;
 }
 
 int
@@ -266,45 +335,6 @@ hb_read_all(struct hb_pool **pools, size_t npools, const char *const *ips,
     size_t nips, uint64_t deadline_ms_from_now, struct hb_result *out,
     struct hb_pool_status *pst)
 {
-	struct hb_run	r;
-	uint64_t	start, now;
-	size_t		p;
-
-	if (!read_args_ok(pools, npools, ips, nips, out)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (npools == 0)
-		return 0;
-	memset(&r, 0, sizeof(r));
-	r.pools = pools;
-	r.npools = npools;
-	r.calls = xcalloc(npools, sizeof(*r.calls));
-	if (claim_pools(pools, npools, r.calls) == -1) {
-		free(r.calls);
-		errno = EINVAL;
-		return -1;
-	}
-	r.pfds = xcalloc(npools, sizeof(*r.pfds));
-	r.slot = xcalloc(npools, sizeof(*r.slot));
-	r.finished = xcalloc(npools, sizeof(*r.finished));
-	start = clock_mono_ms();
-	r.deadline = deadline_ms_from_now > UINT64_MAX - start ? UINT64_MAX :
-	    start + deadline_ms_from_now;
-	start_calls(&r, ips, nips, out, start);
-	run_calls(&r);
-	now = clock_mono_ms();
-	for (p = 0; p < npools; p++) {
-		if (nips > 0)
-			pools[p]->ops->finish(pools[p], now);
-		pools[p]->call = NULL;
-		if (pst != NULL)
-			hb_sum_status(&r.calls[p], (r.finished[p] ?
-			    r.finished[p] : now) - start, &pst[p]);
-	}
-	free(r.finished);
-	free(r.slot);
-	free(r.pfds);
-	free(r.calls);
-	return 0;
+	return hb_read_hosts(pools, npools, ips, nips, NULL,
+	    deadline_ms_from_now, out, pst);
 }

@@ -70,6 +70,9 @@ struct hb_opts {
 	uint32_t	max_inflight;	/* RPCs in flight per NFS context */
 	int		tcp_syncnt;	/* SYN retries of a connect; URL wins */
 	int		always_read;	/* 1: read content on every call */
+	uint32_t	dirscan_min;	/* NFS: list KVMHA/ for >= this many
+					 * hosts; 0 = never (hb_nfs_job.c) */
+	int		dirscan_v4;	/* 1: list over NFSv4 too */
 };
 
 struct hb_pool;
@@ -93,11 +96,36 @@ int	hb_read_all(struct hb_pool **pools, size_t npools,
 	    const char *const *ips, size_t nips, uint64_t deadline_ms_from_now,
 	    struct hb_result *out, struct hb_pool_status *pst);
 
+/*
+ * Which hosts one pool reads: CloudStack's storage_pool_host_ref, the
+ * hosts attached to (and so writing their heartbeat on) that pool.
+ * idx[k] indexes the ips of the call; n may be 0 (nothing read there).
+ */
+struct hb_pool_hosts {
+	const uint32_t	*idx;
+	size_t		 n;
+};
+
+/*
+ * As hb_read_all, but pool p reads only ips[sel[p].idx[0..n-1]].  out is
+ * compact: pool p's rows follow those of pools 0..p-1, so row k of pool p
+ * is out[sel[0].n + ... + sel[p-1].n + k], for ips[sel[p].idx[k]].  sel
+ * NULL: every pool reads every ip, exactly as hb_read_all.  -1 (EINVAL)
+ * also for an idx >= nips.  A pool with n 0 reads nothing (readable 0).
+ */
+int	hb_read_hosts(struct hb_pool **pools, size_t npools,
+	    const char *const *ips, size_t nips,
+	    const struct hb_pool_hosts *sel, uint64_t deadline_ms_from_now,
+	    struct hb_result *out, struct hb_pool_status *pst);
+
 /* hb_parse.c: content -> HB_OK (value set) or HB_GARBAGE (why set). */
 enum hb_status	hb_parse(const void *buf, size_t len, uint64_t *value,
 		    char *why /* HB_ERR_LEN */);
 /* Escape bytes for a log-safe reason (\n, \xNN, \"); returns strlen(dst). */
 size_t		hb_escape(char *dst, size_t dstlen, const void *src, size_t n);
+
+/* "symlink", "directory", "fifo", ... for a reason; from a st_mode */
+const char	*hb_file_kind(unsigned mode);
 
 /* 1 if ip is a plausible IPv4/IPv6 text (safe as a file name part). */
 int		hb_ip_valid(const char *ip);
@@ -170,5 +198,7 @@ void	hb_set(struct hb_result *, enum hb_status, const char *fmt, ...)
  * room for all of a call's IPs first, then the slots stay put. */
 void		hb_cache_reserve(struct hb_pool *, size_t more);
 uint32_t	hb_cache_get(struct hb_pool *, const char *ip);
+/* Slot of ip if cached (no insert), else UINT32_MAX. */
+uint32_t	hb_cache_find(const struct hb_pool *, const char *ip);
 
 #endif

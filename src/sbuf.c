@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "sbuf.h"
 #include "util.h"
 
@@ -66,44 +68,59 @@ sbuf_add(struct sbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/*
+ * s as one JSON string, escaped by jansson.  Bytes that are not UTF-8
+ * (a name in a latin1 database column, a garbled heartbeat) become
+ * U+FFFD one byte at a time, each candidate sequence checked by jansson,
+ * so the document always parses.
+ */
+static json_t *
+json_text(const char *s)
+{
+	json_t	*j = json_string(s);
+	struct sbuf clean;
+	size_t	 i, n, len;
+
+	if (j != NULL)
+		return j;
+	sbuf_init(&clean);
+	len = strlen(s);
+	for (i = 0; i < len; i += n) {
+		for (n = 1; n <= 4 && i + n <= len; n++) {
+			if ((j = json_stringn(s + i, n)) != NULL)
+				break;
+		}
+		if (j != NULL) {
+			sbuf_add(&clean, "%.*s", (int)n, s + i);
+			json_decref(j);
+			j = NULL;
+		} else {
+			sbuf_add(&clean, "\xef\xbf\xbd");	/* U+FFFD */
+			n = 1;
+		}
+	}
+	j = json_string(clean.s != NULL ? clean.s : "");
+	sbuf_free(&clean);
+	return j;
+}
+
 void
 sbuf_json_str(struct sbuf *b, const char *s)
 {
-	const unsigned char	*p;
+	json_t	*j;
+	char	*out;
 
 	if (s == NULL) {
 		sbuf_add(b, "null");
 		return;
 	}
-	sbuf_reserve(b, strlen(s) + 2);
-	b->s[b->len++] = '"';
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			sbuf_add(b, "\\\"");
-			break;
-		case '\\':
-			sbuf_add(b, "\\\\");
-			break;
-		case '\n':
-			sbuf_add(b, "\\n");
-			break;
-		case '\t':
-			sbuf_add(b, "\\t");
-			break;
-		case '\r':
-			sbuf_add(b, "\\r");
-			break;
-		default:
-			if (*p < 0x20)
-				sbuf_add(b, "\\u%04x", *p);
-			else {
-				sbuf_reserve(b, 1);
-				b->s[b->len++] = (char)*p;
-			}
-		}
+	if ((j = json_text(s)) == NULL ||
+	    (out = json_dumps(j, JSON_ENCODE_ANY)) == NULL) {
+		json_decref(j);
+		sbuf_add(b, "null");		/* out of memory */
+		return;
 	}
-	sbuf_reserve(b, 1);
-	b->s[b->len++] = '"';
-	b->s[b->len] = '\0';
+	sbuf_add(b, "%s", out);
+	free(out);
+	json_decref(j);
 }

@@ -17,9 +17,11 @@
 #include "cli.h"
 #include "clock.h"
 #include "ha_claims.h"
+#include "restart_assurance.h"
 #include "log.h"
 #include "sbuf.h"
 #include "util.h"
+#include "vm_effects.h"
 #include "vm_reconcile.h"
 
 static const char usage[] =
@@ -30,10 +32,14 @@ static const char usage[] =
 "Marks every VM recorded Running/Starting/Stopping on a fenced host Stopped\n"
 "and queues an HA restart for the HA-enabled ones, in one transaction per\n"
 "host.  --confirm-fenced records that you verified the host is powered off.\n"
-"--all takes the hosts hawatch counts as fenced and releases HA work held by\n"
-"dead management servers.  Exit: 0 reconciled, 3 nothing to do, 4 refused\n"
-"(not confirmed fenced), 5 all skipped (concurrent change), 1 error,\n"
-"2 usage.\n";
+"--all takes the hosts hawatch counts as fenced, releases HA work held by\n"
+"dead management servers, and watches the HA restarts hawatch queued: a row\n"
+"CloudStack dropped is healed or re-queued (reconcile.requeue_max), then\n"
+"given up with an alert.  CloudStack's side effects of the stop (usage\n"
+"events, NIC release, vm_network_map, op_it_work) are written in the same\n"
+"transaction; VMs CloudStack is still working on are deferred.  Exit: 0\n"
+"reconciled, 3 nothing to do, 4 refused (not confirmed fenced), 5 all\n"
+"skipped or deferred, 1 error, 2 usage.\n";
 
 struct run {
 	int		 json;
@@ -87,11 +93,19 @@ render_host_table(struct run *run, const struct rec_result *r)
 			sbuf_add(o, "%slast HA row %s", v->reason[0] ? "; " : "",
 			    v->last_ha);
 		sbuf_add(o, "\n");
+		if (vm_effects_due(v))
+			vm_effects_text(o, r, v, "           ", run->dry_run);
 	}
+	sbuf_add(o, "  side effects: usage_events=%u usage_event_details=%u "
+	    "nics_released=%u vm_network_map_deleted=%u op_it_work_done=%u; "
+	    "capacity and resource counts left to CloudStack's own "
+	    "recalculation (every 300 s)\n", r->n_usage_events,
+	    r->n_usage_details, r->n_nics_released, r->n_map_rows,
+	    r->n_it_work);
 	sbuf_add(o, "  summary: reconciled=%u requeued=%u migrating=%u "
-	    "skipped=%u statements=%lu elapsed=%.1fms%s\n", r->n_changed,
-	    r->n_requeued, r->n_migrating, r->n_skipped, r->statements,
-	    r->elapsed_us / 1000.0,
+	    "skipped=%u deferred=%u statements=%lu elapsed=%.1fms%s\n",
+	    r->n_changed, r->n_requeued, r->n_migrating, r->n_skipped,
+	    r->n_deferred, r->statements, r->elapsed_us / 1000.0,
 	    run->dry_run ? " (dry run: nothing written)" : "");
 }
 
@@ -126,10 +140,14 @@ render_host_json(struct run *run, const struct rec_result *r,
 		sbuf_json_str(o, r->refuse_reason);
 	}
 	sbuf_add(o, ",\"summary\":{\"reconciled\":%u,\"requeued\":%u,"
-	    "\"migrating\":%u,\"skipped\":%u,\"statements\":%lu,"
+	    "\"migrating\":%u,\"skipped\":%u,\"deferred\":%u,"
+	    "\"usage_events\":%u,\"usage_event_details\":%u,"
+	    "\"nics_released\":%u,\"vm_network_map_deleted\":%u,"
+	    "\"op_it_work_done\":%u,\"statements\":%lu,"
 	    "\"elapsed_ms\":%.3f},\"vms\":[", r->n_changed, r->n_requeued,
-	    r->n_migrating, r->n_skipped, r->statements,
-	    r->elapsed_us / 1000.0);
+	    r->n_migrating, r->n_skipped, r->n_deferred, r->n_usage_events,
+	    r->n_usage_details, r->n_nics_released, r->n_map_rows,
+	    r->n_it_work, r->statements, r->elapsed_us / 1000.0);
 	for (i = 0; i < r->nvms; i++) {
 		const struct rec_vm *v = &r->vms[i];
 
@@ -153,6 +171,10 @@ render_host_json(struct run *run, const struct rec_result *r,
 		sbuf_json_str(o, v->last_ha[0] ? v->last_ha : NULL);
 		sbuf_add(o, ",\"reason\":");
 		sbuf_json_str(o, v->reason[0] ? v->reason : NULL);
+		if (vm_effects_due(v)) {
+			sbuf_add(o, ",\"side_effects\":");
+			vm_effects_json(o, r, v);
+		}
 		sbuf_add(o, "}");
 	}
 	sbuf_add(o, "]}");
@@ -175,6 +197,8 @@ do_host(struct run *run, struct db *db, uint64_t id, enum fence_source confirm,
 	o.actor = c->actor;
 	o.command = "reconcile";
 	o.now_wall_ms = clock_wall_ms();
+	o.cloudstack_grace_ms = c->cfg.reconcile.cloudstack_grace_ms;
+	o.ms_dead_after_ms = c->cfg.db.ms_dead_after_ms;
 	if (reconcile_host(db, id, &o, &r, err) == -1) {
 		run->errors++;
 		log_err("reconcile.error", "host=%llu error=\"%s\"",
@@ -191,7 +215,7 @@ do_host(struct run *run, struct db *db, uint64_t id, enum fence_source confirm,
 		run->refused++;
 	else if (r.n_changed > 0 || (run->dry_run && r.nvms > r.n_migrating))
 		run->reconciled++;
-	else if (r.n_skipped > 0)
+	else if (r.n_skipped > 0 || r.n_deferred > 0)
 		run->skipped++;
 	else
 		run->nothing++;
@@ -271,6 +295,113 @@ do_claims(struct run *run, struct db *db, const struct cli *c)
 		log_info("reconcile.claims_released", "count=%u",
 		    r.n_released);
 	claim_result_free(&r);
+}
+
+static void
+render_restarts_json(struct run *run, const struct ra_result *r)
+{
+	struct sbuf	*o = &run->out;
+	size_t		 i;
+
+	sbuf_add(o, ",\"restarts\":{\"watching\":%u,\"healed\":%u,"
+	    "\"requeued\":%u,\"given_up\":%u,\"resolved\":%u,\"force_ha\":%s,"
+	    "\"vms\":[", r->n_watching, r->n_healed, r->n_requeued,
+	    r->n_given_up, r->n_resolved, r->force_ha ? "true" : "false");
+	for (i = 0; i < r->n; i++) {
+		const struct ra_vm *v = &r->v[i];
+
+		sbuf_add(o, "%s{\"vm_id\":%llu,\"instance_name\":", i ? "," : "",
+		    (unsigned long long)v->vm_id);
+		sbuf_json_str(o, v->instance_name);
+		sbuf_add(o, ",\"host_id\":%llu,\"ha_work_id\":%llu,"
+		    "\"new_ha_work_id\":%llu,\"requeues\":%u,\"heals\":%u,"
+		    "\"state\":", (unsigned long long)v->host_id,
+		    (unsigned long long)v->ha_work_id,
+		    (unsigned long long)v->new_ha_work_id, v->requeues,
+		    v->heals);
+		sbuf_json_str(o, v->vm_present ? v->vm_state : NULL);
+		sbuf_add(o, ",\"row_step\":");
+		sbuf_json_str(o, v->row_present ? v->row_step : NULL);
+		sbuf_add(o, ",\"verdict\":\"%s\",\"status\":\"%s\","
+		    "\"given_up\":%s,\"written\":%s,\"reason\":",
+		    restart_verdict_name(v->verdict),
+		    restart_verdict_status(v->verdict),
+		    restart_verdict_alerts(v->verdict) ? "true" : "false",
+		    v->written ? "true" : "false");
+		sbuf_json_str(o, v->reason);
+		sbuf_add(o, "}");
+	}
+	sbuf_add(o, "]}");
+}
+
+static void
+render_restarts_table(struct run *run, const struct ra_result *r)
+{
+	struct sbuf	*o = &run->out;
+	size_t		 i;
+
+	if (r->n == 0) {
+		sbuf_add(o, "restarts: no HA restart queued by hawatch is "
+		    "being watched\n");
+		return;
+	}
+	sbuf_add(o, "restarts queued by hawatch (watched until the VM runs):\n"
+	    "  %-8s %-20s %-6s %-9s %-8s %-13s %s\n", "VM", "NAME", "HOST",
+	    "STATE", "REQUEUES", "RESULT", "NOTE");
+	for (i = 0; i < r->n; i++) {
+		const struct ra_vm *v = &r->v[i];
+		char res[32];
+
+		snprintf(res, sizeof(res), "%s%s", restart_verdict_name(
+		    v->verdict), restart_verdict_writes(v->verdict) &&
+		    !v->written ? "?" : "");
+		sbuf_add(o, "  %-8llu %-20s %-6llu %-9s %-8u %-13s %s%s\n",
+		    (unsigned long long)v->vm_id, v->instance_name,
+		    (unsigned long long)v->host_id,
+		    v->vm_present ? v->vm_state : "-", v->requeues, res,
+		    restart_verdict_alerts(v->verdict) ? "GIVEN UP: " : "",
+		    v->reason);
+	}
+	sbuf_add(o, "  summary: watching=%u healed=%u requeued=%u given_up=%u "
+	    "resolved=%u%s\n", r->n_watching, r->n_healed, r->n_requeued,
+	    r->n_given_up, r->n_resolved,
+	    run->dry_run ? " (dry run: nothing written)" : "");
+}
+
+static void
+do_restarts(struct run *run, struct db *db, const struct cli *c)
+{
+	struct ra_result	r;
+	struct ra_opts		o;
+	char			err[ERR_LEN];
+
+	memset(&o, 0, sizeof(o));
+	o.dry_run = run->dry_run;
+	o.requeue_max = c->cfg.reconcile.requeue_max;
+	o.requeue_after_ms = c->cfg.reconcile.requeue_after_ms;
+	o.actor = c->actor;
+	o.command = "reconcile";
+	o.now_wall_ms = clock_wall_ms();
+	if (restart_assure(db, &o, &r, err) == -1) {
+		run->errors++;
+		log_err("reconcile.restarts_error", "error=\"%s\"", err);
+		if (run->json) {
+			sbuf_add(&run->out, ",\"restarts_error\":");
+			sbuf_json_str(&run->out, err);
+		} else
+			sbuf_add(&run->out, "restarts: error: %s\n", err);
+		return;
+	}
+	if (r.n_healed + r.n_requeued > 0)
+		run->reconciled++;
+	if (!run->dry_run && r.n_healed + r.n_requeued > 0)
+		log_info("reconcile.restarts", "healed=%u requeued=%u "
+		    "given_up=%u", r.n_healed, r.n_requeued, r.n_given_up);
+	if (run->json)
+		render_restarts_json(run, &r);
+	else
+		render_restarts_table(run, &r);
+	ra_result_free(&r);
 }
 
 static int
@@ -399,9 +530,13 @@ cmd_reconcile(struct cli *c, int argc, char **argv)
 	}
 	if (all || claims)
 		do_claims(&run, &db, c);
+	if (run.json)
+		sbuf_add(&run.out, "]");
+	if (all)
+		do_restarts(&run, &db, c);
 	rc = exit_code(&run);
 	if (run.json)
-		sbuf_add(&run.out, "],\"result\":\"%s\",\"exit_code\":%d}\n",
+		sbuf_add(&run.out, ",\"result\":\"%s\",\"exit_code\":%d}\n",
 		    exit_name(rc), rc);
 	fputs(run.out.s, stdout);
 	sbuf_free(&run.out);

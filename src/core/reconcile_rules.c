@@ -62,3 +62,50 @@ reconcile_rule_vm_audit_action(enum vm_outcome o)
 {
 	return o == VMO_REQUEUED ? "vm.stopped_requeued" : "vm.stopped";
 }
+
+enum rec_row
+reconcile_rule_row(const struct rec_row_facts *f)
+{
+	if (f->update_count_null)
+		return RROW_NULL_UPDATE_COUNT;
+	if (f->type_null)
+		return RROW_NULL_TYPE;
+	if (f->needs_usage_event && f->hypervisor_null)
+		return RROW_NULL_HYPERVISOR;
+	return RROW_OK;
+}
+
+const char *
+reconcile_row_reason(enum rec_row r)
+{
+	switch (r) {
+	case RROW_OK:
+		return NULL;
+	case RROW_NULL_UPDATE_COUNT:
+		return "odd row: update_count is NULL, so CloudStack's "
+		    "optimistic lock cannot hold; left for an operator";
+	case RROW_NULL_TYPE:
+		return "odd row: type is NULL; left for an operator";
+	case RROW_NULL_HYPERVISOR:
+		return "odd row: hypervisor_type is NULL, so CloudStack could "
+		    "not write its VM.STOP usage event; left for an operator";
+	}
+	return "invalid";
+}
+
+enum rec_defer
+reconcile_rule_defer(const struct rec_defer_facts *f)
+{
+	if (f->work_job_live)
+		return RDF_WORK_JOB;
+	if (f->ha_live_claim && f->ha_age_ms < f->grace_ms)
+		return RDF_CLOUDSTACK_HA;
+	return RDF_NONE;
+}
+
+int
+reconcile_rule_migrating_to(uint64_t vm_host_id, int host_null,
+    uint64_t host_id)
+{
+	return !host_null && vm_host_id == host_id;
+}

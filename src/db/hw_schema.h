@@ -11,8 +11,10 @@
  *                   operator (reconcile --confirm-fenced)
  *   host_exclusion  hosts an operator excluded (hawatch maintenance on)
  *   leader          who holds leadership, for `hawatch status`
+ *   ha_requeue      the HA rows hawatch queued, watched until the VM runs
+ *                   again or hawatch gives up (restart assurance, S10)
  *   fence_attempt   fence attempts spent per host in the current episode
- *                   (level 2), so the budget survives a leader failover
+ *                   (level 3), so the budget survives a leader failover
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -21,7 +23,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	2
+#define HW_SCHEMA_VERSION	3
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);

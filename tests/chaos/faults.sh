@@ -532,8 +532,10 @@ f_dead_ms_claim() {
 	main=$(haworker_pid main)
 	kill -STOP "$main"			# so the doomed MS wins a claim
 	ev "haworker_stop name=main"
+	# its start() marks the pending rows Investigating, as CloudStack's does:
+	# the main worker then drops them and hawatch re-queues them (check R)
 	chaos_haworker_start "$name" "$msid" --workers 1 --work-delay-ms 600000 \
-		--mark-investigating off
+		--mark-investigating on
 	suite_power_off "$HOST" || expect FAIL "power-off of host $HOST failed"
 	ev "dead host=$HOST kind=off"
 	if ! wait_for 20 _claimed "$msid"; then

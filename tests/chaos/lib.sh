@@ -346,6 +346,9 @@ chaos_cluster_up() {
 	chaos_sampler_start
 	for n in "${HW_NAMES[@]}"; do
 		simcluster_conf "$T/$n.conf" "$n"
+		# restart assurance (S10), fast: re-queue a dropped HA row 2 s on
+		echo "reconcile = { requeue_max = 3; requeue_after = \"${CHAOS_REQUEUE_AFTER}s\"; };" \
+			>>"$T/$n.conf"
 	done
 	# the operator's config: `hawatch reconcile --release-claims` treats an
 	# MS silent for ms_dead_after as dead (CloudStack's is 150 s)
@@ -364,7 +367,8 @@ chaos_cluster_up() {
 	done
 	chaos_wait_leader 20 || fail "chaos: no hawatch instance leads"
 	wait_for 10 test "$(wc -l <"$CH/live")" = "$CHAOS_HOSTS" || fail "chaos: live-hosts file incomplete"
-	chaos_haworker_start main 1111 --workers 3
+	# CloudStack 4.22's start(): unclaimed Scheduled rows -> Investigating
+	chaos_haworker_start main 1111 --workers 3 --mark-investigating on
 	sleep 2		# past startup_grace
 	ev "setup_done hosts=$CHAOS_HOSTS vms=$CHAOS_VMS"
 }

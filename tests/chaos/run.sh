@@ -72,6 +72,11 @@ CHAOS_OBS_SKEW=1.5		# margin between a write and the tick that sees it
 CHAOS_SLACK=${CHAOS_SLACK:-6}	# scheduling noise on a shared 2-core machine
 CHAOS_MAX_DOWN=2		# hosts down at once: never a storm (S3) with 5 hosts
 CHAOS_HA_SCALE=500		# CloudStack's HA timings / 500
+CHAOS_REQUEUE_AFTER=2		# reconcile.requeue_after (s); requeue_max stays 3
+CHAOS_RESTART_DEADLINE=45	# R: a VM hawatch re-queued runs again or is given up
+				# within this long of hawatch's last HA row (s):
+				# (requeue_max + 1) x requeue_after + HA start + slack,
+				# generous for database and leader outages
 CHAOS_MS_DEAD_AFTER=3s		# the operator's ms_dead_after
 CHAOS_HANG_WAIT=20		# a heal waits this long for hawatch to fence a hung host
 CHAOS_SWEEP_INTERVAL=1		# the sweeper's interval and pause_grace (s)

@@ -7,6 +7,7 @@
 # hosts are alive again.
 source "$(dirname "$0")/../lib/common.sh"
 source "$TOP/tests/lib/simcluster.sh"
+ganesha_nfs_version "$@"	# NFS_VERSION=3: the _v3 variant
 simcluster_start 3 2
 hawatch_start a
 for h in 1 2 3; do wait_state a $h alive 20 || fail "host $h never alive"; done

@@ -82,7 +82,7 @@ for ip in 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4; do
 done
 err_of 10.0.0.1 | grep -q 'not a digit' || fail "letters: $(err_of 10.0.0.1)"
 err_of 10.0.0.2 | grep -q 'empty' || fail "empty: $(err_of 10.0.0.2)"
-err_of 10.0.0.3 | grep -q 'x00' || fail "NUL not shown escaped: $(err_of 10.0.0.3)"
+err_of 10.0.0.3 | grep -q 'offset 2 (11 bytes, NUL bytes)' || fail "NUL: not length and class: $(err_of 10.0.0.3)"
 err_of 10.0.0.4 | grep -q 'too long' || fail "long: $(err_of 10.0.0.4)"
 expect_eq "garbage mtime kept" 1 "$([ "$(col 10.0.0.1 4)" -gt 0 ] && echo 1)"
 pool_line | grep -q 'readable=1 .*garbage=4 ' || fail "garbage counts: $(pool_line)"
@@ -96,6 +96,7 @@ rm -f "$KV/hb-10.0.0.3"
 round
 expect_eq "fifo" GARBAGE "$(col 10.0.0.1 2)"
 expect_eq "directory" GARBAGE "$(col 10.0.0.2 2)"
+err_of 10.0.0.1 | grep -q 'not a regular file (fifo)' || fail "fifo: $(err_of 10.0.0.1)"
 expect_eq "removed" MISSING "$(col 10.0.0.3 2)"
 [ "$(elapsed)" -lt "$DEADLINE" ] || fail "FIFO round hit the deadline"
 pass "FIFO and directory in place of a file: GARBAGE, no blocking"

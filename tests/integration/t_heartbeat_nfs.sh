@@ -1,5 +1,6 @@
 #!/bin/bash
-# t_heartbeat_nfs.sh -- heartbeat reads over NFSv4 with libnfs against a real
+# t_heartbeat_nfs.sh -- heartbeat reads over NFSv4 (NFSv3 with NFS_VERSION=3,
+# see ganesha_nfs_version) with libnfs against a real
 # nfs-ganesha on loopback: values and mtimes, changes seen on the next round,
 # garbage and missing files, a hung server (SIGSTOP) and a dead one (kill -9,
 # then restarted on the same port), a port with nothing listening, an
@@ -11,6 +12,7 @@
 # hbprobe itself; the slack allowed over the deadline is generous on purpose.
 source "$(dirname "$0")/../lib/common.sh"
 source "$TOP/tests/lib/ganesha.sh"
+ganesha_nfs_version "$@"	# NFS_VERSION=3: t_heartbeat_nfs_v3.sh
 
 HBPROBE=$TOP/build/itest/hbprobe
 [ -x "$HBPROBE" ] || fail "missing $HBPROBE (run make)"
@@ -111,6 +113,22 @@ hb 10.0.0.1 1700000401
 hb 10.0.0.2 1700000402
 pass "garbage and missing files"
 
+# a symlink to a good heartbeat (another host's) and a directory are never
+# read through: GARBAGE, not a regular file; the reason shows no content
+ln -s hb-10.0.0.1 "$KV/hb-10.0.0.4"
+printf '\033[31mboom\n' > "$KV/hb-10.0.0.3"
+round
+expect_eq "symlink in place of hb-10.0.0.4" GARBAGE "$(col 10.0.0.4 2)"
+grep -q '^10.0.0.4 .*pool=0 .*err="not a regular file (symlink)"' "$T/round.out" || fail "symlink: $(grep '^10.0.0.4' "$T/round.out")"
+grep -q '^10.0.0.3 .*pool=0 .*err="not a digit at offset 0 (10 bytes, control characters)"' "$T/round.out" || fail "escape: $(grep '^10.0.0.3' "$T/round.out")"
+rm -f "$KV/hb-10.0.0.4"
+mkdir "$KV/hb-10.0.0.4"
+hb 10.0.0.3 1700000403
+round
+grep -q '^10.0.0.4 GARBAGE .*pool=0 .*err="not a regular file (directory)"' "$T/round.out" || fail "directory: $(grep '^10.0.0.4' "$T/round.out")"
+rmdir "$KV/hb-10.0.0.4"
+pass "symlink and directory: GARBAGE, never followed; garbage reason shows length and class only"
+
 # ---- (3) hung server: UNKNOWN by the deadline, the local pool unharmed ----
 kill -STOP "$GANESHA_PID"
 # kill(2) returns before every thread has stopped: wait until all have
@@ -173,7 +191,7 @@ pass "server restarted between rounds: OK in the next round (fresh context in-ca
 
 # ---- (5) nothing listening: UNKNOWN fast, no hang ----
 nport=$(free_port tcp)
-"$HBPROBE" --deadline-ms 5000 "nfs://127.0.0.1/export?version=4&nfsport=$nport" "$IPS" > "$T/refused.out"
+"$HBPROBE" --deadline-ms 5000 "$(ganesha_url_ports /export "$nport" "$nport")" "$IPS" > "$T/refused.out"
 grep -q '^10.0.0.1 UNKNOWN ' "$T/refused.out" || fail "refused: $(cat "$T/refused.out")"
 e=$(sed -n 's/^round=0 elapsed_ms=\([0-9]*\).*/\1/p' "$T/refused.out")
 echo "nothing listening: ${e} ms, $(grep '^pool=0' "$T/refused.out")"
@@ -192,7 +210,7 @@ if command -v nft >/dev/null && nft add table inet "$NFT_TABLE" 2>/dev/null; the
 	    '{ type filter hook input priority -10; policy accept; }'
 	nft add rule inet "$NFT_TABLE" input iifname lo tcp dport "$bport" drop
 	"$HBPROBE" --deadline-ms 1500 --rounds 2 --interval-ms 0 \
-	    "nfs://127.0.0.1/export?version=4&nfsport=$bport" "$IPS" > "$T/hole.out"
+	    "$(ganesha_url_ports /export "$bport" "$bport")" "$IPS" > "$T/hole.out"
 	nft_off
 	grep -q '^10.0.0.1 UNKNOWN .*round=1 .*mount in progress' "$T/hole.out" ||
 	    fail "black hole: $(cat "$T/hole.out")"

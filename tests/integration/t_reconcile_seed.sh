@@ -77,7 +77,7 @@ vm.stopped_requeued	88	1
 vm.stopped	89	0" "$audit"
 sql "SELECT evidence FROM hawatch.audit WHERE vm_id = 87" | grep -q '"last_ha":"#84 HostDown Done"' \
 	|| fail "audit evidence lacks the Done HA row: $(sql "SELECT evidence FROM hawatch.audit WHERE vm_id = 87")"
-grep -q "host 6" "$T/out" && grep -q "reconciled=6 requeued=5 migrating=1 skipped=0 statements=" "$T/out" \
+grep -q "host 6" "$T/out" && grep -q "reconciled=6 requeued=5 migrating=1 skipped=0 deferred=0 statements=" "$T/out" \
 	|| fail "summary line: $(cat "$T/out")"
 pass "five seed VMs Stopped and re-queued, VM 89 stopped, VM 90 reported, audit complete"
 

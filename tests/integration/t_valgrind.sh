@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../lib/common.sh"
 source "$TOP/tests/lib/simcluster.sh"
 command -v valgrind >/dev/null || skip "t_valgrind: valgrind not installed"
-VG="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
+VG="valgrind -q --suppressions=$TOP/tests/valgrind.supp --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
 vg() {	# vg EXPECTED_RC ARGS...
 	local want=$1 rc=0
 	shift

@@ -9,10 +9,15 @@
  *   --interval-ms M    pause between rounds (default 1000)
  *   --deadline-ms D    deadline of each hb_read_all call (default 2000)
  *   --rpc-timeout-ms T / --mount-timeout-ms T / --max-inflight N
+ *   --dirscan-min N    list KVMHA/ from N hosts a pool on (0 never)
+ *   --dirscan-v4       list over NFSv4 too (default: v3 only)
  *   --no-cache         read content every round (hb_opts.always_read)
  *   --step             before each round read one line from stdin (EOF
  *                      ends); lets a test change files between rounds
  *   --quiet            no per-host lines
+ *   --attached         IPS holds one group per pool, separated by ';'
+ *                      (ip1,ip2;ip3,...): pool P reads only group P, as
+ *                      CloudStack's storage_pool_host_ref (hb_read_hosts)
  *
  * Output, one round after the other (flushed at "end round=R"):
  *   IP STATUS VALUE MTIME_MS pool=P round=R [err="..."]
@@ -67,7 +72,8 @@ usage(void)
 	fprintf(stderr, "usage: hbprobe [--rounds N] [--interval-ms M] "
 	    "[--deadline-ms D] [--rpc-timeout-ms T] [--mount-timeout-ms T]\n"
 	    "               [--max-inflight N] [--no-cache] [--step] "
-	    "[--quiet] POOL [POOL...] ip1,ip2,...|@FILE\n");
+	    "[--quiet] [--attached]\n"
+	    "               POOL [POOL...] ip1,ip2,...|@FILE\n");
 	exit(64);
 }
 
@@ -139,10 +145,17 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* which rows a round has: pool p's rows are row[off[p] .. off[p+1]) */
+struct rows {
+	size_t		 *off;		/* npools + 1 */
+	const char	**ip;		/* per row */
+};
+
 static void
-print_round(size_t r, struct hb_pool **pools, size_t npools, char **ips,
-    size_t nips, const struct hb_result *out, const struct hb_pool_status *pst,
-    double elapsed, uint64_t deadline, int quiet)
+print_round(size_t r, struct hb_pool **pools, size_t npools,
+    const struct rows *rw, const struct hb_result *out,
+    const struct hb_pool_status *pst, double elapsed, uint64_t deadline,
+    int quiet)
 {
 	const struct hb_result		*x;
 	const struct hb_pool_status	*s;
@@ -150,9 +163,9 @@ print_round(size_t r, struct hb_pool **pools, size_t npools, char **ips,
 	size_t				 p, i;
 
 	for (p = 0; p < npools; p++) {
-		for (i = 0; !quiet && i < nips; i++) {
-			x = &out[p * nips + i];
-			printf("%s %s %llu %lld pool=%zu round=%zu", ips[i],
+		for (i = rw->off[p]; !quiet && i < rw->off[p + 1]; i++) {
+			x = &out[i];
+			printf("%s %s %llu %lld pool=%zu round=%zu", rw->ip[i],
 			    status_upper(x->status),
 			    (unsigned long long)x->value,
 			    (long long)x->mtime_ms, p, r);
@@ -176,6 +189,61 @@ print_round(size_t r, struct hb_pool **pools, size_t npools, char **ips,
 	fflush(stdout);
 }
 
+/* --attached: split "g0;g1;..." into one selection per pool over ips */
+static struct hb_pool_hosts *
+attach_groups(char *arg, size_t npools, char ***ips, size_t *nips,
+    struct rows *rw)
+{
+	struct hb_pool_hosts	*sel = xcalloc(npools, sizeof(*sel));
+	char			**grp, *rest = arg, **one;
+	uint32_t		*idx;
+	size_t			 p, n, k;
+
+	grp = xcalloc(npools, sizeof(*grp));
+	for (p = 0; p < npools; p++)	/* an empty group: nothing there */
+		if ((grp[p] = strsep(&rest, ";")) == NULL)
+			grp[p] = (char *)"";
+	*ips = NULL;
+	*nips = 0;
+	for (p = 0; p < npools; p++) {
+		one = split_ips(grp[p], &n);
+		*ips = realloc(*ips, (*nips + n + 1) * sizeof(**ips));
+		idx = xcalloc(n + 1, sizeof(*idx));
+		if (*ips == NULL)
+			abort();
+		for (k = 0; k < n; k++) {
+			idx[k] = (uint32_t)*nips;
+			(*ips)[(*nips)++] = one[k];
+		}
+		sel[p].idx = idx;
+		sel[p].n = n;
+		free(one);
+	}
+	free(grp);
+	rw->off = xcalloc(npools + 1, sizeof(*rw->off));
+	rw->ip = xcalloc(*nips + 1, sizeof(*rw->ip));
+	for (p = 0; p < npools; p++) {
+		rw->off[p + 1] = rw->off[p] + sel[p].n;
+		for (k = 0; k < sel[p].n; k++)
+			rw->ip[rw->off[p] + k] = (*ips)[sel[p].idx[k]];
+	}
+	return sel;
+}
+
+static void
+rows_all(size_t npools, char **ips, size_t nips, struct rows *rw)
+{
+	size_t	p, k;
+
+	rw->off = xcalloc(npools + 1, sizeof(*rw->off));
+	rw->ip = xcalloc(npools * nips + 1, sizeof(*rw->ip));
+	for (p = 0; p < npools; p++) {
+		rw->off[p + 1] = rw->off[p] + nips;
+		for (k = 0; k < nips; k++)
+			rw->ip[rw->off[p] + k] = ips[k];
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -189,7 +257,9 @@ main(int argc, char **argv)
 	uint64_t		 rounds = 0, interval = 1000, v;
 	uint64_t		 deadline = 2000;
 	size_t			 npools, nips, p, r, nt, npos = 0, tcap = 0;
-	int			 i, step = 0, quiet = 0;
+	int			 i, step = 0, quiet = 0, attached = 0;
+	struct hb_pool_hosts	*sel = NULL;
+	struct rows		 rw;
 	char			**pos;
 
 	hb_opts_default(&opts);
@@ -202,6 +272,10 @@ main(int argc, char **argv)
 			step = 1;
 		else if (strcmp(a, "--quiet") == 0)
 			quiet = 1;
+		else if (strcmp(a, "--attached") == 0)
+			attached = 1;
+		else if (strcmp(a, "--dirscan-v4") == 0)
+			opts.dirscan_v4 = 1;
 		else if (strncmp(a, "--", 2) == 0) {
 			if (i + 1 >= argc || parse_u64(argv[i + 1], &v) == -1)
 				usage();
@@ -218,6 +292,8 @@ main(int argc, char **argv)
 				opts.mount_timeout_ms = (uint32_t)v;
 			else if (strcmp(a, "--max-inflight") == 0)
 				opts.max_inflight = (uint32_t)v;
+			else if (strcmp(a, "--dirscan-min") == 0)
+				opts.dirscan_min = (uint32_t)v;
 			else
 				usage();
 		} else
@@ -230,7 +306,12 @@ main(int argc, char **argv)
 	npools = npos - 1;
 	iparg = pos[npos - 1][0] == '@' ? read_file(pos[npos - 1] + 1) :
 	    xstrdup(pos[npos - 1]);
-	ips = split_ips(iparg, &nips);
+	if (attached)
+		sel = attach_groups(iparg, npools, &ips, &nips, &rw);
+	else {
+		ips = split_ips(iparg, &nips);
+		rows_all(npools, ips, nips, &rw);
+	}
 
 	pools = xcalloc(npools, sizeof(*pools));
 	for (p = 0; p < npools; p++)
@@ -238,7 +319,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "hbprobe: %s\n", err);
 			return 1;
 		}
-	out = xcalloc(npools * (nips ? nips : 1), sizeof(*out));
+	out = xcalloc(rw.off[npools] + 1, sizeof(*out));
 	pst = xcalloc(npools, sizeof(*pst));
 	times = NULL;
 
@@ -254,13 +335,13 @@ main(int argc, char **argv)
 				abort();
 		}
 		t0 = now_ms_f();
-		if (hb_read_all(pools, npools, (const char *const *)ips, nips,
-		    deadline, out, pst) == -1) {
+		if (hb_read_hosts(pools, npools, (const char *const *)ips, nips,
+		    sel, deadline, out, pst) == -1) {
 			fprintf(stderr, "hbprobe: hb_read_all: bad args\n");
 			return 1;
 		}
 		times[r] = now_ms_f() - t0;
-		print_round(r, pools, npools, ips, nips, out, pst, times[r],
+		print_round(r, pools, npools, &rw, out, pst, times[r],
 		    deadline, quiet);
 	}
 	nt = r;
@@ -279,6 +360,11 @@ main(int argc, char **argv)
 	}
 	for (p = 0; p < npools; p++)
 		hb_pool_close(pools[p]);
+	for (p = 0; sel != NULL && p < npools; p++)
+		free((void *)sel[p].idx);
+	free(sel);
+	free(rw.off);
+	free(rw.ip);
 	free(times);
 	free(pst);
 	free(out);

@@ -34,6 +34,10 @@
 --                   Ready, Expunging, Reverting, Error, Expunged, Hidden)
 --   volumes        (partial, see above)
 --
+-- VERBATIM 4.22 DDL (reference/cloudstack-4.22-extra.sql, at the end of this file): networks,
+-- op_networks, nics, vm_network_map, vm_instance_details, usage_event, usage_event_details,
+-- op_it_work, vm_work_job, async_job.
+--
 -- Tables are unqualified: load with `mariadb ... cloud < cloudstack-schema.sql` (tests/lib/
 -- mariadb.sh: mariadb_load).  Order respects the foreign keys, so it loads with
 -- FOREIGN_KEY_CHECKS=1 on MariaDB 10.11.
@@ -497,6 +501,7 @@ CREATE TABLE `volumes` (
   `attached` datetime COMMENT 'Date Attached',
   `updated` datetime COMMENT 'Date updated for attach/detach',
   `removed` datetime COMMENT 'Date removed.  not null if removed',
+  `recreatable` tinyint(1) unsigned NOT NULL DEFAULT 0 COMMENT 'Is this volume recreatable?',
   `state` varchar(32) COMMENT 'State machine',
   `update_count` bigint unsigned NOT NULL DEFAULT 0 COMMENT 'date state was updated',
   `format` varchar(255) COMMENT 'volume format',
@@ -604,4 +609,237 @@ CREATE TABLE `configuration` (
   `scope` varchar(255) DEFAULT NULL COMMENT 'Can this parameter be scoped',
   `is_dynamic` tinyint(1) NOT NULL DEFAULT 0 COMMENT 'Can the parameter be change dynamically without restarting the server',
   PRIMARY KEY (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+-- ---------------------------------------------------------------------------
+-- The tables CloudStack's forced stop writes besides vm_instance (usage events, NICs, networks,
+-- work items) and the work-job queue, VERBATIM from the 4.22 DDL in
+-- /work/shared/reference/cloudstack-4.22-extra.sql (SHOW CREATE TABLE after every upgrade; column
+-- provenance in cloudstack-stop.md section 9).  Foreign keys to tables outside this file are
+-- omitted there (named in the reference); the rest are kept.
+
+-- foreign keys to tables outside this file omitted: fk_networks__domain_id -> domain, fk_networks__network_offering_id -> network_offerings, fk_networks__vpc_id -> vpc
+CREATE TABLE `networks` (
+  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT COMMENT 'id',
+  `name` varchar(255) CHARACTER SET utf8mb4 DEFAULT NULL COMMENT 'name for this network',
+  `uuid` varchar(40) DEFAULT NULL,
+  `display_text` varchar(255) CHARACTER SET utf8mb4 DEFAULT NULL COMMENT 'display text for this network',
+  `traffic_type` varchar(32) NOT NULL COMMENT 'type of traffic going through this network',
+  `broadcast_domain_type` varchar(32) NOT NULL COMMENT 'type of broadcast domain used',
+  `broadcast_uri` varchar(255) DEFAULT NULL COMMENT 'broadcast domain specifier',
+  `gateway` varchar(255) DEFAULT NULL COMMENT 'gateway(s) for this network configuration',
+  `cidr` varchar(255) DEFAULT NULL COMMENT 'CloudStack managed vms get IP address from cidr.In general this cidr also serves as the network CIDR. But in case IP reservation feature is being used by a Guest network, networkcidr is the Effective network CIDR for that network',
+  `mode` varchar(32) DEFAULT NULL COMMENT 'How to retrieve ip address in this network',
+  `network_offering_id` bigint(20) unsigned NOT NULL COMMENT 'network offering id that this configuration is created from',
+  `physical_network_id` bigint(20) unsigned DEFAULT NULL COMMENT 'physical network id that this configuration is based on',
+  `data_center_id` bigint(20) unsigned NOT NULL COMMENT 'data center id that this configuration is used in',
+  `guru_name` varchar(255) NOT NULL COMMENT 'who is responsible for this type of network configuration',
+  `state` varchar(32) NOT NULL COMMENT 'what state is this configuration in',
+  `related` bigint(20) unsigned NOT NULL COMMENT 'related to what other network configuration',
+  `domain_id` bigint(20) unsigned NOT NULL COMMENT 'foreign key to domain id',
+  `account_id` bigint(20) unsigned NOT NULL COMMENT 'owner of this network',
+  `dns1` varchar(255) DEFAULT NULL COMMENT 'comma separated DNS list',
+  `dns2` varchar(255) DEFAULT NULL COMMENT 'comma separated DNS list',
+  `ip6dns1` varchar(255) DEFAULT NULL COMMENT 'first IPv6 DNS for the network',
+  `ip6dns2` varchar(255) DEFAULT NULL COMMENT 'second IPv6 DNS for the network',
+  `guru_data` varchar(1024) DEFAULT NULL COMMENT 'data stored by the network guru that setup this network',
+  `set_fields` bigint(20) unsigned NOT NULL DEFAULT 0 COMMENT 'which fields are set already',
+  `acl_type` varchar(15) DEFAULT NULL COMMENT 'ACL access type. Null for system networks, can be Account/Domain for Guest networks',
+  `network_domain` varchar(255) DEFAULT NULL COMMENT 'domain',
+  `reservation_id` char(40) DEFAULT NULL COMMENT 'reservation id',
+  `guest_type` char(32) DEFAULT NULL COMMENT 'type of guest network that can be shared or isolated',
+  `restart_required` int(1) unsigned NOT NULL DEFAULT 0 COMMENT '1 if restart is required for the network',
+  `created` datetime NOT NULL COMMENT 'date created',
+  `removed` datetime DEFAULT NULL COMMENT 'date removed if not null',
+  `specify_ip_ranges` int(1) unsigned NOT NULL DEFAULT 0 COMMENT 'true if the network provides an ability to define ip ranges',
+  `vpc_id` bigint(20) unsigned DEFAULT NULL COMMENT 'vpc this network belongs to',
+  `ip6_gateway` varchar(1024) DEFAULT NULL COMMENT 'IPv6 gateway(s) for this network',
+  `ip6_cidr` varchar(1024) DEFAULT NULL COMMENT 'IPv6 cidr(s) for this network',
+  `network_cidr` varchar(18) DEFAULT NULL COMMENT 'The network cidr for the isolated guest network which uses IP Reservation facility.For networks not using IP reservation, network_cidr is always null.',
+  `display_network` tinyint(1) NOT NULL DEFAULT 1 COMMENT 'Should network be displayed to the end user',
+  `network_acl_id` bigint(20) unsigned DEFAULT NULL COMMENT 'network acl id',
+  `streched_l2` tinyint(1) DEFAULT 0,
+  `redundant` tinyint(1) DEFAULT 0,
+  `external_id` varchar(255) DEFAULT NULL,
+  `public_mtu` bigint(20) unsigned DEFAULT NULL COMMENT 'MTU for VR public interface',
+  `private_mtu` bigint(20) unsigned DEFAULT NULL COMMENT 'MTU for VR private interfaces',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uc_networks__uuid` (`uuid`),
+  KEY `fk_networks__network_offering_id` (`network_offering_id`),
+  KEY `fk_networks__data_center_id` (`data_center_id`),
+  KEY `fk_networks__related` (`related`),
+  KEY `fk_networks__account_id` (`account_id`),
+  KEY `fk_networks__domain_id` (`domain_id`),
+  KEY `fk_networks__vpc_id` (`vpc_id`),
+  KEY `i_networks__removed` (`removed`),
+  CONSTRAINT `fk_networks__account_id` FOREIGN KEY (`account_id`) REFERENCES `account` (`id`),
+  CONSTRAINT `fk_networks__data_center_id` FOREIGN KEY (`data_center_id`) REFERENCES `data_center` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_networks__related` FOREIGN KEY (`related`) REFERENCES `networks` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+CREATE TABLE `op_networks` (
+  `id` bigint(20) unsigned NOT NULL,
+  `mac_address_seq` bigint(20) unsigned NOT NULL DEFAULT 1 COMMENT 'mac address',
+  `nics_count` int(10) unsigned NOT NULL DEFAULT 0 COMMENT '# of nics',
+  `gc` tinyint(3) unsigned NOT NULL DEFAULT 1 COMMENT 'gc this network or not',
+  `check_for_gc` tinyint(3) unsigned NOT NULL DEFAULT 1 COMMENT 'check this network for gc or not',
+  PRIMARY KEY (`id`),
+  CONSTRAINT `fk_op_networks__id` FOREIGN KEY (`id`) REFERENCES `networks` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+CREATE TABLE `nics` (
+  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT COMMENT 'id',
+  `uuid` varchar(40) DEFAULT NULL,
+  `instance_id` bigint(20) unsigned DEFAULT NULL COMMENT 'vm instance id',
+  `mac_address` varchar(17) DEFAULT NULL COMMENT 'mac address',
+  `ip4_address` char(40) DEFAULT NULL COMMENT 'ip4 address',
+  `netmask` varchar(15) DEFAULT NULL COMMENT 'netmask for ip4 address',
+  `gateway` varchar(15) DEFAULT NULL COMMENT 'gateway',
+  `ip_type` varchar(32) DEFAULT NULL COMMENT 'type of ip',
+  `broadcast_uri` varchar(255) DEFAULT NULL COMMENT 'broadcast uri',
+  `network_id` bigint(20) unsigned NOT NULL COMMENT 'network configuration id',
+  `mode` varchar(32) DEFAULT NULL COMMENT 'mode of getting ip address',
+  `state` varchar(32) NOT NULL COMMENT 'state of the creation',
+  `strategy` varchar(32) NOT NULL COMMENT 'reservation strategy',
+  `reserver_name` varchar(255) DEFAULT NULL COMMENT 'Name of the component that reserved the ip address',
+  `reservation_id` varchar(64) DEFAULT NULL COMMENT 'id for the reservation',
+  `device_id` int(10) DEFAULT NULL COMMENT 'device id for the network when plugged into the virtual machine',
+  `update_time` timestamp NULL DEFAULT current_timestamp(),
+  `isolation_uri` varchar(255) DEFAULT NULL COMMENT 'id for isolation',
+  `ip6_address` char(40) DEFAULT NULL COMMENT 'ip6 address',
+  `default_nic` tinyint(4) NOT NULL COMMENT 'None',
+  `vm_type` varchar(32) DEFAULT NULL COMMENT 'type of vm: System or User vm',
+  `created` datetime NOT NULL COMMENT 'date created',
+  `removed` datetime DEFAULT NULL COMMENT 'date removed if not null',
+  `ip6_gateway` varchar(50) DEFAULT NULL COMMENT 'gateway for ip6 address',
+  `ip6_cidr` varchar(50) DEFAULT NULL COMMENT 'cidr for ip6 address',
+  `secondary_ip` smallint(6) DEFAULT 0 COMMENT 'secondary ips configured for the nic',
+  `display_nic` tinyint(1) NOT NULL DEFAULT 1 COMMENT 'Should nic be displayed to the end user',
+  `mtu` bigint(20) unsigned DEFAULT NULL COMMENT 'MTU for the VR interface',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uc_nics__uuid` (`uuid`),
+  KEY `fk_nics__instance_id` (`instance_id`),
+  KEY `fk_nics__networks_id` (`network_id`),
+  KEY `i_nics__removed` (`removed`),
+  CONSTRAINT `fk_nics__instance_id` FOREIGN KEY (`instance_id`) REFERENCES `vm_instance` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_nics__networks_id` FOREIGN KEY (`network_id`) REFERENCES `networks` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+CREATE TABLE `vm_network_map` (
+  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT COMMENT 'id',
+  `vm_id` bigint(20) unsigned NOT NULL COMMENT 'vm id',
+  `network_id` bigint(20) unsigned NOT NULL COMMENT 'network id',
+  PRIMARY KEY (`id`),
+  KEY `i_vm_id` (`vm_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+CREATE TABLE `vm_instance_details` (
+  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  `vm_id` bigint(20) unsigned NOT NULL COMMENT 'vm id',
+  `name` varchar(255) NOT NULL,
+  `value` varchar(5120) CHARACTER SET utf8mb4 NOT NULL,
+  `display` tinyint(1) NOT NULL DEFAULT 1 COMMENT 'True if the detail can be displayed to the end user',
+  PRIMARY KEY (`id`),
+  KEY `i_name_vm_id` (`vm_id`,`name`),
+  CONSTRAINT `fk_vm_instance_details__vm_id` FOREIGN KEY (`vm_id`) REFERENCES `vm_instance` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+CREATE TABLE `usage_event` (
+  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  `type` varchar(32) NOT NULL,
+  `account_id` bigint(20) unsigned NOT NULL,
+  `created` datetime NOT NULL,
+  `zone_id` bigint(20) unsigned NOT NULL,
+  `resource_id` bigint(20) unsigned DEFAULT NULL,
+  `resource_name` varchar(255) CHARACTER SET utf8mb4 DEFAULT NULL,
+  `offering_id` bigint(20) unsigned DEFAULT NULL,
+  `template_id` bigint(20) unsigned DEFAULT NULL,
+  `size` bigint(20) unsigned DEFAULT NULL,
+  `resource_type` varchar(32) DEFAULT NULL,
+  `processed` tinyint(4) NOT NULL DEFAULT 0,
+  `virtual_size` bigint(20) unsigned DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `i_usage_event__created` (`created`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+CREATE TABLE `usage_event_details` (
+  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  `usage_event_id` bigint(20) unsigned NOT NULL COMMENT 'usage event id',
+  `name` varchar(255) NOT NULL,
+  `value` varchar(1024) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `fk_usage_event_details__usage_event_id` (`usage_event_id`),
+  CONSTRAINT `fk_usage_event_details__usage_event_id` FOREIGN KEY (`usage_event_id`) REFERENCES `usage_event` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+CREATE TABLE `op_it_work` (
+  `id` char(40) NOT NULL COMMENT 'reservation id',
+  `mgmt_server_id` bigint(20) unsigned DEFAULT NULL COMMENT 'management server id',
+  `created_at` bigint(20) unsigned NOT NULL COMMENT 'when was this work detail created',
+  `thread` varchar(255) NOT NULL COMMENT 'thread name',
+  `type` char(32) NOT NULL COMMENT 'type of work',
+  `vm_type` char(32) NOT NULL COMMENT 'type of vm',
+  `step` char(32) NOT NULL COMMENT 'state',
+  `updated_at` bigint(20) unsigned NOT NULL COMMENT 'time it was taken over',
+  `instance_id` bigint(20) unsigned NOT NULL COMMENT 'vm instance',
+  `resource_type` char(32) DEFAULT NULL COMMENT 'type of resource being worked on',
+  `resource_id` bigint(20) unsigned DEFAULT NULL COMMENT 'resource id being worked on',
+  PRIMARY KEY (`id`),
+  KEY `fk_op_it_work__mgmt_server_id` (`mgmt_server_id`),
+  KEY `fk_op_it_work__instance_id` (`instance_id`),
+  KEY `i_op_it_work__step` (`step`),
+  KEY `i_type_and_updated` (`type`,`updated_at`),
+  CONSTRAINT `fk_op_it_work__instance_id` FOREIGN KEY (`instance_id`) REFERENCES `vm_instance` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_op_it_work__mgmt_server_id` FOREIGN KEY (`mgmt_server_id`) REFERENCES `mshost` (`msid`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+CREATE TABLE `vm_work_job` (
+  `id` bigint(20) unsigned NOT NULL,
+  `step` char(32) NOT NULL COMMENT 'state',
+  `vm_type` char(32) NOT NULL COMMENT 'type of vm',
+  `vm_instance_id` bigint(20) unsigned NOT NULL COMMENT 'vm instance',
+  `secondary_object` char(100) DEFAULT NULL COMMENT 'any additional item that must be checked during queueing',
+  PRIMARY KEY (`id`),
+  KEY `fk_vm_work_job__instance_id` (`vm_instance_id`),
+  KEY `i_vm_work_job__vm` (`vm_type`,`vm_instance_id`),
+  KEY `i_vm_work_job__step` (`step`),
+  CONSTRAINT `fk_vm_work_job__instance_id` FOREIGN KEY (`vm_instance_id`) REFERENCES `vm_instance` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+CREATE TABLE `async_job` (
+  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  `user_id` bigint(20) unsigned NOT NULL,
+  `account_id` bigint(20) unsigned NOT NULL,
+  `instance_type` varchar(64) DEFAULT NULL COMMENT 'instance_type and instance_id work together to allow attaching an instance object to a job',
+  `instance_id` bigint(20) unsigned DEFAULT NULL,
+  `job_cmd` varchar(255) DEFAULT NULL,
+  `job_cmd_info` text CHARACTER SET utf8mb4 DEFAULT NULL COMMENT 'command parameter info',
+  `job_cmd_ver` int(1) DEFAULT NULL COMMENT 'command version',
+  `job_status` int(1) DEFAULT NULL COMMENT 'general job execution status',
+  `job_process_status` int(1) DEFAULT NULL COMMENT 'job specific process status for asynchronize progress update',
+  `job_result_code` int(1) DEFAULT NULL COMMENT 'job result code, specify error code corresponding to result message',
+  `job_result` text CHARACTER SET utf8mb4 DEFAULT NULL COMMENT 'job result info',
+  `job_init_msid` bigint(20) DEFAULT NULL COMMENT 'the initiating msid',
+  `job_complete_msid` bigint(20) DEFAULT NULL COMMENT 'completing msid',
+  `created` datetime DEFAULT NULL COMMENT 'date created',
+  `last_updated` datetime DEFAULT NULL COMMENT 'date created',
+  `last_polled` datetime DEFAULT NULL COMMENT 'date polled',
+  `removed` datetime DEFAULT NULL COMMENT 'date removed',
+  `uuid` varchar(40) DEFAULT NULL,
+  `related` char(40) NOT NULL,
+  `job_type` varchar(32) DEFAULT NULL,
+  `job_dispatcher` varchar(64) DEFAULT NULL,
+  `job_executing_msid` bigint(20) DEFAULT NULL,
+  `job_pending_signals` int(10) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uc_async__uuid` (`uuid`),
+  KEY `i_async_job__removed` (`removed`),
+  KEY `i_async__user_id` (`user_id`),
+  KEY `i_async__account_id` (`account_id`),
+  KEY `i_async__instance_type_id` (`instance_type`,`instance_id`),
+  KEY `i_async__job_cmd` (`job_cmd`),
+  KEY `i_async__created` (`created`),
+  KEY `i_async__last_updated` (`last_updated`),
+  KEY `i_async__last_poll` (`last_polled`),
+  KEY `i_async_job__instance_type__job_status` (`instance_type`,`job_status`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;

@@ -35,11 +35,11 @@
 --     it is Ineligible).
 --
 -- Added for the tests (NOT in the seed; labelled "extra" below):
---   VM 89 Running on host 6 with ha_enabled 0; VM 90 Migrating from host 6; VM 91 Stopped
+--   VM 89 Running on host 6 with ha_enabled 0; VM 90 Migrating to host 6 (host_id 6, last_host_id 6); VM 91 Stopped
 --   (host_id NULL, last_host_id 6); VMs 92..94 Running on hosts 1..3.  These change the seed's
 --   `WHERE host_id = 6` result (89 and 90 appear too).  No HA rows for them.
 --   mshost 1111 (live) and 2222 (dead: last_update 10 minutes before load).  Liveness is
---   `state='Up' AND removed IS NULL AND last_update > UTC_TIMESTAMP() - INTERVAL 150 SECOND`
+--   `removed IS NULL AND last_update > UTC_TIMESTAMP() - INTERVAL 150 SECOND` (CloudStack's ActiveSearch; state plays no part)
 --   (cluster.heartbeat.threshold 150000 ms), so last_update is evaluated at load time.
 --   configuration: the seed's HA tuning plus the defaults hawatch reasons about.
 --
@@ -165,7 +165,7 @@ INSERT INTO `vm_instance` (id, name, uuid, instance_name, state, vm_template_id,
   (89, 'vm89', 'b1000000-0000-4000-8000-000000000089', 'i-2-89-VM', 'Running', 2, 100, '02:00:3a:00:00:59',
    '10.0.0.89', 1, 1, 6, 6, 'vncI89xxxxxxxxxx', 0, 7, '2026-03-31 06:21:56', '2026-03-25 12:00:00',
    'User', 'User', 2, 1, 5, 'KVM', 'vm89', 'vm89', 'PowerOn', '2026-03-31 06:26:12', 1, 6, 2),
-  -- extra: Migrating away from host 6 (host_id holds the from-host)
+  -- extra: Migrating TO host 6: host_id is the destination, last_host_id the source (VMM:3135-3138)
   (90, 'vm90', 'b1000000-0000-4000-8000-000000000090', 'i-2-90-VM', 'Migrating', 2, 100, '02:00:3a:00:00:5a',
    '10.0.0.90', 1, 1, 6, 6, 'vncI90xxxxxxxxxx', 1, 7, '2026-03-31 06:24:40', '2026-03-25 12:00:00',
    'User', 'User', 2, 1, 1, 'KVM', 'vm90', 'vm90', 'PowerOn', '2026-03-31 06:26:12', 1, 6, 2),

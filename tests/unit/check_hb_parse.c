@@ -40,9 +40,9 @@ static const struct pcase pcases[] = {
 	BAD("newline only", "\n", "only whitespace"),
 	BAD("spaces only", "   ", "only whitespace"),
 	BAD("leading space", " 1700000000", "not a digit at offset 0"),
-	BAD("letters", "hello\n", "not a digit at offset 0: \"hello\\n\""),
+	BAD("letters", "hello\n", "not a digit at offset 0 (6 bytes, text)"),
 	BAD("letter inside", "17000a0000",
-	    "junk after digits at offset 5: \"a0000\""),
+	    "junk after digits at offset 5 (10 bytes, text)"),
 	BAD("negative", "-1700000000", "not a digit"),
 	BAD("plus", "+1700000000", "not a digit"),
 	BAD("hex", "0x10", "junk after digits at offset 1"),
@@ -54,11 +54,12 @@ static const struct pcase pcases[] = {
 	BAD("overflow by one", "18446744073709551616", "overflows"),
 	BAD("overflow", "99999999999999999999", "overflows"),
 	BAD("too long", "111111111111111111111111111111111", "too long"),
-	BAD("quote and backslash", "\"\\", "\"\\\"\\\\\""),
-	BAD("utf-8", "\xc3\xa9", "\\xc3\\xa9"),
-	BAD("long junk cut", "1 abcdefghijklmn", "\"abcdefgh\"..."),
-	BADN("NUL after digits", "17\0" "00", 5, "offset 2: \"\\x0000\""),
-	BADN("NUL only", "\0", 1, "not a digit at offset 0: \"\\x00\""),
+	BAD("quote and backslash", "\"\\", "(2 bytes, text)"),
+	BAD("utf-8", "\xc3\xa9", "not a digit at offset 0 (2 bytes, non-ASCII)"),
+	BAD("long junk", "1 abcdefghijklmn", "offset 2 (16 bytes, text)"),
+	BAD("escape sequence", "1\x1b[31m", "offset 1 (6 bytes, control characters)"),
+	BADN("NUL after digits", "17\0" "00", 5, "offset 2 (5 bytes, NUL bytes)"),
+	BADN("NUL only", "\0", 1, "not a digit at offset 0 (1 bytes, NUL"),
 	BADN("NUL in whitespace", "17\n\0", 4, "junk after digits at offset 3"),
 };
 
@@ -88,6 +89,10 @@ START_TEST(test_parse_table)
 			ck_assert_msg(why[i] >= 0x20 && why[i] < 0x7f,
 			    "%s: raw byte 0x%02x in reason", c->name,
 			    (unsigned char)why[i]);
+		/* no byte of the content is shown, escaped or not */
+		ck_assert_msg(strchr(why, '"') == NULL &&
+		    strstr(why, "\\x") == NULL, "%s: content shown: %s",
+		    c->name, why);
 	}
 }
 END_TEST
@@ -256,6 +261,141 @@ START_TEST(test_read_all_local)
 }
 END_TEST
 
+/* write <dir>/KVMHA/hb-<ip> holding text (dir/KVMHA made if needed) */
+static void
+put_hb(const char *dir, const char *ip, const char *text)
+{
+	char	path[256];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/KVMHA", dir);
+	(void)mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/KVMHA/hb-%s", dir, ip);
+	ck_assert((f = fopen(path, "w")) != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+rm_pool_dir(const char *dir)
+{
+	char	cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* hb_read_all on pools that are local and slow to start: retry a while */
+static void
+read_settled(struct hb_pool **p, size_t np, const char *const *ips,
+    size_t nips, const struct hb_pool_hosts *sel, struct hb_result *out,
+    size_t nout, struct hb_pool_status *pst)
+{
+	size_t	i, k, unknown;
+
+	for (i = 0; i < 50; i++) {
+		ck_assert_int_eq(hb_read_hosts(p, np, ips, nips, sel, 2000,
+		    out, pst), 0);
+		for (k = unknown = 0; k < nout; k++)
+			unknown += out[k].status == HB_UNKNOWN &&
+			    strstr(out[k].err, "invalid") == NULL;
+		if (unknown == 0)
+			return;
+	}
+	ck_abort_msg("rows still UNKNOWN: %s", out[0].err);
+}
+
+/* Each pool reads only its attached hosts; rows are compact per pool. */
+START_TEST(test_read_hosts_attached)
+{
+	char			 d0[] = "/tmp/check_hb.XXXXXX";
+	char			 d1[] = "/tmp/check_hb.XXXXXX";
+	const char		*ips[] = { "10.2.0.1", "10.2.0.2", "10.2.0.3" };
+	const uint32_t		 a0[] = { 0, 2 }, a1[] = { 1 }, bad[] = { 3 };
+	struct hb_pool_hosts	 sel[2] = { { a0, 2 }, { a1, 1 } };
+	struct hb_pool_hosts	 none[2] = { { a0, 2 }, { NULL, 0 } };
+	struct hb_pool_hosts	 out_of_range[2] = { { a0, 2 }, { bad, 1 } };
+	struct hb_result	 out[6];
+	struct hb_pool_status	 pst[2];
+	struct hb_pool		*p[2];
+	char			 err[ERR_LEN];
+
+	ck_assert(mkdtemp(d0) != NULL && mkdtemp(d1) != NULL);
+	put_hb(d0, "10.2.0.1", "1700000001\n");
+	put_hb(d0, "10.2.0.3", "1700000003\n");
+	put_hb(d1, "10.2.0.2", "1700000002\n");
+	ck_assert((p[0] = hb_pool_open(d0, NULL, err)) != NULL);
+	ck_assert((p[1] = hb_pool_open(d1, NULL, err)) != NULL);
+
+	read_settled(p, 2, ips, 3, sel, out, 3, pst);
+	ck_assert_int_eq(out[0].status, HB_OK);		/* pool 0, ip 0 */
+	ck_assert_uint_eq(out[0].value, 1700000001);
+	ck_assert_int_eq(out[1].status, HB_OK);		/* pool 0, ip 2 */
+	ck_assert_uint_eq(out[1].value, 1700000003);
+	ck_assert_int_eq(out[2].status, HB_OK);		/* pool 1, ip 1 */
+	ck_assert_uint_eq(out[2].value, 1700000002);
+	ck_assert_uint_eq(pst[0].n_ok, 2);
+	ck_assert_uint_eq(pst[0].n_missing, 0);
+	ck_assert_uint_eq(pst[1].n_ok, 1);
+	ck_assert_uint_eq(pst[1].n_missing, 0);
+
+	/* no list: every pool reads every host, as hb_read_all */
+	read_settled(p, 2, ips, 3, NULL, out, 6, pst);
+	ck_assert_uint_eq(pst[0].n_missing, 1);
+	ck_assert_uint_eq(pst[1].n_missing, 2);
+	ck_assert_int_eq(out[3 + 1].status, HB_OK);
+	ck_assert_uint_eq(out[3 + 1].value, 1700000002);
+
+	/* a pool with nothing attached reads nothing */
+	read_settled(p, 2, ips, 3, none, out, 2, pst);
+	ck_assert_uint_eq(pst[1].n_ok + pst[1].n_missing + pst[1].n_unknown,
+	    0);
+	ck_assert_int_eq(pst[1].readable, 0);
+
+	errno = 0;
+	ck_assert_int_eq(hb_read_hosts(p, 2, ips, 3, out_of_range, 100, out,
+	    pst), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	hb_pool_close(p[0]);
+	hb_pool_close(p[1]);
+	rm_pool_dir(d0);
+	rm_pool_dir(d1);
+}
+END_TEST
+
+/* A symlink or a directory in place of a heartbeat file is never read
+ * through: GARBAGE "not a regular file", even when the target is a good
+ * heartbeat file (another host's, say). */
+START_TEST(test_read_local_not_regular)
+{
+	char			 d[] = "/tmp/check_hb.XXXXXX", path[256];
+	char			 target[256];
+	const char		*ips[] = { "10.3.0.1", "10.3.0.2", "10.3.0.3" };
+	struct hb_result	 out[3];
+	struct hb_pool_status	 pst;
+	struct hb_pool		*p;
+	char			 err[ERR_LEN];
+
+	ck_assert(mkdtemp(d) != NULL);
+	put_hb(d, "10.3.0.1", "1700000001\n");
+	snprintf(target, sizeof(target), "%s/KVMHA/hb-10.3.0.1", d);
+	snprintf(path, sizeof(path), "%s/KVMHA/hb-10.3.0.2", d);
+	ck_assert_int_eq(symlink(target, path), 0);
+	snprintf(path, sizeof(path), "%s/KVMHA/hb-10.3.0.3", d);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	ck_assert((p = hb_pool_open(d, NULL, err)) != NULL);
+	read_settled(&p, 1, ips, 3, NULL, out, 3, &pst);
+	ck_assert_int_eq(out[0].status, HB_OK);
+	ck_assert_int_eq(out[1].status, HB_GARBAGE);
+	ck_assert_uint_eq(out[1].value, 0);
+	ck_assert_str_eq(out[1].err, "not a regular file (symlink)");
+	ck_assert_int_eq(out[2].status, HB_GARBAGE);
+	ck_assert_str_eq(out[2].err, "not a regular file (directory)");
+	hb_pool_close(p);
+	rm_pool_dir(d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -272,6 +412,8 @@ main(void)
 	tcase_add_test(tc, test_read_all_args);
 	tcase_add_test(tc, test_read_all_same_pool_twice);
 	tcase_add_test(tc, test_read_all_local);
+	tcase_add_test(tc, test_read_hosts_attached);
+	tcase_add_test(tc, test_read_local_not_regular);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -148,6 +148,8 @@ int		 fence_off(struct db *, const struct host *, int *, char *);
 /* vm_start_stop.c */
 int		 advance_stop(struct db *, struct vm *, char *);
 int		 start_vm(struct db *, struct vm *, const struct host *, char *);
+/* usage_nics.c: what CloudStack's start path writes besides vm_instance */
+int		 cs_start_side_effects(struct db *, uint64_t vm, char *);
 
 /* restart.c */
 int		 restart(struct db *, struct work *, struct outcome *, char *);

@@ -162,6 +162,8 @@ start_vm(struct db *db, struct vm *v, const struct host *from, char *err)
 	if ((r = vm_transit(db, v, "Running", dest, LH_NEW_HOST, 1,
 	    err)) != 0)
 		return r;
+	if (cs_start_side_effects(db, v->id, err) == -1)
+		return -1;
 	log_info("ha.started", "vm=%llu host=%llu instance=%s",
 	    (unsigned long long)v->id, (unsigned long long)dest,
 	    v->instance_name);
