@@ -32,6 +32,7 @@
 #include "daemon.h"
 #include "fence_log.h"
 #include "log.h"
+#include "trust.h"
 #include "util.h"
 
 /* --- the real adapters ------------------------------------------------- */
@@ -558,6 +559,7 @@ act_run(struct daemon *d)
 	for (i = 0; i < d->acts.n; i++)
 		do_action(d, &d->acts.v[i]);
 	retry_host_records(d);
+	trust_persist(d);
 }
 
 void

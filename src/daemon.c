@@ -29,6 +29,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "corroborate.h"
 #include "daemon.h"
 #include "log.h"
 #include "policy.h"
@@ -109,6 +110,7 @@ shutdown_daemon(struct daemon *d)
 	}
 	if (d->bmc != NULL)
 		bmc_pool_free(d->bmc);
+	corroborate_free(d->corr);
 	for (i = 0; i < d->nslots; i++)
 		if (d->slots[i].pool != NULL)
 			hb_pool_close(d->slots[i].pool);
@@ -238,6 +240,7 @@ start_workers(struct daemon *d, char *err)
 	d->bmc = bmc_pool_new(d->cfg.bmc.workers,
 	    (unsigned)d->cfg.daemon.bmc_poll_interval_ms);
 	d->core = core_state_new();
+	d->corr = corroborate_new();
 	if (d->bmc == NULL || d->core == NULL) {
 		set_err(err, "cannot start workers");
 		return -1;

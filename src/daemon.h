@@ -38,6 +38,11 @@ struct host_extra {
 	uint64_t		 fence_seq_out;
 	enum act_why		 returned_pending;	/* fence record still
 						   to close (WHY_NONE: no) */
+	/* BMC trust (corroborate.c, alerts.c) */
+	char			 lv_uri[512];	/* libvirt endpoint, or "" */
+	int			 contra_open;	/* hawatch.alerts, last read */
+	uint64_t		 contra_cleared;
+	int			 identity_open;
 };
 
 struct hb_pool_slot {
@@ -57,6 +62,7 @@ struct fence_news {
 
 struct act_bmc_funcs;
 struct act_db_funcs;
+struct corroborate;
 
 struct alert {
 	uint64_t	host_id;
@@ -88,6 +94,8 @@ struct daemon {
 
 	struct bmc_pool		*bmc;
 	uint64_t		 bmc_targets_hash;
+	struct corroborate	*corr;		/* libvirt probes, identity */
+	int			 alerts_ok;	/* this round read hawatch.alerts */
 	struct fence_news	*fence_news;	/* this round's, act_run */
 	size_t			 nfence_news, cap_fence_news;
 

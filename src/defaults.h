@@ -21,6 +21,12 @@
 #define HB_READ_DEADLINE_MS_DEFAULT	2000
 /* A standby asks for leadership this often: bounds the failover time. */
 #define LEADER_RETRY_MS_DEFAULT		1000
+/* libvirt probe of a host whose BMC reads off (src/corroborate.c): a LAN
+ * round trip plus a TLS handshake take well under a second; a host that is
+ * off never answers, so this bounds the fast path's extra latency */
+#define CORROBORATE_TIMEOUT_MS_DEFAULT	1000
+/* re-compare a host's BMC System GUID with its SMBIOS UUID this often */
+#define IDENTITY_RECHECK_MS		600000
 
 /* --- database ----------------------------------------------------------- */
 /* A TCP connect to a live MariaDB takes < 1 ms; 3 s only covers a busy one. */

@@ -46,6 +46,36 @@ pwr_obs_name(enum pwr_obs v)
 }
 
 const char *
+probe_obs_name(enum probe_obs v)
+{
+	switch (v) {
+	case PROBE_NO_ENDPOINT:
+		return "no_endpoint";
+	case PROBE_NONE:
+		return "none";
+	case PROBE_ANSWERED:
+		return "answered";
+	case PROBE_SILENT:
+		return "silent";
+	}
+	return "invalid";
+}
+
+const char *
+bmc_identity_name(enum bmc_identity v)
+{
+	switch (v) {
+	case BMC_ID_UNKNOWN:
+		return "unknown";
+	case BMC_ID_MATCH:
+		return "match";
+	case BMC_ID_MISMATCH:
+		return "mismatch";
+	}
+	return "invalid";
+}
+
+const char *
 fence_result_name(enum fence_result v)
 {
 	switch (v) {
@@ -127,8 +157,9 @@ act_kind_name(enum act_kind v)
 	return "invalid";
 }
 
-/* indexed by enum act_why; a gap reads "invalid" (check_host_fsm.c) */
-static const char *const why_names[] = {
+/* A table: the act_why list is long.  Every value has an entry
+ * (check_host_fsm.c tests that no name is "invalid"). */
+static const char *const act_why_names[WHY_LAST + 1] = {
 	[WHY_NONE] = "none",
 	[WHY_HB_ADVANCING] = "hb_advancing",
 	[WHY_HB_STALE] = "hb_stale",
@@ -155,6 +186,9 @@ static const char *const why_names[] = {
 	[WHY_BMC_AUTH] = "bmc_auth",
 	[WHY_BMC_UNREACHABLE] = "bmc_unreachable",
 	[WHY_BMC_RECOVERED] = "bmc_recovered",
+	[WHY_BMC_OFF_UNCONFIRMED] = "bmc_off_unconfirmed",
+	[WHY_BMC_CONTRADICTION] = "bmc_contradiction",
+	[WHY_BMC_IDENTITY_MISMATCH] = "bmc_identity_mismatch",
 	[WHY_HB_RETURNED] = "hb_returned",
 	[WHY_POWER_RETURNED] = "power_returned",
 	[WHY_DEAD_BEFORE_REARM] = "dead_before_rearm",
@@ -171,15 +205,13 @@ static const char *const why_names[] = {
 	[WHY_SUSPECT_TOO_LONG] = "suspect_too_long",
 	[WHY_AUDIT_FAILED] = "audit_failed",
 };
-_Static_assert(sizeof(why_names) / sizeof(why_names[0]) == WHY_LAST + 1,
-    "act_why_name(): a name per enum act_why");
 
 const char *
 act_why_name(enum act_why v)
 {
-	if ((unsigned)v > WHY_LAST || why_names[v] == NULL)
+	if ((unsigned)v > WHY_LAST || act_why_names[v] == NULL)
 		return "invalid";
-	return why_names[v];
+	return act_why_names[v];
 }
 
 const char *

@@ -91,11 +91,29 @@ static const char *const level2[] = {
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 };
 
+/* Level 3: alerts that outlive the daemon and are cleared by an operator
+ * (src/db/alerts.c; issue 11: bmc_contradiction, bmc_identity_mismatch). */
+static const char *const level3[] = {
+	"CREATE TABLE IF NOT EXISTS %s.`alerts` ("
+	" `id` bigint unsigned NOT NULL AUTO_INCREMENT,"
+	" `host_id` bigint unsigned NOT NULL,"
+	" `kind` varchar(64) NOT NULL COMMENT 'bmc_contradiction, ...',"
+	" `raised_at` datetime(3) NOT NULL COMMENT 'UTC',"
+	" `raised_by` varchar(255) NOT NULL COMMENT 'instance',"
+	" `detail` varchar(512) NOT NULL DEFAULT '',"
+	" `cleared_at` datetime(3) DEFAULT NULL COMMENT 'UTC',"
+	" `cleared_by` varchar(255) DEFAULT NULL,"
+	" `reason` varchar(255) DEFAULT NULL,"
+	" PRIMARY KEY (`id`),"
+	" KEY `i_alerts__host_kind` (`host_id`, `kind`, `cleared_at`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+
 /*
- * Level 3 (issue 11): the fence attempt budget per host, written with the
+ * Level 4 (issue 11): the fence attempt budget per host, written with the
  * host.fence_requested audit row, so a new leader continues the count.
  */
-static const char *const level3[] = {
+static const char *const level4[] = {
 	"CREATE TABLE IF NOT EXISTS %s.`fence_attempt` ("
 	" `host_id` bigint unsigned NOT NULL,"
 	" `attempts` int unsigned NOT NULL COMMENT 'of this episode',"
@@ -114,6 +132,7 @@ static const struct level levels[] = {
 	{ level1, NELEM(level1) },
 	{ level2, NELEM(level2) },
 	{ level3, NELEM(level3) },
+	{ level4, NELEM(level4) },
 };
 
 const char *

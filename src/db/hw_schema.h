@@ -13,8 +13,10 @@
  *   leader          who holds leadership, for `hawatch status`
  *   ha_requeue      the HA rows hawatch queued, watched until the VM runs
  *                   again or hawatch gives up (restart assurance, S10)
+ *   alerts          host alerts an operator clears (level 3: src/db/
+ *                   alerts.c, `hawatch alerts`)
  *   fence_attempt   fence attempts spent per host in the current episode
- *                   (level 3), so the budget survives a leader failover
+ *                   (level 4), so the budget survives a leader failover
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -23,7 +25,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	3
+#define HW_SCHEMA_VERSION	4
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);

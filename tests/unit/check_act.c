@@ -150,8 +150,10 @@ static const struct act_db_funcs fake_db = {
 
 static struct daemon D;
 static enum ign_reason core_ignored;	/* core_round()'s ignore flag */
-static struct action AV[64];
-static struct core_event EV[64];
+static struct action AV[128];
+static struct core_event EV[128];
+/* the libvirt probe the next core_round() reports (guard_bmc.c) */
+static struct host_obs	probe_next;
 
 static void
 setup(void)
@@ -159,6 +161,7 @@ setup(void)
 	core_ignored = IGN_NONE;
 	memset(&F, 0, sizeof(F));
 	memset(&D, 0, sizeof(D));
+	memset(&probe_next, 0, sizeof(probe_next));
 	D.bmc_funcs = &fake_bmc;
 	D.db_funcs = &fake_db;
 	D.is_leader = D.db_up = 1;
@@ -178,9 +181,9 @@ setup(void)
 	D.core = core_state_new();
 	core_policy_defaults(&D.pol);
 	D.acts.v = AV;
-	D.acts.cap = 64;
+	D.acts.cap = 128;
 	D.evs.v = EV;
-	D.evs.cap = 64;
+	D.evs.cap = 128;
 }
 
 static void
@@ -230,6 +233,9 @@ core_round(uint64_t now, enum pwr_obs pw, uint64_t pseq, int op)
 	struct core_obs	o;
 
 	memset(&h, 0, sizeof(h));
+	h.probe = probe_next.probe;
+	h.probe_seq = probe_next.probe_seq;
+	h.probe_power_seq = probe_next.probe_power_seq;
 	h.host_id = HOST;
 	h.cluster_id = 1;
 	h.ignored = core_ignored;
@@ -399,8 +405,14 @@ END_TEST
 
 START_TEST(test_reconcile_source_bmc_from_core)
 {
+	/* the host's libvirt endpoint found silent after the first off
+	 * reading corroborates the BMC (the fast path) */
+	probe_next.probe = PROBE_NONE;
 	core_round(1000, PWR_OFF, 1, 0);
 	ck_assert_uint_eq(D.acts.n, 0);
+	probe_next.probe = PROBE_SILENT;
+	probe_next.probe_seq = 1;
+	probe_next.probe_power_seq = 1;
 	core_round(2000, PWR_OFF, 2, 0);
 	ck_assert_int_eq(core_host_view(D.core, HOST)->state, HS_FENCED);
 	ck_assert_int_eq(core_host_view(D.core, HOST)->fenced_by, FS_BMC);
@@ -474,10 +486,10 @@ END_TEST
 /* a close that failed is tried again while the host is still back */
 START_TEST(test_returned_close_retried)
 {
-	core_round(1000, PWR_OFF, 1, 0);
-	core_round(2000, PWR_OFF, 2, 0);		/* fenced */
-	core_round(3000, PWR_ON, 3, 0);
-	core_round(4000, PWR_ON, 4, 0);		/* returned */
+	core_round(1000, PWR_UNKNOWN, 1, 0);
+	core_round(2000, PWR_UNKNOWN, 2, 1);	/* fenced (operator) */
+	core_round(3000, PWR_ON, 3, 1);
+	core_round(4000, PWR_ON, 4, 1);		/* returned */
 	ck_assert_int_eq(core_host_view(D.core, HOST)->state, HS_RETURNED);
 	F.returned_fail = 1;
 	act_run(&D);
@@ -497,14 +509,15 @@ END_TEST
 /* once fenced again, the open record is the new fence's: no late close */
 START_TEST(test_returned_close_not_after_new_fence)
 {
-	core_round(1000, PWR_OFF, 1, 0);
-	core_round(2000, PWR_OFF, 2, 0);
-	core_round(3000, PWR_ON, 3, 0);
-	core_round(4000, PWR_ON, 4, 0);
+	core_round(1000, PWR_UNKNOWN, 1, 0);
+	core_round(2000, PWR_UNKNOWN, 2, 1);
+	core_round(3000, PWR_ON, 3, 1);
+	core_round(4000, PWR_ON, 4, 1);
 	F.returned_fail = 1;
 	act_run(&D);
 	F.returned_fail = 0;
-	core_round(5000, PWR_UNKNOWN, 4, 1);	/* operator: fenced again */
+	core_round(5000, PWR_ON, 4, 0);
+	core_round(6000, PWR_ON, 4, 1);		/* operator: fenced again */
 	ck_assert_int_eq(core_host_view(D.core, HOST)->state, HS_FENCED);
 	F.calls[0] = '\0';
 	D.acts.n = D.evs.n = 0;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "corroborate.h"
 #include "daemon.h"
 
 #define NH	3
@@ -63,6 +64,8 @@ setup(void)
 	memset(&D, 0, sizeof(D));
 	config_defaults(&D.cfg);
 	D.mono_ms = fake_clock;
+	D.cfg.sweep.enabled = 0;		/* no libvirt corroboration */
+	D.corr = corroborate_new();
 	D.db_next_try_ms = UINT64_MAX;		/* database down, no retry */
 	hb_opts_default(&D.hb_opts);
 	D.inv.hosts = calloc(NH, sizeof(*D.inv.hosts));
@@ -120,6 +123,7 @@ teardown(void)
 	free(D.acts.v);
 	free(D.evs.v);
 	core_state_free(D.core);
+	corroborate_free(D.corr);
 	config_free(&D.cfg);
 }
 
