@@ -5,14 +5,17 @@
  * host, raised alerts) for `hawatch status`.
  *
  *   fence       audit "host.fence_requested" with the evidence and the
- *               attempt number (hawatch.fence_attempt), then ask the BMC
- *               pool (never blocks); no audit, no fence, and the core
- *               hears "not started"; a refusal by the pool is a failed
- *               attempt; a sent request reaches the core as "running";
- *   fence done  (read back by observe_build) audit "host.fence_result",
- *               retried on later rounds while the write fails;
+ *               attempt number (hawatch.fence_attempt), release the console
+ *               capture's SOL session, then ask the BMC pool (never
+ *               blocks); no audit, no fence, and the core hears "not
+ *               started"; a refusal by the pool is a failed attempt; a
+ *               sent request reaches the core as "running";
+ *   fence done  (read back by observe_build) collect the console capture,
+ *               audit "host.fence_result" referencing it, retried on later
+ *               rounds while the write fails;
  *   budget      forget a host's recorded attempts once the core counts
  *               it alive (or ignored) again;
+ *   transition  logged; starts or drops a console capture;
  *   reconcile   the reconcile transaction, as the source the core
  *               recorded (host_core_view.fenced_by), leader only;
  *   returned    close the fence record and audit it, leader only;
@@ -29,6 +32,7 @@
 #include "act.h"
 #include "audit.h"
 #include "clock.h"
+#include "console_watch.h"
 #include "daemon.h"
 #include "fence_log.h"
 #include "log.h"
@@ -102,6 +106,9 @@ real_reconcile(struct daemon *d, uint64_t host, const struct rec_opts *o,
 
 const struct act_bmc_funcs act_bmc_real = {
 	.request_fence = real_request_fence,
+	.console_transition = console_watch_transition,
+	.console_release = console_watch_before_fence,
+	.console_collect = console_watch_fence_result,
 };
 
 const struct act_db_funcs act_db_real = {
@@ -233,9 +240,7 @@ host_evidence(struct daemon *d, uint64_t host, struct sbuf *ev)
 	sbuf_add(ev, ",\"vms_active\":%u}", h ? h->vms_active : 0);
 }
 
-#define FENCE_NEWS_KEEP	1024	/* unrecorded results kept for retry; a
-				   database down for longer loses the oldest
-				   (each is also in the log) */
+#define FENCE_NEWS_KEEP	1024	/* results kept for retry (all logged) */
 
 void
 act_fence_result(struct daemon *d, uint64_t host, enum fence_result r)
@@ -287,13 +292,17 @@ record_fence_result(struct daemon *d, struct fence_news *n)
 	struct sbuf		 ev;
 	int			 rc;
 
-	if (n->tries++ == 0)
+	if (n->tries++ == 0) {
+		metrics_count_fence(&d->mcount, v->fence);
 		set_last_action(d, n->host_id, "fence %s",
 		    fence_result_name(v->fence));
+	}
 	sbuf_init(&ev);
 	sbuf_add(&ev, "{\"result\":\"%s\",\"bmc_error\":",
 	    fence_result_name(v->fence));
 	sbuf_json_str(&ev, v->fence_err[0] ? v->fence_err : NULL);
+	if (bmc_of(d)->console_collect != NULL)
+		bmc_of(d)->console_collect(d, n->host_id, &ev);
 	sbuf_add(&ev, ",\"power\":\"%s\"}", bmc_status_name(v->last_status));
 	rc = audit(d, "host.fence_result", n->host_id,
 	    fence_result_name(v->fence), ev.s);
@@ -362,8 +371,11 @@ do_fence(struct daemon *d, uint64_t host)
 		sbuf_free(&ev);
 		return;
 	}
+	if (bmc_of(d)->console_release != NULL)
+		bmc_of(d)->console_release(d, host);
 	r = bmc_of(d)->request_fence(d, (uint32_t)host,
 	    (unsigned)d->cfg.daemon.fence_timeout_ms);
+	metrics_count_fence_request(&d->mcount);
 	if (r == -1) {
 		fence_refused(d, host, attempt);
 		sbuf_free(&ev);
@@ -401,6 +413,7 @@ do_reconcile(struct daemon *d, uint64_t host)
 	struct rec_opts			 o;
 	struct sbuf			 ev;
 	char				 err[ERR_LEN];
+	int				 rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
@@ -414,7 +427,9 @@ do_reconcile(struct daemon *d, uint64_t host)
 	o.now_wall_ms = clock_wall_ms();
 	o.cloudstack_grace_ms = d->cfg.reconcile.cloudstack_grace_ms;
 	o.ms_dead_after_ms = d->cfg.db.ms_dead_after_ms;
-	if (db_of(d)->reconcile(d, host, &o, &r, err) == -1) {
+	rc = db_of(d)->reconcile(d, host, &o, &r, err);
+	metrics_count_reconcile(&d->mcount, rc == -1 ? NULL : &r);
+	if (rc == -1) {
 		log_err("reconcile.error", "host=%llu error=\"%s\"",
 		    (unsigned long long)host, err);
 		if (strstr(err, "leadership lost") != NULL)
@@ -555,6 +570,8 @@ act_run(struct daemon *d)
 		log_info("core.transition", "host=%llu from=%s to=%s why=%s",
 		    (unsigned long long)e->host_id, host_state_name(e->from),
 		    host_state_name(e->to), act_why_name(e->why));
+		if (bmc_of(d)->console_transition != NULL)
+			bmc_of(d)->console_transition(d, e->host_id, e->to);
 	}
 	for (i = 0; i < d->acts.n; i++)
 		do_action(d, &d->acts.v[i]);

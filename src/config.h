@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "log.h"
+#include "sol_conf.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/hawatch/hawatch.conf"
 #define CFG_STR		256
@@ -75,6 +76,7 @@ struct bmc_host_config {
 	char		privilege[16];		/* empty: default */
 	char		workarounds[CFG_STR];	/* empty: default */
 	int		has_workarounds;
+	struct sol_host_conf	sol;		/* console capture (sol_conf.c) */
 };
 
 struct bmc_config {
@@ -96,6 +98,7 @@ struct bmc_config {
 	int		oobm_version;		/* enum cs_enc_version */
 	char		oobm_secret_err[CFG_STR];	/* why it is missing */
 	unsigned	workers;
+	struct sol_conf	sol;			/* console capture (sol_conf.c) */
 	struct bmc_host_config	*hosts;
 	size_t		nhosts;
 };
@@ -151,6 +154,13 @@ struct reconcile_config {
 	uint64_t	requeue_after_ms;	/* spacing between them */
 };
 
+/* metrics: the Prometheus endpoint (src/metrics_http.c), off by default */
+struct metrics_config {
+	char		listen[CFG_STR];	/* "127.0.0.1:9631"; "": off */
+	unsigned	max_connections;	/* scrapes served at once */
+	uint64_t	connection_timeout_ms;	/* idle connection closed */
+};
+
 struct config {
 	char			 path[CFG_STR];
 	enum log_level		 log_level;
@@ -162,6 +172,7 @@ struct config {
 	struct bmc_config	 bmc;
 	struct sweep_config	 sweep;
 	struct reconcile_config	 reconcile;
+	struct metrics_config	 metrics;
 };
 
 void	config_defaults(struct config *);

@@ -15,8 +15,10 @@
  *                   again or hawatch gives up (restart assurance, S10)
  *   alerts          host alerts an operator clears (level 3: src/db/
  *                   alerts.c, `hawatch alerts`)
+ *   console_log     a host's console captured over SOL at fence time
+ *                   (level 4; console_log.c)
  *   fence_attempt   fence attempts spent per host in the current episode
- *                   (level 4), so the budget survives a leader failover
+ *                   (level 5), so the budget survives a leader failover
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -25,7 +27,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	4
+#define HW_SCHEMA_VERSION	5
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);
