@@ -138,12 +138,26 @@ static const char *const level4[] = {
 };
 
 /*
- * Level 5: the leader's fencing token (S4).  Each new leader increments
+ * Level 5 (issue 11): the fence attempt budget per host, written with the
+ * host.fence_requested audit row, so a new leader continues the count.
+ */
+static const char *const level5[] = {
+	"CREATE TABLE IF NOT EXISTS %s.`fence_attempt` ("
+	" `host_id` bigint unsigned NOT NULL,"
+	" `attempts` int unsigned NOT NULL COMMENT 'of this episode',"
+	" `updated_at` datetime(3) NOT NULL COMMENT 'UTC',"
+	" `actor` varchar(255) NOT NULL,"
+	" PRIMARY KEY (`host_id`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+
+/*
+ * Level 6: the leader's fencing token (S4).  Each new leader increments
  * `generation` in the transaction that records it; every write
  * transaction reads the row under a shared lock and commits only while
  * the generation is still the one its writer leads under.
  */
-static const char *const level5[] = {
+static const char *const level6[] = {
 	"ALTER TABLE %s.`leader` ADD COLUMN IF NOT EXISTS `generation`"
 	" bigint unsigned NOT NULL DEFAULT 0"
 	" COMMENT 'fencing token: +1 per new leader'",
@@ -160,6 +174,7 @@ static const struct level levels[] = {
 	{ level3, NELEM(level3) },
 	{ level4, NELEM(level4) },
 	{ level5, NELEM(level5) },
+	{ level6, NELEM(level6) },
 };
 
 const char *

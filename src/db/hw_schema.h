@@ -12,13 +12,15 @@
  *   host_exclusion  hosts an operator excluded (hawatch maintenance on)
  *   leader          who holds leadership, for `hawatch status`, and the
  *                   fencing token (generation) every write checks (S4;
- *                   the column: level 5)
+ *                   the column: level 6)
  *   ha_requeue      the HA rows hawatch queued, watched until the VM runs
  *                   again or hawatch gives up (restart assurance, S10)
  *   alerts          host alerts an operator clears (level 3: src/db/
  *                   alerts.c, `hawatch alerts`)
  *   console_log     a host's console captured over SOL at fence time
  *                   (level 4; console_log.c)
+ *   fence_attempt   fence attempts spent per host in the current episode
+ *                   (level 5), so the budget survives a leader failover
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -27,7 +29,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	5
+#define HW_SCHEMA_VERSION	6
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);
