@@ -102,6 +102,7 @@ struct daemon {
 	size_t			 nalerts, cap_alerts;
 
 	uint64_t		 ticks;
+	uint64_t		 woken_ticks;	/* extra rounds run on BMC news */
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;
 	/* phases of the last tick, us: database+inventory, heartbeats+BMC
