@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "fence_records.h"
 #include "hw_schema.h"
+#include "restart_assurance.h"
 #include "vm_apply.h"
 #include "vm_effects.h"
 #include "vm_plan.h"
@@ -46,7 +47,8 @@ apply(struct db *db, struct rec_result *r, const struct rec_opts *o,
 		if (nlive > 0 &&
 		    (vm_apply_stop(db, r, r->host_id, nlive, err) == -1 ||
 		    vm_apply_ha_rows(db, r, r->host_id, o->now_wall_ms,
-		    err) == -1 || vm_effects_write(db, r, err) == -1))
+		    err) == -1 || vm_effects_write(db, r, err) == -1 ||
+		    restart_track(db, r, err) == -1))
 			goto fail;
 	}
 	if (vm_apply_audit(db, r, o, record_confirm, err) == -1)

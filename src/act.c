@@ -25,6 +25,7 @@
 #include "daemon.h"
 #include "fence_log.h"
 #include "log.h"
+#include "trust.h"
 #include "util.h"
 
 /* --- the real adapters ------------------------------------------------- */
@@ -129,7 +130,8 @@ alert_set(struct daemon *d, const struct action *a, int on)
 	for (i = 0; i < d->nalerts; i++)
 		if (d->alerts[i].host_id == a->host_id &&
 		    d->alerts[i].cluster_id == a->cluster_id &&
-		    d->alerts[i].pool_id == a->pool_id)
+		    d->alerts[i].pool_id == a->pool_id &&
+		    d->alerts[i].why == a->why)
 			break;
 	if (!on) {
 		if (i < d->nalerts)
@@ -372,6 +374,7 @@ act_run(struct daemon *d)
 	}
 	for (i = 0; i < d->acts.n; i++)
 		do_action(d, &d->acts.v[i]);
+	trust_persist(d);
 }
 
 void

@@ -114,6 +114,7 @@ struct daemon_config {
 	uint64_t	rearm_after_ms;
 	uint64_t	hb_read_deadline_ms;
 	uint64_t	leader_retry_ms;
+	uint64_t	corroborate_timeout_ms;	/* libvirt probe bound */
 	char		status_file[CFG_STR];
 	char		instance_name[CFG_STR];	/* default: hostname */
 	/* the CloudStack agent's own heartbeat timings (agent.properties) */
@@ -136,13 +137,17 @@ struct sweep_config {
 	uint64_t	resume_settle_ms;
 	uint64_t	backup_timeout_ms;
 	int		reap_stale_backups;
+	uint64_t	pull_job_max_age_ms;	/* 0: never report a pull job */
+	int		heal_backup_states;	/* opt-in: BackupError/BackingUp */
 	char		*optout[CFG_MAX_OPTOUT];	/* domain names / uuids */
 	size_t		noptout;
 };
 
-/* reconcile: how the per-host reconcile defers to CloudStack's own work */
+/* reconcile: deferring to CloudStack's own work; restart assurance (S10) */
 struct reconcile_config {
 	uint64_t	cloudstack_grace_ms;	/* CloudStack's own HA row */
+	unsigned	requeue_max;		/* re-queues per dropped restart */
+	uint64_t	requeue_after_ms;	/* spacing between them */
 };
 
 struct config {

@@ -33,6 +33,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "corroborate.h"
 #include "daemon.h"
 #include "log.h"
 #include "policy.h"
@@ -113,12 +114,14 @@ shutdown_daemon(struct daemon *d)
 	}
 	if (d->bmc != NULL)
 		bmc_pool_free(d->bmc);
+	corroborate_free(d->corr);
 	for (i = 0; i < d->nslots; i++)
 		if (d->slots[i].pool != NULL)
 			hb_pool_close(d->slots[i].pool);
 	free(d->slots);
 	inventory_free(&d->inv);
 	free(d->extra);
+	ra_result_free(&d->restarts);
 	core_state_free(d->core);
 	free(d->acts.v);
 	free(d->evs.v);
@@ -279,6 +282,7 @@ start_workers(struct daemon *d, char *err)
 	d->bmc = bmc_pool_new(d->cfg.bmc.workers,
 	    (unsigned)d->cfg.daemon.bmc_poll_interval_ms);
 	d->core = core_state_new();
+	d->corr = corroborate_new();
 	if (d->bmc == NULL || d->core == NULL) {
 		set_err(err, "cannot start workers");
 		return -1;

@@ -21,6 +21,7 @@
 #include "heartbeat.h"
 #include "inventory.h"
 #include "leader.h"
+#include "restart_assurance.h"
 #include "sweep_thread.h"
 #include "vm_reconcile.h"
 
@@ -31,6 +32,11 @@ struct host_extra {
 	uint64_t		 last_action_wall_ms;
 	uint64_t		 fence_seq_seen;
 	int			 has_bmc;
+	/* BMC trust (corroborate.c, alerts.c) */
+	char			 lv_uri[512];	/* libvirt endpoint, or "" */
+	int			 contra_open;	/* hawatch.alerts, last read */
+	uint64_t		 contra_cleared;
+	int			 identity_open;
 };
 
 struct hb_pool_slot {
@@ -49,6 +55,7 @@ struct fence_news {
 
 struct act_bmc_funcs;
 struct act_db_funcs;
+struct corroborate;
 
 struct alert {
 	uint64_t	host_id;
@@ -80,6 +87,8 @@ struct daemon {
 
 	struct bmc_pool		*bmc;
 	uint64_t		 bmc_targets_hash;
+	struct corroborate	*corr;		/* libvirt probes, identity */
+	int			 alerts_ok;	/* this round read hawatch.alerts */
 	struct fence_news	*fence_news;	/* this round's, act_run */
 	size_t			 nfence_news, cap_fence_news;
 
@@ -97,6 +106,8 @@ struct daemon {
 
 	struct sweep_thread	 sweep;
 	uint64_t		 main_conn_id;	/* CONNECTION_ID() of db */
+
+	struct ra_result	 restarts;	/* the leader's last pass */
 
 	struct alert		*alerts;
 	size_t			 nalerts, cap_alerts;

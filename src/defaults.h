@@ -21,6 +21,12 @@
 #define HB_READ_DEADLINE_MS_DEFAULT	2000
 /* A standby asks for leadership this often: bounds the failover time. */
 #define LEADER_RETRY_MS_DEFAULT		1000
+/* libvirt probe of a host whose BMC reads off (src/corroborate.c): a LAN
+ * round trip plus a TLS handshake take well under a second; a host that is
+ * off never answers, so this bounds the fast path's extra latency */
+#define CORROBORATE_TIMEOUT_MS_DEFAULT	1000
+/* re-compare a host's BMC System GUID with its SMBIOS UUID this often */
+#define IDENTITY_RECHECK_MS		600000
 
 /* --- database ----------------------------------------------------------- */
 /* A TCP connect to a live MariaDB takes < 1 ms; 3 s only covers a busy one. */
@@ -45,6 +51,20 @@
  * Defined in reconcile_rules.h, where the rule uses it.
  */
 #define RECONCILE_CLOUDSTACK_GRACE_MS_DEFAULT	REC_CLOUDSTACK_GRACE_MS_DEFAULT
+
+/* --- restart assurance (reconcile/restart_assurance.c) ------------------ */
+/*
+ * Each dropped restart is re-queued at most this often: three chances on
+ * top of the original row, below CloudStack's own vm.ha.migration.max.retries
+ * (5), then a human is told.  A drop that repeats three times is not a race.
+ */
+#define REQUEUE_MAX_DEFAULT		3
+/*
+ * Spacing between re-queues: one CloudStack HA worker sleep
+ * (time.to.sleep, 60 s), so a management server that is starting has
+ * taken the row once before the next is written.
+ */
+#define REQUEUE_AFTER_MS_DEFAULT	60000
 
 /* --- BMC sessions (see reference/ipmi.md 4.3) --------------------------- */
 /* reasons with their definitions in fence/ipmi.h */

@@ -91,6 +91,56 @@ host_json(struct daemon *d, struct sbuf *o, size_t i, uint64_t now)
 	    (unsigned long long)x->last_action_wall_ms);
 }
 
+/* restart assurance (S10): what the leader's last pass watched */
+static void
+restarts_json(const struct daemon *d, struct sbuf *o)
+{
+	const struct ra_result	*r = &d->restarts;
+	size_t			 i;
+	int			 first = 1;
+
+	sbuf_add(o, ",\"restarts\":{\"watching\":%u,\"given_up\":[",
+	    r->n_watching);
+	for (i = 0; i < r->n; i++) {
+		const struct ra_vm *v = &r->v[i];
+
+		if (!restart_verdict_alerts(v->verdict))
+			continue;
+		sbuf_add(o, "%s{\"vm_id\":%llu,\"instance_name\":",
+		    first ? "" : ",", (unsigned long long)v->vm_id);
+		sbuf_json_str(o, v->instance_name);
+		sbuf_add(o, ",\"host_id\":%llu,\"requeues\":%u,\"why\":\"%s\","
+		    "\"reason\":", (unsigned long long)v->host_id, v->requeues,
+		    restart_verdict_name(v->verdict));
+		sbuf_json_str(o, v->reason);
+		sbuf_add(o, "}");
+		first = 0;
+	}
+	sbuf_add(o, "]}");
+}
+
+static void
+restarts_text(const struct daemon *d, struct sbuf *o)
+{
+	const struct ra_result	*r = &d->restarts;
+	size_t			 i;
+
+	if (!d->is_leader)
+		return;
+	sbuf_add(o, "restarts: %u HA restarts queued by hawatch watched, %u "
+	    "given up\n", r->n_watching, r->n_given_up);
+	for (i = 0; i < r->n; i++) {
+		const struct ra_vm *v = &r->v[i];
+
+		if (restart_verdict_alerts(v->verdict))
+			sbuf_add(o, "  GIVEN UP: VM %llu %s (fenced host %llu, "
+			    "%u re-queues): %s: %s\n",
+			    (unsigned long long)v->vm_id, v->instance_name,
+			    (unsigned long long)v->host_id, v->requeues,
+			    restart_verdict_name(v->verdict), v->reason);
+	}
+}
+
 static void
 fmt_age(char *buf, size_t len, int64_t ms)
 {
@@ -169,6 +219,7 @@ status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 		    sw.paused, sw.executed, sw.failed, sw.host_errors,
 		    sw.stale_backups);
 	}
+	restarts_text(d, o);
 	for (i = 0; i < d->nalerts; i++) {
 		fmt_age(a, sizeof(a), (int64_t)(wall -
 		    d->alerts[i].since_wall_ms));
@@ -254,6 +305,7 @@ status_write(struct daemon *d)
 	    (unsigned long long)sw.last_run_wall_ms,
 	    (unsigned long long)sw.elapsed_ms, sw.paused, sw.actions,
 	    sw.executed, sw.failed, sw.host_errors, sw.stale_backups);
+	restarts_json(d, &o);
 	sbuf_add(&o, ",\"alerts\":[");
 	for (i = 0; i < d->nalerts; i++)
 		sbuf_add(&o, "%s{\"host\":%llu,\"cluster\":%llu,\"pool\":%u,"

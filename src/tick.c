@@ -11,7 +11,8 @@
  *      clock the core ever sees;
  *   4. act (act.c): record fence results, request fences, run the
  *      reconcile transaction for fenced hosts, record returns, log
- *      alerts; then hand the sweeper its hosts.
+ *      alerts; watch the HA restarts hawatch queued (act_restarts.c:
+ *      heal, re-queue, give up); then hand the sweeper its hosts.
  *
  * Adapters observe and act; every decision is the core's.  No step here
  * waits longer than its adapter's deadline.
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 
 #include "act.h"
+#include "act_restarts.h"
 #include "clock.h"
 #include "daemon.h"
 #include "log.h"
@@ -72,6 +74,7 @@ tick_run(struct daemon *d, uint64_t now)
 		return -1;
 	t3 = clock_mono_us();
 	act_run(d);
+	act_restarts(d);
 	act_publish_sweep(d);
 	d->phase_us[0] = t1 - t0;
 	d->phase_us[1] = t2 - t1;

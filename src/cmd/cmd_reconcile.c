@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "ha_claims.h"
+#include "restart_assurance.h"
 #include "log.h"
 #include "sbuf.h"
 #include "util.h"
@@ -31,8 +32,10 @@ static const char usage[] =
 "Marks every VM recorded Running/Starting/Stopping on a fenced host Stopped\n"
 "and queues an HA restart for the HA-enabled ones, in one transaction per\n"
 "host.  --confirm-fenced records that you verified the host is powered off.\n"
-"--all takes the hosts hawatch counts as fenced and releases HA work held by\n"
-"dead management servers.  CloudStack's side effects of the stop (usage\n"
+"--all takes the hosts hawatch counts as fenced, releases HA work held by\n"
+"dead management servers, and watches the HA restarts hawatch queued: a row\n"
+"CloudStack dropped is healed or re-queued (reconcile.requeue_max), then\n"
+"given up with an alert.  CloudStack's side effects of the stop (usage\n"
 "events, NIC release, vm_network_map, op_it_work) are written in the same\n"
 "transaction; VMs CloudStack is still working on are deferred.  Exit: 0\n"
 "reconciled, 3 nothing to do, 4 refused (not confirmed fenced), 5 all\n"
@@ -294,6 +297,113 @@ do_claims(struct run *run, struct db *db, const struct cli *c)
 	claim_result_free(&r);
 }
 
+static void
+render_restarts_json(struct run *run, const struct ra_result *r)
+{
+	struct sbuf	*o = &run->out;
+	size_t		 i;
+
+	sbuf_add(o, ",\"restarts\":{\"watching\":%u,\"healed\":%u,"
+	    "\"requeued\":%u,\"given_up\":%u,\"resolved\":%u,\"force_ha\":%s,"
+	    "\"vms\":[", r->n_watching, r->n_healed, r->n_requeued,
+	    r->n_given_up, r->n_resolved, r->force_ha ? "true" : "false");
+	for (i = 0; i < r->n; i++) {
+		const struct ra_vm *v = &r->v[i];
+
+		sbuf_add(o, "%s{\"vm_id\":%llu,\"instance_name\":", i ? "," : "",
+		    (unsigned long long)v->vm_id);
+		sbuf_json_str(o, v->instance_name);
+		sbuf_add(o, ",\"host_id\":%llu,\"ha_work_id\":%llu,"
+		    "\"new_ha_work_id\":%llu,\"requeues\":%u,\"heals\":%u,"
+		    "\"state\":", (unsigned long long)v->host_id,
+		    (unsigned long long)v->ha_work_id,
+		    (unsigned long long)v->new_ha_work_id, v->requeues,
+		    v->heals);
+		sbuf_json_str(o, v->vm_present ? v->vm_state : NULL);
+		sbuf_add(o, ",\"row_step\":");
+		sbuf_json_str(o, v->row_present ? v->row_step : NULL);
+		sbuf_add(o, ",\"verdict\":\"%s\",\"status\":\"%s\","
+		    "\"given_up\":%s,\"written\":%s,\"reason\":",
+		    restart_verdict_name(v->verdict),
+		    restart_verdict_status(v->verdict),
+		    restart_verdict_alerts(v->verdict) ? "true" : "false",
+		    v->written ? "true" : "false");
+		sbuf_json_str(o, v->reason);
+		sbuf_add(o, "}");
+	}
+	sbuf_add(o, "]}");
+}
+
+static void
+render_restarts_table(struct run *run, const struct ra_result *r)
+{
+	struct sbuf	*o = &run->out;
+	size_t		 i;
+
+	if (r->n == 0) {
+		sbuf_add(o, "restarts: no HA restart queued by hawatch is "
+		    "being watched\n");
+		return;
+	}
+	sbuf_add(o, "restarts queued by hawatch (watched until the VM runs):\n"
+	    "  %-8s %-20s %-6s %-9s %-8s %-13s %s\n", "VM", "NAME", "HOST",
+	    "STATE", "REQUEUES", "RESULT", "NOTE");
+	for (i = 0; i < r->n; i++) {
+		const struct ra_vm *v = &r->v[i];
+		char res[32];
+
+		snprintf(res, sizeof(res), "%s%s", restart_verdict_name(
+		    v->verdict), restart_verdict_writes(v->verdict) &&
+		    !v->written ? "?" : "");
+		sbuf_add(o, "  %-8llu %-20s %-6llu %-9s %-8u %-13s %s%s\n",
+		    (unsigned long long)v->vm_id, v->instance_name,
+		    (unsigned long long)v->host_id,
+		    v->vm_present ? v->vm_state : "-", v->requeues, res,
+		    restart_verdict_alerts(v->verdict) ? "GIVEN UP: " : "",
+		    v->reason);
+	}
+	sbuf_add(o, "  summary: watching=%u healed=%u requeued=%u given_up=%u "
+	    "resolved=%u%s\n", r->n_watching, r->n_healed, r->n_requeued,
+	    r->n_given_up, r->n_resolved,
+	    run->dry_run ? " (dry run: nothing written)" : "");
+}
+
+static void
+do_restarts(struct run *run, struct db *db, const struct cli *c)
+{
+	struct ra_result	r;
+	struct ra_opts		o;
+	char			err[ERR_LEN];
+
+	memset(&o, 0, sizeof(o));
+	o.dry_run = run->dry_run;
+	o.requeue_max = c->cfg.reconcile.requeue_max;
+	o.requeue_after_ms = c->cfg.reconcile.requeue_after_ms;
+	o.actor = c->actor;
+	o.command = "reconcile";
+	o.now_wall_ms = clock_wall_ms();
+	if (restart_assure(db, &o, &r, err) == -1) {
+		run->errors++;
+		log_err("reconcile.restarts_error", "error=\"%s\"", err);
+		if (run->json) {
+			sbuf_add(&run->out, ",\"restarts_error\":");
+			sbuf_json_str(&run->out, err);
+		} else
+			sbuf_add(&run->out, "restarts: error: %s\n", err);
+		return;
+	}
+	if (r.n_healed + r.n_requeued > 0)
+		run->reconciled++;
+	if (!run->dry_run && r.n_healed + r.n_requeued > 0)
+		log_info("reconcile.restarts", "healed=%u requeued=%u "
+		    "given_up=%u", r.n_healed, r.n_requeued, r.n_given_up);
+	if (run->json)
+		render_restarts_json(run, &r);
+	else
+		render_restarts_table(run, &r);
+	ra_result_free(&r);
+}
+
 static int
 exit_code(const struct run *run)
 {
@@ -420,9 +530,13 @@ cmd_reconcile(struct cli *c, int argc, char **argv)
 	}
 	if (all || claims)
 		do_claims(&run, &db, c);
+	if (run.json)
+		sbuf_add(&run.out, "]");
+	if (all)
+		do_restarts(&run, &db, c);
 	rc = exit_code(&run);
 	if (run.json)
-		sbuf_add(&run.out, "],\"result\":\"%s\",\"exit_code\":%d}\n",
+		sbuf_add(&run.out, ",\"result\":\"%s\",\"exit_code\":%d}\n",
 		    exit_name(rc), rc);
 	fputs(run.out.s, stdout);
 	sbuf_free(&run.out);

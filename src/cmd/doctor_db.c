@@ -155,6 +155,13 @@ check_privileges(struct doctor *d, struct db *db, const struct config *cfg)
 		{ "backups", "SELECT" },
 		{ "backup_repository", "SELECT" },
 		{ "vm_snapshots", "SELECT" },
+		/* restart assurance (reconcile/restart_facts.c) */
+		{ "volumes", "SELECT" },
+		{ "configuration", "SELECT" },
+		{ "data_center_details", "SELECT" },
+		{ "vm_work_job", "SELECT" },
+		{ "async_job", "SELECT" },
+		{ "snapshots", "SELECT" },	/* volume snapshots */
 		{ NULL, "SELECT INSERT UPDATE DELETE CREATE" },
 	};
 	struct grant	*g;

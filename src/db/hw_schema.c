@@ -62,6 +62,53 @@ static const char *const level1[] = {
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 };
 
+/*
+ * Level 2: restart assurance (reconcile/restart_assurance.c).  One row per
+ * VM hawatch stopped and re-queued: the HA row it owns now, the fenced
+ * host and the update_count it wrote, how often it re-queued, and how the
+ * watch ended.  (Another branch may take level 2 first: renumber then.)
+ */
+static const char *const level2[] = {
+	"CREATE TABLE IF NOT EXISTS %s.`ha_requeue` ("
+	" `vm_id` bigint unsigned NOT NULL,"
+	" `ha_work_id` bigint unsigned NOT NULL COMMENT 'hawatch''s newest "
+	"op_ha_work row for the VM',"
+	" `host_id` bigint unsigned NOT NULL COMMENT 'the fenced host',"
+	" `update_count` bigint unsigned NOT NULL COMMENT 'vm_instance."
+	"update_count hawatch wrote',"
+	" `requeues` int unsigned NOT NULL DEFAULT 0,"
+	" `heals` int unsigned NOT NULL DEFAULT 0,"
+	" `first_queued_at` datetime(3) NOT NULL COMMENT 'UTC',"
+	" `last_queued_at` datetime(3) NOT NULL COMMENT 'UTC, newest row',"
+	" `status` varchar(16) NOT NULL DEFAULT 'watching' COMMENT "
+	"'watching, given_up, running, removed, changed, not_ha',"
+	" `given_up` tinyint(1) NOT NULL DEFAULT 0,"
+	" `verdict` varchar(16) DEFAULT NULL COMMENT 'last decision',"
+	" `reason` varchar(255) DEFAULT NULL,"
+	" `ended_at` datetime(3) DEFAULT NULL,"
+	" PRIMARY KEY (`vm_id`),"
+	" KEY `i_ha_requeue__status` (`status`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+
+/* Level 3: alerts that outlive the daemon and are cleared by an operator
+ * (src/db/alerts.c; issue 11: bmc_contradiction, bmc_identity_mismatch). */
+static const char *const level3[] = {
+	"CREATE TABLE IF NOT EXISTS %s.`alerts` ("
+	" `id` bigint unsigned NOT NULL AUTO_INCREMENT,"
+	" `host_id` bigint unsigned NOT NULL,"
+	" `kind` varchar(64) NOT NULL COMMENT 'bmc_contradiction, ...',"
+	" `raised_at` datetime(3) NOT NULL COMMENT 'UTC',"
+	" `raised_by` varchar(255) NOT NULL COMMENT 'instance',"
+	" `detail` varchar(512) NOT NULL DEFAULT '',"
+	" `cleared_at` datetime(3) DEFAULT NULL COMMENT 'UTC',"
+	" `cleared_by` varchar(255) DEFAULT NULL,"
+	" `reason` varchar(255) DEFAULT NULL,"
+	" PRIMARY KEY (`id`),"
+	" KEY `i_alerts__host_kind` (`host_id`, `kind`, `cleared_at`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+
 struct level {
 	const char *const	*stmts;
 	size_t			 n;
@@ -69,6 +116,8 @@ struct level {
 
 static const struct level levels[] = {
 	{ level1, NELEM(level1) },
+	{ level2, NELEM(level2) },
+	{ level3, NELEM(level3) },
 };
 
 const char *

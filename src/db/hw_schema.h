@@ -11,6 +11,10 @@
  *                   operator (reconcile --confirm-fenced)
  *   host_exclusion  hosts an operator excluded (hawatch maintenance on)
  *   leader          who holds leadership, for `hawatch status`
+ *   ha_requeue      the HA rows hawatch queued, watched until the VM runs
+ *                   again or hawatch gives up (restart assurance, S10)
+ *   alerts          host alerts an operator clears (level 3: src/db/
+ *                   alerts.c, `hawatch alerts`)
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -19,7 +23,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	1
+#define HW_SCHEMA_VERSION	3
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);

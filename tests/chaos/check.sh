@@ -4,15 +4,17 @@
 # every log, and records one result per check:
 #   P  the watchers: every hawatch instance the suite did not kill runs,
 #      one of them leads, the HA worker and the sampler run
-#   1..6  the invariants (docs/chaos.md), evaluated over the whole history
+#   1..8  the invariants (docs/chaos.md), evaluated over the whole history
+#      (7 with real QEMU, 8 with libvirt)
 #   E  scenario expectations: the step's own (takeover, claim released...)
 #      and "a host powered on after a fence is reported returned"
 # A check fails in a round when it finds a violation not reported in an
 # earlier round (each violation is reported once, with its rows).  Results
 # go to CHECK_PASS / CHECK_FAIL; the failures' text to $CH/failures.
 
-CHECKS=(P 1 2 3 4 5 6 E)
-[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 E)
+CHECKS=(P 1 2 3 4 5 6 R 9 E)
+[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 R 9 E)
+[ "${CHAOS_QEMU:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 7 8 R 9 E)
 declare -A CHECK_NAME=(
 	[P]="watchers alive, one leader"
 	[1]="no fence while the heartbeat advanced"
@@ -21,7 +23,10 @@ declare -A CHECK_NAME=(
 	[4]="no HA work Done while its VM is active on an off host"
 	[5]="no write or fence by a non-leader"
 	[6]="every fence, VM change and resume audited"
+	[7]="no moving backup aborted, its domain left paused"
 	[8]="paused VMs resumed in time, opted-out left"
+	[R]="every VM hawatch re-queued runs again, or is told"
+	[9]="no fence of a live host whose BMC reads off"
 	[E]="scenario expectations"
 )
 CHECK_PASS=0
@@ -82,6 +87,39 @@ _check_procs() {
 	return 0
 }
 
+# R: restart assurance (S10).  Every HA-enabled VM hawatch stopped and re-queued
+# (audit vm.stopped_requeued) is watched (hawatch.ha_requeue); within
+# CHAOS_RESTART_DEADLINE of hawatch's last HA row for it, it is Running again,
+# or its watch ended (removed, changed, HA off), or it was given up with an
+# alert (audit vm.restart_given_up).  Read live, after the snapshot.
+_check_restarts() {
+	local out
+	out=$(sql "SELECT CONCAT('V R unwatched-', a.vm_id, ' VM ', a.vm_id,
+	             ' was stopped and re-queued by hawatch but is not watched (no ha_requeue row)')
+	           FROM hawatch.audit a LEFT JOIN hawatch.ha_requeue r ON r.vm_id = a.vm_id
+	           WHERE a.action = 'vm.stopped_requeued' AND r.vm_id IS NULL GROUP BY a.vm_id;
+	           SELECT CASE
+	             WHEN r.status = 'given_up' AND NOT EXISTS (SELECT 1 FROM hawatch.audit g
+	                  WHERE g.vm_id = r.vm_id AND g.action = 'vm.restart_given_up'
+	                  AND g.at >= r.first_queued_at)
+	               THEN CONCAT('V R silent-', r.vm_id, '-', UNIX_TIMESTAMP(r.first_queued_at),
+	                    ' VM ', r.vm_id, ' given up without an alert row')
+	             WHEN r.status = 'watching' AND IFNULL(v.state, '') <> 'Running'
+	                  AND r.last_queued_at < UTC_TIMESTAMP() - INTERVAL $CHAOS_RESTART_DEADLINE SECOND
+	               THEN CONCAT('V R stuck-', r.vm_id, '-', UNIX_TIMESTAMP(r.first_queued_at),
+	                    ' VM ', r.vm_id, ' stopped by hawatch (host ', r.host_id, ') is ',
+	                    IFNULL(v.state, 'gone'), ', not given up, ',
+	                    TIMESTAMPDIFF(SECOND, r.last_queued_at, UTC_TIMESTAMP()),
+	                    ' s after its last HA row (', r.requeues, ' re-queues, verdict ',
+	                    IFNULL(r.verdict, '-'), ')')
+	             WHEN r.status = 'watching' AND IFNULL(v.state, '') <> 'Running' THEN 'O'
+	             ELSE 'K' END
+	           FROM hawatch.ha_requeue r LEFT JOIN vm_instance v ON v.id = r.vm_id" 2>/dev/null) || return 0
+	grep '^V R ' <<<"$out" || true
+	echo "P R $(grep -c '^O$' <<<"$out" || true)"
+	echo "C R $(grep -cv '^V R unwatched' <<<"$out" || true)"
+}
+
 # chaos_check ROUND: one round; prints the per-check results of the round
 chaos_check() {
 	ROUND=$1
@@ -111,6 +149,7 @@ chaos_check() {
 	else
 		echo "V E db-$ROUND the database could not be read for the checks" >>"$out"
 	fi
+	_check_restarts >>"$out"
 	for c in "${CHECKS[@]}"; do
 		failed=""
 		while IFS= read -r line; do

@@ -8,12 +8,17 @@
 # (build/itest/haworker, docs/haworker.md) whose restarts create the domain
 # on the new host.  Then:
 #   1. powers host 2 off through its BMC;
-#   2. prints the timeline: power off, detected, confirmed off, reconciled,
-#      restarted elsewhere by the HA workers, with offsets in ms;
-#   3. prints host 2's vm_instance and op_ha_work rows before and after;
-#   4. shows a backup that fails and leaves a VM paused (what #12821's
+#   2. starts a second management server in the middle of the HA restarts:
+#      its start() marks hawatch's unclaimed rows Investigating and restart()
+#      drops them Done (the VMs have no host); hawatch re-queues them
+#      (restart assurance, S10) and every HA-enabled VM runs again;
+#   3. prints the timeline: power off, detected, confirmed off, reconciled,
+#      management server started, dropped, re-queued, restarted elsewhere by
+#      the HA workers, with offsets in ms;
+#   4. prints host 2's vm_instance and op_ha_work rows before and after;
+#   5. shows a backup that fails and leaves a VM paused (what #12821's
 #      nasbackup.sh did: it never resumes), and hawatch resuming it;
-#   5. stops everything it started.
+#   6. stops everything it started.
 # Exits non-zero if anything it shows did not happen.
 source "$(dirname "$0")/../lib/common.sh"
 source "$TOP/tests/lib/libvirtd.sh"
@@ -49,12 +54,13 @@ log_ms() {	# log_ms FILE PATTERN: wall ms of the first matching line
 step "starting a simulated cluster: MariaDB, nfs-ganesha, 4 hosts x 5 VMs, 4 ipmi_sim BMCs, 4 libvirtd"
 t_setup=$SECONDS
 simcluster_start 4 5
+echo 'reconcile = { requeue_max = 3; requeue_after = "2s"; };' >>"$T/hawatch.conf"
 simcluster_libvirt
 sim_live_hosts
 sim_start_hook "$T/start-hook"
-"$HAWORKER" --msid 1111 --db-host 127.0.0.1 --db-port "$DB_PORT" --db-password-file "$DB_PASS_FILE" \
+"$HAWORKER" --msid 1111 --db-host 127.0.0.1 --db-port "$DB_PORT" --db-user cloud --db-password-file "$DB_PASS_FILE" \
 	--investigator db --live-hosts-file "$T/live-hosts" --start-hook "$T/start-hook" \
-	--scale 100 --workers 3 >"$T/haworker.log" 2>&1 &
+	--scale 100 --workers 1 --work-delay-ms 2000 >"$T/haworker.log" 2>&1 &
 track $!
 hawatch_start a
 for h in 1 2 3 4; do wait_state a $h alive 30 || fail "host $h never alive"; done
@@ -69,6 +75,14 @@ step "powering host 2 off through its BMC (ipmipower --off)"
 t0=$(date +%s%3N)
 ipmipower --config-file="$(ipmisim_hostdir h2)/freeipmi.conf" -h "127.0.0.1:$(ipmisim_port h2)" --off
 sim_live_hosts	# (its libvirtd died with the power: domains gone)
+queued() { [ "$(sql "SELECT COUNT(*) FROM op_ha_work WHERE instance_id DIV 1000 = 2 AND type = 'HA'")" -ge 4 ]; }
+wait_for 20 queued || fail "host 2's VMs were not re-queued: $(tail -5 "$T/hawatch-a.log")"
+# a management server starts now (CloudStack 4.22: start() marks unclaimed Scheduled rows
+# Investigating; restart() then ends them Done because the VM has no host)
+"$HAWORKER" --msid 2222 --db-host 127.0.0.1 --db-port "$DB_PORT" --db-user cloud --db-password-file "$DB_PASS_FILE" \
+	--investigator db --live-hosts-file "$T/live-hosts" --start-hook "$T/start-hook" \
+	--scale 100 --workers 2 >"$T/haworker2.log" 2>&1 &
+track $!
 restarted() { [ "$(sql "SELECT COUNT(*) FROM vm_instance WHERE id DIV 1000 = 2 AND ha_enabled = 1
                        AND state = 'Running' AND host_id <> 2")" = 4 ]; }
 wait_for 40 restarted || fail "the HA-enabled VMs of host 2 were not restarted elsewhere: $(tail -5 "$T/haworker.log")"
@@ -84,20 +98,44 @@ printf '  %+7d  confirmed off: second off reading -> host 2 fenced (%s)\n' $((t_
 	"$(grep -m1 -oE 'event=core.transition host=2 .*to=fenced why=[a-z_]+' "$A" | sed 's/.*why=//')"
 printf '  %+7d  reconciled: %s\n' $((t_rec - t0)) \
 	"$(grep -m1 -oE 'event=reconcile.done host=2 reconciled=[0-9]+ requeued=[0-9]+' "$A" | sed 's/.*host=2 //')"
-grep -E "event=ha.started vm=2[0-9]{3} " "$T/haworker.log" | while read -r line; do
-	ts=${line#ts=}; ts=${ts%% *}
-	printf '  %+7d  restarted elsewhere by the HA workers: %s\n' $(( $(date -d "$ts" +%s%3N) - t0 )) \
-		"$(echo "$line" | grep -oE 'vm=[0-9]+ host=[0-9]+')"
+{
+	grep -hE "event=ms.up msid=2222|event=ha.marked_investigating .*at=start|event=ha.done work=[0-9]+ vm=2[0-9]{3} exit=(vm_left_host|cancelled_host_up)|event=ha.started vm=2[0-9]{3} " \
+		"$T/haworker2.log" | sed 's/^/MS /'
+	grep -hE "event=ha.started vm=2[0-9]{3} " "$T/haworker.log" | sed 's/^/MS /'
+	grep -hE "event=restart.(requeued|healed|resolved) vm=2[0-9]{3} " "$A" | sed 's/^/HW /'
+} | sed 's/^\(..\) ts=\([^ ]*\) .*event=/\2 \1 /' | sort | while read -r ts who ev; do
+	case $ev in
+	ms.up*) what="a second management server (msid 2222) starts in the middle of the HA restarts";;
+	ha.marked_investigating*) what="its start() marks unclaimed rows Investigating: ${ev#*rows=}";;
+	ha.done*) what="restart() drops $(grep -oE 'vm=[0-9]+' <<<"$ev") Done unstarted ($(grep -oE 'exit=[a-z_]+' <<<"$ev"))";;
+	ha.started*) what="restarted elsewhere by the HA workers: $(grep -oE 'vm=[0-9]+ host=[0-9]+' <<<"$ev")";;
+	restart.requeued*) what="hawatch re-queues $(grep -oE 'vm=[0-9]+' <<<"$ev") (restart assurance, $(grep -oE 'requeue=[0-9]+' <<<"$ev"))";;
+	restart.healed*) what="hawatch heals $(grep -oE 'vm=[0-9]+' <<<"$ev")'s row back to Scheduled";;
+	restart.resolved*) what="hawatch sees $(grep -oE 'vm=[0-9]+' <<<"$ev") running again: watch ended";;
+	*) continue;;
+	esac
+	printf '  %+7d  %s\n' $(( $(date -d "$ts" +%s%3N) - t0 )) "$what"
 done
 [ "$t_fen" -ge "$t0" ] && [ "$t_rec" -ge "$t_fen" ] || fail "timeline out of order"
+grep -q "event=ha.marked_investigating rows=[1-9]" "$T/haworker2.log" \
+	|| fail "the second management server's start marked no row: $(grep marked "$T/haworker2.log")"
 
 step "after: VMs Stopped by hawatch and re-queued; CloudStack's HA workers restarted them"
 rows
 expect_eq "non-HA VM stays Stopped" "Stopped" "$(sql "SELECT state FROM vm_instance WHERE id = 2005")"
-expect_eq "HA rows Done" 4 "$(sql "SELECT COUNT(*) FROM op_ha_work WHERE instance_id DIV 1000 = 2 AND step = 'Done'")"
+expect_eq "HA rows all Done" 0 "$(sql "SELECT COUNT(*) FROM op_ha_work WHERE instance_id DIV 1000 = 2 AND step <> 'Done'")"
 expect_eq "audit" "host.confirmed_fenced 1
 vm.stopped 1
-vm.stopped_requeued 4" "$(sql "SELECT action, COUNT(*) FROM hawatch.audit WHERE host_id = 2 GROUP BY action ORDER BY action" | tr '\t' ' ')"
+vm.stopped_requeued 4" "$(sql "SELECT action, COUNT(*) FROM hawatch.audit WHERE host_id = 2
+	AND action NOT LIKE 'vm.restart_%' GROUP BY action ORDER BY action" | tr '\t' ' ')"
+ended() { [ "$(sql "SELECT COUNT(*) FROM hawatch.ha_requeue WHERE status = 'running' AND host_id = 2")" = 4 ]; }
+wait_for 10 ended || fail "restart watches not ended: $(sql "SELECT vm_id, status, verdict FROM hawatch.ha_requeue")"
+echo "restart assurance (hawatch.ha_requeue, audit vm.restart_*):"
+sql "SELECT vm_id, requeues, heals, status FROM hawatch.ha_requeue WHERE host_id = 2 ORDER BY vm_id" |
+	awk 'BEGIN { printf "  %-5s %-8s %-5s %s\n", "vm", "requeues", "heals", "status" }
+	     { printf "  %-5s %-8s %-5s %s\n", $1, $2, $3, $4 }'
+[ "$(sql "SELECT COUNT(*) FROM hawatch.audit WHERE action IN ('vm.restart_requeued', 'vm.restart_healed')")" -ge 1 ] \
+	|| fail "no row was re-queued or healed: the management-server start dropped nothing"
 
 step "the restarted VMs run on their new hosts (libvirt)"
 for v in 2001 2002 2003 2004; do

@@ -116,12 +116,15 @@ static const struct act_db_funcs fake_db = {
 static struct daemon D;
 static struct action AV[64];
 static struct core_event EV[64];
+/* the libvirt probe the next core_round() reports (guard_bmc.c) */
+static struct host_obs	probe_next;
 
 static void
 setup(void)
 {
 	memset(&F, 0, sizeof(F));
 	memset(&D, 0, sizeof(D));
+	memset(&probe_next, 0, sizeof(probe_next));
 	D.bmc_funcs = &fake_bmc;
 	D.db_funcs = &fake_db;
 	D.is_leader = D.db_up = 1;
@@ -194,6 +197,9 @@ core_round(uint64_t now, enum pwr_obs pw, uint64_t pseq, int op)
 	struct core_obs	o;
 
 	memset(&h, 0, sizeof(h));
+	h.probe = probe_next.probe;
+	h.probe_seq = probe_next.probe_seq;
+	h.probe_power_seq = probe_next.probe_power_seq;
 	h.host_id = HOST;
 	h.cluster_id = 1;
 	h.power = pw;
@@ -327,8 +333,14 @@ END_TEST
 
 START_TEST(test_reconcile_source_bmc_from_core)
 {
+	/* the host's libvirt endpoint found silent after the first off
+	 * reading corroborates the BMC (the fast path) */
+	probe_next.probe = PROBE_NONE;
 	core_round(1000, PWR_OFF, 1, 0);
 	ck_assert_uint_eq(D.acts.n, 0);
+	probe_next.probe = PROBE_SILENT;
+	probe_next.probe_seq = 1;
+	probe_next.probe_power_seq = 1;
 	core_round(2000, PWR_OFF, 2, 0);
 	ck_assert_int_eq(core_host_view(D.core, HOST)->state, HS_FENCED);
 	ck_assert_int_eq(core_host_view(D.core, HOST)->fenced_by, FS_BMC);

@@ -114,7 +114,9 @@ START_TEST(test_values_parsed)
 	    "bmc = { workarounds = \"opensesspriv\"; hosts = ( { host_id = 6; "
 	    "address = \"127.0.0.1\"; port = 16231; password = \"b\"; } ); };\n"
 	    "sweep = { optout = [ \"i-2-10-VM\", \"r-4-VM\" ]; pause_grace = "
-	    "\"1m\"; };\n", &c, err) == 0, "%s", err);
+	    "\"1m\"; };\n"
+	    "reconcile = { requeue_max = 5; requeue_after = \"2s\"; };\n",
+	    &c, err) == 0, "%s", err);
 	ck_assert_str_eq(c.db.host, "db1");
 	ck_assert_uint_eq(c.db.port, 3307);
 	ck_assert_str_eq(c.db.password, "pw");
@@ -131,6 +133,8 @@ START_TEST(test_values_parsed)
 	ck_assert_uint_eq(c.sweep.noptout, 2);
 	ck_assert_str_eq(c.sweep.optout[1], "r-4-VM");
 	ck_assert_uint_eq(c.sweep.pause_grace_ms, 60000);
+	ck_assert_uint_eq(c.reconcile.requeue_max, 5);
+	ck_assert_uint_eq(c.reconcile.requeue_after_ms, 2000);
 	config_free(&c);
 }
 END_TEST
@@ -175,6 +179,10 @@ static const struct bad {
 	{ "sweep = { optout = [ \"\" ]; };\n", "sweep.optout[0] must be a "
 	    "non-empty string" },
 	{ "log_level = \"loud\";\n", "log_level must be one of" },
+	{ "reconcile = {\n requeue_max = 101;\n};\n", "t.conf:2: "
+	    "reconcile.requeue_max = 101 is out of range" },
+	{ "reconcile = { requeue_afte = \"1s\"; };\n", "unknown key "
+	    "reconcile.requeue_afte" },
 	{ "bmc = {\n privilege = \"god\";\n};\n", "t.conf:2: bmc.privilege" },
 	{ "bmc = { workarounds = \"opensesspriv,nosuch\"; };\n",
 	    "bmc.workarounds" },

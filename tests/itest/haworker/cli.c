@@ -154,6 +154,9 @@ cli_defaults(void)
 	config_defaults(&defaults);
 	opt.db = defaults.db;
 	config_free(&defaults);
+	/* hawatch's own default user is resolved at load (db.properties);
+	   the fixture connects as CloudStack's management server does */
+	snprintf(opt.db.user, sizeof(opt.db.user), "cloud");
 	opt.workers = HA_WORKERS;
 	opt.scale = 1;
 	opt.time_to_sleep_ms = TIME_TO_SLEEP_MS;
