@@ -190,36 +190,45 @@ signals_open(char *err)
 
 enum wait_end { WAIT_TICK, WAIT_WOKEN, WAIT_STOP };
 
-/* Drain the BMC wake fd; 1 if it had fired. */
+/* Drain the wake fds that fired; 1 if any had. */
 static int
-wake_drain(int wfd)
+wake_drain(const struct pollfd *pfd, size_t n)
 {
 	uint64_t	v;
+	size_t		i;
+	int		fired = 0;
 
-	return read(wfd, &v, sizeof(v)) == sizeof(v);
+	for (i = 0; i < n; i++)
+		if ((pfd[i].revents & POLLIN) &&
+		    read(pfd[i].fd, &v, sizeof(v)) == sizeof(v))
+			fired = 1;
+	return fired;
 }
 
 /*
  * Sleep until next (monotonic ms), serving signals, or until the BMC pool
- * has news and TICK_WAKE_GAP_MS have passed since last_end.
+ * or a libvirt probe has news and TICK_WAKE_GAP_MS have passed since
+ * last_end.
  */
 static enum wait_end
 wait_next_tick(struct daemon *d, int sfd, uint64_t next, uint64_t last_end)
 {
 	struct signalfd_siginfo	 si;
-	struct pollfd		 pfd[2];
+	struct pollfd		 pfd[3];
 	uint64_t		 now, until = next;
 	int			 r, stop = 0, woken = 0;
+	nfds_t			 n = 2;
 
+	pfd[0].fd = sfd;
+	pfd[1].fd = bmc_pool_wake_fd(d->bmc);
+	if ((pfd[2].fd = corroborate_wake_fd(d->corr)) != -1)
+		n = 3;
+	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 	for (;;) {
 		now = clock_mono_ms();
 		if (woken && now >= until)
 			return WAIT_WOKEN;
-		pfd[0].fd = sfd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = bmc_pool_wake_fd(d->bmc);
-		pfd[1].events = POLLIN;
-		r = poll(pfd, woken ? 1 : 2, until > now ? (int)(until - now) : 0);
+		r = poll(pfd, woken ? 1 : n, until > now ? (int)(until - now) : 0);
 		if (r == -1 && errno != EINTR) {
 			log_err("daemon.poll", "error=\"%s\"", strerror(errno));
 			return WAIT_STOP;
@@ -228,7 +237,7 @@ wait_next_tick(struct daemon *d, int sfd, uint64_t next, uint64_t last_end)
 			return woken ? WAIT_WOKEN : WAIT_TICK;
 		if (r < 0)
 			continue;
-		if (!woken && (pfd[1].revents & POLLIN) && wake_drain(pfd[1].fd)) {
+		if (!woken && wake_drain(&pfd[1], n - 1)) {
 			woken = 1;
 			if (last_end + TICK_WAKE_GAP_MS < until)
 				until = last_end + TICK_WAKE_GAP_MS;
