@@ -235,21 +235,70 @@ fence_news_add(struct daemon *d, uint64_t host_id, const struct bmc_view *v)
 struct hb_round {
 	struct hb_pool		**pools;	/* open pools, compacted */
 	size_t			  npools;
-	struct hb_result	 *res;
-	size_t			 *row_of_slot;	/* slot -> row, or (size_t)-1 */
+	struct hb_result	 *res;		/* compact rows (hb_read_hosts) */
+	size_t			 *row_of_slot;	/* slot -> pool, or (size_t)-1 */
+	size_t			 *row_of;	/* host i's j-th pool -> res row
+						   (i * INV_MAX_POOLS_PER_HOST
+						   + j), or (size_t)-1 */
 };
+
+/*
+ * Which hosts each open pool reads: those the inventory attaches to it
+ * (inv_host.pools), so a pool never reads, or reports missing, the files
+ * of hosts that do not use it.  Fills sel (r->npools entries, idx arrays
+ * in one allocation returned) and r->row_of.
+ */
+static uint32_t *
+pool_host_lists(struct daemon *d, struct hb_round *r,
+    struct hb_pool_hosts *sel)
+{
+	size_t		 i, j, k, nh = d->inv.nhosts, total = 0;
+	size_t		*fill = xcalloc(r->npools + 1, sizeof(*fill));
+	uint32_t	*idx;
+
+	r->row_of = xcalloc(nh * INV_MAX_POOLS_PER_HOST + 1,
+	    sizeof(*r->row_of));
+	for (i = 0; i < nh; i++)
+		for (j = 0; j < d->inv.hosts[i].npools; j++)
+			if ((k = r->row_of_slot[d->inv.hosts[i].pools[j]]) !=
+			    (size_t)-1)
+				sel[k].n++;
+	for (k = 0; k < r->npools; k++) {
+		fill[k] = total;	/* first row of pool k */
+		total += sel[k].n;
+	}
+	idx = xcalloc(total + 1, sizeof(*idx));
+	for (k = 0; k < r->npools; k++)
+		sel[k].idx = idx + fill[k];
+	for (i = 0; i < nh; i++) {
+		const struct inv_host	*h = &d->inv.hosts[i];
+
+		for (j = 0; j < INV_MAX_POOLS_PER_HOST; j++)
+			r->row_of[i * INV_MAX_POOLS_PER_HOST + j] = (size_t)-1;
+		for (j = 0; j < h->npools; j++) {
+			if ((k = r->row_of_slot[h->pools[j]]) == (size_t)-1)
+				continue;
+			idx[fill[k]] = (uint32_t)i;
+			r->row_of[i * INV_MAX_POOLS_PER_HOST + j] = fill[k]++;
+		}
+	}
+	free(fill);
+	return idx;
+}
 
 static void
 read_heartbeats(struct daemon *d, struct hb_round *r)
 {
 	struct hb_pool_status	*pst;
+	struct hb_pool_hosts	*sel;
 	const char		**ips;
+	uint32_t		*idx;
 	size_t			  i, j, k, np = d->nslots, nh = d->inv.nhosts;
 
 	r->pools = xcalloc(np, sizeof(*r->pools));
 	r->row_of_slot = xcalloc(np, sizeof(*r->row_of_slot));
-	r->res = xcalloc(np * nh, sizeof(*r->res));
 	ips = xcalloc(nh, sizeof(*ips));
+	sel = xcalloc(np + 1, sizeof(*sel));
 	pst = xcalloc(np, sizeof(*pst));
 	/* pools that failed to open stay NULL: every read on them is unknown */
 	for (j = 0, k = 0; j < np; j++) {
@@ -262,9 +311,15 @@ read_heartbeats(struct daemon *d, struct hb_round *r)
 	r->npools = k;
 	for (i = 0; i < nh; i++)
 		ips[i] = d->inv.hosts[i].ip;
-	if (k > 0 && nh > 0 && hb_read_all(r->pools, k, ips, nh,
+	idx = pool_host_lists(d, r, sel);
+	for (j = 0, i = 0; j < k; j++)
+		i += sel[j].n;
+	r->res = xcalloc(i + 1, sizeof(*r->res));
+	if (k > 0 && nh > 0 && hb_read_hosts(r->pools, k, ips, nh, sel,
 	    d->cfg.daemon.hb_read_deadline_ms, r->res, pst) == -1)
 		log_err("heartbeat.read", "error=\"bad arguments\"");
+	free(idx);
+	free(sel);
 	/* map the compacted rows back to slots */
 	for (j = 0; j < np; j++) {
 		d->obs_pools[j].pool_id = (uint32_t)d->slots[j].pool_id;
@@ -286,7 +341,7 @@ observe_heartbeats(struct daemon *d, const struct hb_round *r, size_t i,
     struct host_obs *ho)
 {
 	const struct inv_host	*h = &d->inv.hosts[i];
-	size_t			 j, nh = d->inv.nhosts;
+	size_t			 j, row;
 
 	for (j = 0; j < h->npools && ho->nhb < CORE_MAX_POOLS_PER_HOST; j++) {
 		size_t			 s = h->pools[j];
@@ -295,9 +350,10 @@ observe_heartbeats(struct daemon *d, const struct hb_round *r, size_t i,
 
 		rd->pool_id = (uint32_t)d->slots[s].pool_id;
 		rd->status = HB_UNKNOWN;
-		if (d->slots[s].pool == NULL)
+		row = r->row_of[i * INV_MAX_POOLS_PER_HOST + j];
+		if (d->slots[s].pool == NULL || row == (size_t)-1)
 			continue;
-		res = &r->res[r->row_of_slot[s] * nh + i];
+		res = &r->res[row];
 		rd->status = res->status;
 		rd->value = res->value;
 		rd->mtime_ms = res->mtime_ms;
@@ -374,4 +430,5 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 	free(r.pools);
 	free(r.row_of_slot);
 	free(r.res);
+	free(r.row_of);
 }
