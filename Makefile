@@ -22,7 +22,7 @@
 # tests/itest/NAME.c, and one per folder tests/itest/NAME/ built from all
 # its .c files (the HA-worker fixture, tests/itest/haworker/).
 
-PKGS      := mysqlclient libconfig libnfs libfreeipmi libvirt libsystemd libcrypto jansson
+PKGS      := mysqlclient libconfig libnfs libfreeipmi libipmiconsole libvirt libsystemd libcrypto jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)

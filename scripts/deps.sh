@@ -11,7 +11,7 @@ build-essential pkg-config
 libmariadb-dev libmariadb-dev-compat mariadb-server mariadb-client
 libconfig-dev check libsubunit-dev
 libnfs-dev libnfs-utils nfs-ganesha nfs-ganesha-vfs rpcbind util-linux
-libfreeipmi-dev freeipmi-tools openipmi
+libfreeipmi-dev libipmiconsole-dev freeipmi-tools openipmi socat
 libvirt-dev libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu
 qemu-system-x86 qemu-utils binutils
 libsystemd-dev valgrind nftables iproute2 procps bc python3 fuse3

@@ -4,9 +4,12 @@
  * tables, and keeps the daemon's own memory of it (last action per
  * host, raised alerts) for `hawatch status`.
  *
- *   fence       audit "host.fence_requested" with the evidence, then ask
- *               the BMC pool (never blocks); no audit, no fence;
- *   fence done  (read back by observe_build) audit "host.fence_result";
+ *   fence       audit "host.fence_requested" with the evidence, release
+ *               the console capture's SOL session, then ask the BMC pool
+ *               (never blocks); no audit, no fence;
+ *   fence done  (read back by observe_build) collect the console capture,
+ *               audit "host.fence_result" referencing it;
+ *   transition  logged; starts or drops a console capture;
  *   reconcile   the reconcile transaction, as the source the core
  *               recorded (host_core_view.fenced_by), leader only;
  *   returned    close the fence record and audit it, leader only;
@@ -22,6 +25,7 @@
 #include "act.h"
 #include "audit.h"
 #include "clock.h"
+#include "console_watch.h"
 #include "daemon.h"
 #include "fence_log.h"
 #include "log.h"
@@ -74,6 +78,9 @@ real_reconcile(struct daemon *d, uint64_t host, const struct rec_opts *o,
 
 const struct act_bmc_funcs act_bmc_real = {
 	.request_fence = real_request_fence,
+	.console_transition = console_watch_transition,
+	.console_release = console_watch_before_fence,
+	.console_collect = console_watch_fence_result,
 };
 
 const struct act_db_funcs act_db_real = {
@@ -215,6 +222,8 @@ record_fence_result(struct daemon *d, const struct fence_news *n)
 	sbuf_add(&ev, "{\"result\":\"%s\",\"bmc_error\":",
 	    fence_result_name(v->fence));
 	sbuf_json_str(&ev, v->fence_err[0] ? v->fence_err : NULL);
+	if (bmc_of(d)->console_collect != NULL)
+		bmc_of(d)->console_collect(d, n->host_id, &ev);
 	sbuf_add(&ev, ",\"power\":\"%s\"}", bmc_status_name(v->last_status));
 	(void)audit(d, "host.fence_result", n->host_id,
 	    fence_result_name(v->fence), ev.s);
@@ -238,6 +247,8 @@ do_fence(struct daemon *d, uint64_t host)
 		sbuf_free(&ev);
 		return;
 	}
+	if (bmc_of(d)->console_release != NULL)
+		bmc_of(d)->console_release(d, host);
 	r = bmc_of(d)->request_fence(d, (uint32_t)host,
 	    (unsigned)d->cfg.daemon.fence_timeout_ms);
 	v = core_host_view(d->core, host);
@@ -371,6 +382,8 @@ act_run(struct daemon *d)
 		log_info("core.transition", "host=%llu from=%s to=%s why=%s",
 		    (unsigned long long)e->host_id, host_state_name(e->from),
 		    host_state_name(e->to), act_why_name(e->why));
+		if (bmc_of(d)->console_transition != NULL)
+			bmc_of(d)->console_transition(d, e->host_id, e->to);
 	}
 	for (i = 0; i < d->acts.n; i++)
 		do_action(d, &d->acts.v[i]);

@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "log.h"
+#include "sol_conf.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/hawatch/hawatch.conf"
 #define CFG_STR		256
@@ -75,6 +76,7 @@ struct bmc_host_config {
 	char		privilege[16];		/* empty: default */
 	char		workarounds[CFG_STR];	/* empty: default */
 	int		has_workarounds;
+	struct sol_host_conf	sol;		/* console capture (sol_conf.c) */
 };
 
 struct bmc_config {
@@ -96,6 +98,7 @@ struct bmc_config {
 	int		oobm_version;		/* enum cs_enc_version */
 	char		oobm_secret_err[CFG_STR];	/* why it is missing */
 	unsigned	workers;
+	struct sol_conf	sol;			/* console capture (sol_conf.c) */
 	struct bmc_host_config	*hosts;
 	size_t		nhosts;
 };

@@ -129,6 +129,7 @@ shutdown_daemon(struct daemon *d)
 	free(d->obs_pools);
 	free(d->alerts);
 	free(d->fence_news);
+	console_watch_free(d->console);
 	config_free(&d->cfg);
 	virt_shutdown();
 	log_info("daemon.stopped", "instance=%s", d->instance);

@@ -112,6 +112,8 @@ struct daemon {
 	struct alert		*alerts;
 	size_t			 nalerts, cap_alerts;
 
+	struct console_watch	*console;	/* console_watch.c; lazy */
+
 	uint64_t		 ticks;
 	uint64_t		 woken_ticks;	/* extra rounds run on BMC news */
 	uint64_t		 start_ms;
@@ -127,5 +129,8 @@ int	tick_run(struct daemon *, uint64_t now_ms);
 
 /* status.c */
 void	status_write(struct daemon *);
+
+/* console_watch.c: stop running captures, free (shutdown) */
+void	console_watch_free(struct console_watch *);
 
 #endif

@@ -249,7 +249,7 @@ bmc_power() {
 	d=$(ipmisim_hostdir "h$1")
 	want=$([ "$2" = on ] && echo 1 || echo 0)
 	for try in 1 2 3 4 5; do
-		out=$(ipmipower --config-file="$d/freeipmi.conf" -h "127.0.0.1:$(cat "$d/bmc.port")" \
+		out=$(ipmipower --config-file="$d/freeipmi.conf" -h "$(cat "$d/bmc.addr"):$(cat "$d/bmc.port")" \
 			--"$2" --session-timeout=5000 --retransmission-timeout=500 2>&1) || true
 		[[ $out == *": ok"* ]] && return 0
 		echo "$EPOCHREALTIME host=$1 $2 try=$try: $out" >>"$CH/bmc_power.log"
