@@ -125,6 +125,7 @@ job_probe(struct corr_job *j)
 	char			 err[ERR_LEN] = "";
 	struct corr_host	*h;
 	uint64_t		 one = 1;
+	int			 news;
 
 	rc = virt_open(vc, j->timeout_ms, err);
 	virt_conn_free(vc);
@@ -134,13 +135,18 @@ job_probe(struct corr_job *j)
 	pthread_mutex_lock(&j->c->mu);
 	h = host_of(j->c, j->host);
 	h->probing = 0;
+	/* wake the round only for news (a new result, or one for a newer
+	 * BMC reading): the tick re-probes while the BMC reads off, and a
+	 * repeated answer must not spin the rounds */
+	news = h->v.probe != (rc == VIRT_OK ? PROBE_ANSWERED : PROBE_SILENT) ||
+	    h->v.probe_power_seq != j->power_seq;
 	h->v.probe = rc == VIRT_OK ? PROBE_ANSWERED : PROBE_SILENT;
 	h->v.probe_seq++;
 	h->v.probe_power_seq = j->power_seq;
 	h->v.probe_done_ms = clock_mono_ms();
 	pthread_mutex_unlock(&j->c->mu);
 	/* the job's reference keeps the fd open; EAGAIN: readable anyway */
-	if (j->c->wake_fd != -1 && write(j->c->wake_fd, &one,
+	if (news && j->c->wake_fd != -1 && write(j->c->wake_fd, &one,
 	    sizeof(one)) < 0 && errno != EAGAIN)
 		log_warn("bmc.probe", "host=%u wake error=\"%s\"", j->host,
 		    strerror(errno));
