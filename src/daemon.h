@@ -129,6 +129,7 @@ struct daemon {
 	struct console_watch	*console;	/* console_watch.c; lazy */
 
 	uint64_t		 ticks;
+	uint64_t		 woken_ticks;	/* extra rounds run on BMC news */
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;
 	/* phases of the last tick, us: database+inventory, heartbeats+BMC

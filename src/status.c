@@ -23,6 +23,28 @@
 #include "log.h"
 #include "sbuf.h"
 
+/* The BMC pool's counters: session handshakes, reuse, wake-ups. */
+static void
+status_bmc_json(struct daemon *d, struct sbuf *o)
+{
+	struct bmc_pool_stats	st;
+
+	if (d->bmc == NULL)
+		return;
+	bmc_pool_stats(d->bmc, &st);
+	sbuf_add(o, ",\"bmc\":{\"sessions_open\":%llu,\"opens\":%llu,"
+	    "\"open_failures\":%llu,\"polls\":%llu,\"reads_reused\":%llu,"
+	    "\"reopen_idle\":%llu,\"reopen_error\":%llu,\"confirms\":%llu,"
+	    "\"wakes\":%llu,\"woken_ticks\":%llu}",
+	    (unsigned long long)st.sessions_open,
+	    (unsigned long long)st.opens, (unsigned long long)st.open_failures,
+	    (unsigned long long)st.polls, (unsigned long long)st.reads_reused,
+	    (unsigned long long)st.reopen_idle,
+	    (unsigned long long)st.reopen_error,
+	    (unsigned long long)st.confirms, (unsigned long long)st.wakes,
+	    (unsigned long long)d->woken_ticks);
+}
+
 static void
 host_json(struct daemon *d, struct sbuf *o, size_t i, uint64_t now)
 {
@@ -309,6 +331,7 @@ status_write(struct daemon *d)
 	sbuf_json_str(&o, d->db_up ? NULL : d->db_err);
 	sbuf_add(&o, ",\"leader_refused\":");
 	sbuf_json_str(&o, d->leader.refused[0] ? d->leader.refused : NULL);
+	status_bmc_json(d, &o);
 	sbuf_add(&o, ",\"hosts\":[");
 	for (i = 0; i < d->inv.nhosts; i++)
 		host_json(d, &o, i, now);
