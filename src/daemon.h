@@ -86,6 +86,8 @@ struct daemon {
 	int			 db_up;
 	char			 db_err[ERR_LEN];
 	uint64_t		 db_next_try_ms;
+	uint64_t		 db_deadline_ms;	/* this round's DB budget
+							   ends (mono ms); 0 none */
 	struct leader		 leader;
 	int			 is_leader;
 

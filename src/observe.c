@@ -51,6 +51,7 @@ db_ensure(struct daemon *d, uint64_t now)
 		db_down(d, err);
 		return;
 	}
+	db_set_deadline(&d->db, d->db_deadline_ms);
 	d->db_up = 1;
 	d->db_err[0] = '\0';
 	d->main_conn_id = db_connection_id(&d->db);
