@@ -74,6 +74,8 @@ daemon_setup(struct daemon *d, char *err)
 	d->hb_opts.mount_timeout_ms = (uint32_t)d->cfg.daemon.hb_read_deadline_ms;
 	daemon_identity(d);
 	leader_init(&d->leader, &d->cfg.db, d->instance);
+	if ((d->resolver = resolver_start(err)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -203,6 +205,7 @@ shutdown_daemon(struct daemon *d)
 	if (d->bmc != NULL)
 		bmc_pool_free(d->bmc);
 	corroborate_free(d->corr);
+	resolver_stop(d->resolver);
 	for (i = 0; i < d->nslots; i++)
 		if (d->slots[i].pool != NULL)
 			hb_pool_close(d->slots[i].pool);
