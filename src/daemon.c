@@ -74,8 +74,6 @@ daemon_setup(struct daemon *d, char *err)
 	d->hb_opts.mount_timeout_ms = (uint32_t)d->cfg.daemon.hb_read_deadline_ms;
 	daemon_identity(d);
 	leader_init(&d->leader, &d->cfg.db, d->instance);
-	if ((d->resolver = resolver_start(err)) == NULL)
-		return -1;
 	return 0;
 }
 
@@ -418,7 +416,8 @@ run_loop(struct daemon *d, int sfd)
 	}
 }
 
-/* Workers: BMC pool, core state, sweeper thread; -1 (err) on failure. */
+/* Workers (after signals_open(): threads inherit the blocked mask): BMC
+ * pool, core state, name resolver, sweeper thread; -1 (err) on failure. */
 static int
 start_workers(struct daemon *d, char *err)
 {
@@ -430,6 +429,8 @@ start_workers(struct daemon *d, char *err)
 		set_err(err, "cannot start workers");
 		return -1;
 	}
+	if ((d->resolver = resolver_start(err)) == NULL)
+		return -1;
 	if (sweep_thread_start(&d->sweep, &d->cfg, d->actor, d->leader.lock,
 	    err) == -1)
 		return -1;
