@@ -145,7 +145,7 @@ core_round(const char *power, int confirm, char *out, size_t *outn)
 	struct host_obs	 h;
 	struct core_obs	 o;
 	struct actions	 acts;
-	struct action	 av[16];
+	struct action	 av[64];
 	size_t		 i;
 	int		 pw;
 
@@ -167,7 +167,7 @@ core_round(const char *power, int confirm, char *out, size_t *outn)
 	o.nhosts = 1;
 	acts.v = av;
 	acts.n = 0;
-	acts.cap = 16;
+	acts.cap = 64;
 	D.evs.n = 0;
 	if (core_state_reserve(D.core, 1, 0) == -1 ||
 	    core_step(&D.pol, D.core, &o, &acts, &D.evs) == -1)
