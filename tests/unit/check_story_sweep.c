@@ -31,6 +31,7 @@ struct sdom {
 };
 
 static struct sweep_host	 H[MAXH];
+static char			 hlast[MAXH][64];	/* last host record */
 static size_t			 NH;
 static struct sdom		 D[MAXD];
 static size_t			 ND;
@@ -230,16 +231,22 @@ static void
 print_action(const struct sweep_action *a, uint64_t now, char *out,
     size_t *outn)
 {
-	struct sdom	*x = dom_of(a->uuid);
-	char		 key[64];
+	struct sdom	*x = a->uuid[0] ? dom_of(a->uuid) : NULL;
+	char		 key[64], *last = NULL;
+	size_t		 i;
 
+	for (i = 0; x == NULL && i < NH; i++)
+		if (H[i].host_id == a->host_id)
+			last = hlast[i];
+	if (x != NULL)
+		last = x->last;
 	sg_fmt(key, sizeof(key), "%s %s", sweep_act_name(a->kind),
 	    sweep_why_name(a->why));
-	if (x != NULL && (a->kind == SWA_SKIP || a->kind == SWA_LEAVE) &&
-	    strcmp(x->last, key) == 0)
+	if (last != NULL && (a->kind == SWA_SKIP || a->kind == SWA_LEAVE) &&
+	    strcmp(last, key) == 0)
 		return;
-	if (x != NULL)
-		sg_fmt(x->last, sizeof(x->last), "%s", key);
+	if (last != NULL)
+		sg_fmt(last, 64, "%s", key);
 	sg_out(out, outn, "%llu host %u %s: %s attempts=%u\n",
 	    (unsigned long long)now, a->host_id,
 	    a->uuid[0] ? a->uuid : "-", key, a->attempts);
@@ -287,6 +294,7 @@ run_story(const char *script, char *out, size_t *outn, char *err,
 	uint64_t		 end = 120000, tick = 5000, now;
 
 	NH = ND = 0;
+	memset(hlast, 0, sizeof(hlast));
 	sweep_policy_default(&P);
 	P.pause_grace_ms = 10000;
 	P.job_stall_after_ms = 30000;
