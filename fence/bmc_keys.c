@@ -14,6 +14,7 @@
 #include "cs_properties.h"
 #include "defaults.h"
 #include "ipmi.h"
+#include "sol_conf.h"
 #include "util.h"
 
 static int
@@ -88,6 +89,15 @@ static const struct cfg_key bmc_host_keys[] = {
 	    .def = -1, .flags = CFG_F_INHERIT, .doc = "IPMI cipher suite id" },
 	HSTR("privilege", privilege, NULL, "operator or admin"),
 	HSTR("workarounds", workarounds, NULL, "FreeIPMI workaround names"),
+	{ .name = "console_capture", .type = CFGT_ENUM,
+	    CFG_AT(bmc_host_config, sol.capture), .def = -1,
+	    .names = sol_capture_names, .flags = CFG_F_INHERIT,
+	    .doc = "off, on or auto" },
+	HSTR("sol_workarounds", sol.workarounds, sol_workarounds_ok,
+	    "libipmiconsole workaround names"),
+	{ .name = "sol_steal", .type = CFGT_BOOL,
+	    CFG_AT(bmc_host_config, sol.steal), .def = -1,
+	    .flags = CFG_F_INHERIT, .doc = "take over a held SOL session" },
 };
 
 static int
@@ -167,6 +177,23 @@ static const struct cfg_key bmc_keys[] = {
 	{ .name = "workers", .type = CFGT_UINT, CFG_AT(bmc_config, workers),
 	    .min = 1, .max = BMC_WORKERS_MAX, .def = BMC_WORKERS_DEFAULT,
 	    .doc = "concurrent BMC sessions" },
+	/* console capture over SOL (fence/sol_conf.h, issue 16) */
+	{ .name = "console_capture", .type = CFGT_ENUM,
+	    CFG_AT(bmc_config, sol.capture), .def = SOL_CAPTURE_AUTO,
+	    .names = sol_capture_names,
+	    .doc = "off, on, or auto (on until a BMC's SOL refuses)" },
+	{ .name = "console_bytes", .type = CFGT_UINT,
+	    CFG_AT(bmc_config, sol.console_bytes),
+	    .min = SOL_CONSOLE_BYTES_MIN, .max = SOL_CONSOLE_BYTES_MAX,
+	    .def = SOL_CONSOLE_BYTES_DEFAULT,
+	    .doc = "newest console bytes kept per capture" },
+	{ .name = "sol_workarounds", .type = CFGT_STRING,
+	    CFG_AT(bmc_config, sol.workarounds), .sdef = "",
+	    .value_ok = sol_workarounds_ok,
+	    .doc = "libipmiconsole workaround names" },
+	{ .name = "sol_steal", .type = CFGT_BOOL,
+	    CFG_AT(bmc_config, sol.steal), .min = 0, .max = 1, .def = 0,
+	    .doc = "take over a SOL session another client holds" },
 	{ .name = "hosts", .type = CFGT_LIST, CFG_AT(bmc_config, hosts),
 	    .max = CFG_MAX_BMC_HOSTS, .sub = &bmc_host_table,
 	    .aux_off = offsetof(struct bmc_config, nhosts),

@@ -117,3 +117,13 @@ bmc_target_cred_source(const struct config *c, const struct inv_host *h,
 	    "bmc group";
 	snprintf(out, len, "user from %s, password from %s", user, pass);
 }
+
+int
+bmc_sol_settings(const struct config *c, uint64_t id, struct sol_settings *s,
+    char *err)
+{
+	const struct bmc_host_config	*o = bmc_override(c, id);
+
+	return sol_conf_resolve(&c->bmc.sol, o != NULL ? &o->sol : NULL, s,
+	    err);
+}

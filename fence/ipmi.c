@@ -239,6 +239,35 @@ ipmi_power_status(const struct ipmi_target *t, enum bmc_status *out,
 	return is_power(*out) ? 0 : -1;
 }
 
+/* Get System GUID in one session: the 16 bytes as the BMC sends them. */
+int
+ipmi_system_guid(const struct ipmi_target *t, uint8_t guid[16], char *err)
+{
+	struct ipmi_sess	s;
+	enum bmc_status		st;
+	fiid_obj_t		rs;
+	int			rc = -1;
+
+	if (sess_init(&s, t, err) < 0 || sess_open(&s, &st, err) < 0)
+		return -1;
+	if ((rs = fiid_obj_create(tmpl_cmd_get_system_guid_rs)) == NULL) {
+		set_err(err, "bmc %s: fiid_obj_create: %s", s.addr,
+		    strerror(errno));
+		goto out;
+	}
+	if (ipmi_cmd_get_system_guid(s.ctx, rs) < 0)
+		(void)sess_fail(&s, "get system guid", err);
+	else if (fiid_obj_get_data(rs, "guid", guid, 16) != 16)
+		set_err(err, "bmc %s: get system guid: answer has no 16-byte "
+		    "guid (%s)", s.addr, fiid_obj_errormsg(rs));
+	else
+		rc = 0;
+	fiid_obj_destroy(rs);
+out:
+	sess_close(&s);
+	return rc;
+}
+
 /* One reading for the fence loop; opens a session if none is open and
  * closes it again if the reading failed (the next one starts afresh). */
 static enum bmc_status

@@ -126,6 +126,24 @@ int	ipmi_power_status(const struct ipmi_target *, enum bmc_status *out,
 	    char *err);
 
 /*
+ * One session: Get System GUID (IPMI 2.0 22.14).  0 with the 16 bytes as
+ * sent, or -1 with err.  Bounded like ipmi_power_status().
+ */
+int	ipmi_system_guid(const struct ipmi_target *, uint8_t guid[16],
+	    char *err);
+
+/*
+ * Does a BMC GUID name the machine whose SMBIOS UUID is uuid (36 or 32
+ * hex characters, any case)?  BMCs encode the 16 bytes in one of three
+ * orders (RFC 4122 as sent, SMBIOS with the first three fields
+ * little-endian, or all 16 bytes reversed), so any of them matches.
+ * 1 match, 0 mismatch, -1 uuid unparsable.  Pure (ipmi_conf.c).
+ */
+int	ipmi_guid_matches(const uint8_t guid[16], const char *uuid);
+/* The GUID as sent, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (37 bytes). */
+void	ipmi_guid_format(const uint8_t guid[16], char out[37]);
+
+/*
  * Fence: read power; if on, send chassis control POWER_DOWN once (never
  * cycle, reset or soft-off); read back every IPMI_FENCE_READBACK_MS until
  * two consecutive "off" readings or fence_timeout_ms.  Already off: no

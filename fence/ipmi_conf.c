@@ -373,3 +373,64 @@ ipmi_session_fail_ms(const struct ipmi_target *t)
 		sum += r * (k / 2 + 1);
 	return (unsigned)sum;
 }
+
+/* --- System GUID vs SMBIOS UUID ----------------------------------------- */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* 32 hex digits, dashes allowed anywhere; 0 or -1 */
+static int
+uuid_bytes(const char *s, uint8_t out[16])
+{
+	size_t	n = 0;
+	int	hi, lo;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '-')
+			continue;
+		if (n == 16 || (hi = hexval(s[0])) < 0 || s[1] == '\0' ||
+		    (lo = hexval(s[1])) < 0)
+			return -1;
+		out[n++] = (uint8_t)(hi << 4 | lo);
+		s++;
+	}
+	return n == 16 ? 0 : -1;
+}
+
+void
+ipmi_guid_format(const uint8_t g[16], char out[37])
+{
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", g[0], g[1], g[2], g[3], g[4], g[5],
+	    g[6], g[7], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
+}
+
+int
+ipmi_guid_matches(const uint8_t g[16], const char *uuid)
+{
+	/* SMBIOS 2.6+: time_low, time_mid, time_hi little-endian */
+	static const uint8_t	smbios[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9,
+				    10, 11, 12, 13, 14, 15 };
+	uint8_t			u[16];
+	int			same = 1, sm = 1, rev = 1;
+	size_t			i;
+
+	if (uuid == NULL || uuid_bytes(uuid, u) == -1)
+		return -1;
+	for (i = 0; i < 16; i++) {
+		same &= g[i] == u[i];
+		sm &= g[smbios[i]] == u[i];
+		rev &= g[15 - i] == u[i];
+	}
+	return same || sm || rev;
+}

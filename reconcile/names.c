@@ -186,6 +186,7 @@ virt_job_kind_name(enum vjob_kind k)
 	case VJK_OBSERVE:	return "observe";
 	case VJK_ABORT:		return "abort job";
 	case VJK_RESUME:	return "resume";
+	case VJK_HOST_UUID:	return "host uuid";
 	}
 	/* NOTREACHED */
 	return "invalid";

@@ -160,7 +160,8 @@ facts(struct db *db, struct sweep_run_report *r,
 	for (i = 0; i < n; i++) {
 		sd[i].cs_running_here = sweep_cs_running_here(f[i].found,
 		    f[i].removed, f[i].state, f[i].host_id, dh[i]);
-		sd[i].snapshot_in_progress = f[i].snapshot_id != 0;
+		sd[i].snapshot_in_progress = f[i].snapshot_id != 0 ||
+		    f[i].volsnap_id != 0;	/* VM or volume snapshot */
 		sd[i].backup_known = f[i].backup_known;
 		sd[i].backup_id = f[i].backup_id;
 		snprintf(sd[i].backup_status, sizeof(sd[i].backup_status), "%s",
@@ -344,6 +345,17 @@ gate(struct sweeper *sw, struct db *db, const struct sweep_run_opts *o,
 	return 0;
 }
 
+/* Steps 5 and 6: stale backup rows; VMs a native backup provider left in
+ * BackupError / BackingUp (--backup-states, sweep.heal_backup_states). */
+static void
+backup_steps(struct sweeper *sw, struct db *db, const struct sweep_run_opts *o,
+    int writes_ready, struct sweep_run_report *r)
+{
+	sweep_facts_backups(db, &sw->cfg, o, writes_ready, r);
+	if (o->heal_backup_states || sw->cfg.heal_backup_states)
+		sweep_backup_states(db, &sw->cfg, o, writes_ready, r);
+}
+
 int
 sweeper_run(struct sweeper *sw, struct db *db,
     const struct sweep_host_in *hosts, size_t nhosts,
@@ -375,6 +387,7 @@ sweeper_run(struct sweeper *sw, struct db *db,
 
 	/* 1. libvirt */
 	obs = observe(sw, r);
+	sweep_running_take(r, obs);	/* running domains and their jobs */
 
 	/* the paused domains, contiguous per host */
 	for (i = 0; i < nhosts; i++)
@@ -410,8 +423,7 @@ sweeper_run(struct sweeper *sw, struct db *db,
 	for (i = 0; i < r->ndoms; i++)
 		sweep_exec_outcome(sw, db, o, r, &r->doms[i]);
 
-	/* 5. stale backups */
-	sweep_facts_backups(db, &sw->cfg, o, writes_ready, r);
+	backup_steps(sw, db, o, writes_ready, r);
 	rc = 0;
 out:
 	for (i = 0; i < nhosts; i++)

@@ -20,7 +20,11 @@
  *   5. stale backups (sweep_backups.c): `backups` rows BackingUp for longer than
  *      sweep.backup_timeout; reaped (status -> Error, audited, never
  *      deleted) only when the VM's host was observed, the domain is paused
- *      there with no job, reap_stale_backups is on, and we are acting.
+ *      or running there with no job, reap_stale_backups is on, and we are
+ *      acting;
+ *   6. backup states (--backup-states / sweep.heal_backup_states): VMs in
+ *      BackupError / BackingUp back to what libvirt shows
+ *      (vm_backup_states.c).
  *
  * Safety: with no database (db == NULL) every domain counts as "CloudStack
  * does not say Running here" and is skipped; nothing is written.  When the
@@ -44,6 +48,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backup_heal.h"
 #include "config.h"
 #include "db.h"
 #include "hw_schema.h"
@@ -75,6 +80,8 @@ struct sweep_run_opts {
 	uint64_t	 leader_conn_id;	/* non-zero: the lock must be held
 					   by that connection (the daemon's
 					   main one), not by this one */
+	int		 heal_backup_states;	/* CLI --backup-states (the
+					   daemon: sweep.heal_backup_states) */
 };
 
 /* CloudStack's view of one paused domain (sweep_facts.c). */
@@ -94,6 +101,9 @@ struct sweep_vm_facts {
 	int		backup_age_known;	/* its `date` is set */
 	uint64_t	backup_age_s;
 	int		backup_removed;
+	uint64_t	volsnap_id;	/* a snapshots row in progress, 0 none */
+	char		volsnap_state[SWEEP_CS_STATE_LEN];
+	uint64_t	volsnap_volume_id;
 };
 
 /* What happened to a decided action. */
@@ -146,6 +156,32 @@ struct sweep_backup_report {
 	char			note[ERR_LEN];
 };
 
+/* A VM in a native backup provider's state (vm_backup_states.c). */
+enum sweep_vs_exec {
+	SVX_NONE,		/* not healed: see the verdict */
+	SVX_WOULD,		/* would heal: dry run or not the leader */
+	SVX_HEALED,		/* written and audited */
+	SVX_RACED,		/* the row changed meanwhile: untouched */
+	SVX_DEFERRED,		/* over the per-run bound: next run */
+	SVX_ERROR,		/* the write failed: see note */
+};
+
+struct sweep_vmstate_report {
+	uint64_t		vm_id;
+	char			uuid[SWEEP_CS_UUID_LEN];
+	char			instance_name[SWEEP_NAME_LEN];
+	char			state[SWEEP_CS_STATE_LEN];	/* BackupError.. */
+	uint64_t		host_id;	/* 0: NULL */
+	uint64_t		update_count;
+	uint64_t		state_age_s;
+	struct bh_vm		view;		/* libvirt's view this run */
+	enum bh_verdict		verdict;
+	enum sweep_vs_exec	exec;
+	char			after[SWEEP_CS_STATE_LEN];	/* Running, Stopped */
+	uint64_t		audit_id;
+	char			note[ERR_LEN];
+};
+
 struct sweep_run_report {
 	int				 dry_run;
 	int				 acting;	/* !dry_run && is_leader */
@@ -155,6 +191,15 @@ struct sweep_run_report {
 	size_t				 ndoms;
 	struct sweep_backup_report	*backups;	/* by backup id */
 	size_t				 nbackups;
+	struct dom_obs			*running;	/* running domains, job read */
+	uint32_t			*running_host;	/* host of running[i] */
+	size_t				 nrunning;
+	int				 heal_ran;	/* backup states step ran */
+	struct sweep_vmstate_report	*vmstates;	/* by vm id */
+	size_t				 nvmstates;
+	int				 vmstates_ok;
+	char				 vmstates_err[ERR_LEN];
+	unsigned			 n_healed;	/* or would be */
 	int				 facts_ok;	/* CloudStack facts read */
 	char				 facts_err[ERR_LEN];
 	int				 backups_ok;
@@ -244,5 +289,16 @@ int	sweep_facts_reap_backup(struct db *, const struct sweep_run_opts *,
 void	sweep_facts_backups(struct db *db_or_null, const struct sweep_config *,
 	    const struct sweep_run_opts *, int writes_ready,
 	    struct sweep_run_report *r);
+
+/* vm_backup_states.c: step 6, VMs in BackupError / BackingUp */
+void	sweep_backup_states(struct db *db_or_null, const struct sweep_config *,
+	    const struct sweep_run_opts *, int writes_ready,
+	    struct sweep_run_report *r);
+const char *sweep_vs_exec_name(enum sweep_vs_exec);
+
+/* backup_states.c: running domains and what failed backups leave */
+void	sweep_running_take(struct sweep_run_report *, struct virt_host_obs *);
+const struct dom_obs *sweep_running_find(const struct sweep_run_report *,
+	    uint64_t host_id, const char *name, const char *uuid);
 
 #endif

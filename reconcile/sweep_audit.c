@@ -81,16 +81,18 @@ sweep_facts_audit(struct db *db, const struct sweep_run_opts *o,
 static void
 json_job(struct sbuf *ev, const struct dom_obs *o)
 {
-	int	i;
+	uint64_t	pr, rem, tot;	/* the family that reports: disk, data */
+	int		i;
 
+	virt_progress_family(o, &pr, &rem, &tot);
 	sbuf_add(ev, ",\"job\":{\"state\":\"%s\",\"type\":\"%s\",\"op\":\"%s\","
 	    "\"elapsed_ms\":%llu,\"processed\":%llu,\"remaining\":%llu,"
-	    "\"total\":%llu},\"disk_errors\":", virt_job_name(o->job),
+	    "\"total\":%llu", virt_job_name(o->job),
 	    virt_jobtype_name(o->job_type), virt_jobop_name(o->job_op),
-	    (unsigned long long)o->job_elapsed_ms,
-	    (unsigned long long)o->data_processed,
-	    (unsigned long long)o->data_remaining,
-	    (unsigned long long)o->data_total);
+	    (unsigned long long)o->job_elapsed_ms, (unsigned long long)pr,
+	    (unsigned long long)rem, (unsigned long long)tot);
+	virt_progress_json(ev, o);
+	sbuf_add(ev, "},\"disk_errors\":");
 	if (o->ndisk_errors < 0)
 		sbuf_add(ev, "null");
 	else {
@@ -135,6 +137,15 @@ json_cs(struct sbuf *ev, const struct sweep_dom_report *d)
 			sbuf_add(ev, "{\"id\":%llu,\"state\":",
 			    (unsigned long long)f->snapshot_id);
 			sbuf_json_str(ev, f->snapshot_state);
+			sbuf_add(ev, "}");
+		} else
+			sbuf_add(ev, "null");
+		sbuf_add(ev, ",\"volume_snapshot\":");
+		if (f->volsnap_id) {
+			sbuf_add(ev, "{\"id\":%llu,\"volume_id\":%llu,"
+			    "\"status\":", (unsigned long long)f->volsnap_id,
+			    (unsigned long long)f->volsnap_volume_id);
+			sbuf_json_str(ev, f->volsnap_state);
 			sbuf_add(ev, "}");
 		} else
 			sbuf_add(ev, "null");

@@ -114,18 +114,21 @@ bk_job(const struct dom_obs *o)
 }
 
 /*
- * Join the row with the run's observations (its VM's host, the paused
- * domain of that VM there: by name or uuid) and ask the core's rule.
+ * Join the row with the run's observations (its VM's host, the paused or
+ * running domain of that VM there: by name or uuid) and ask the core's
+ * rule.  *dp: the paused domain, *rp: the running one (backup_states.c).
  */
 static enum sweep_bk_verdict
 bk_classify(const struct sweep_run_report *r,
-    const struct sweep_backup_report *b, const struct sweep_dom_report **dp)
+    const struct sweep_backup_report *b, const struct sweep_dom_report **dp,
+    const struct dom_obs **rp)
 {
 	const struct sweep_dom_report	*d;
 	struct backup_look		 look;
 	size_t				 i;
 
 	*dp = NULL;
+	*rp = NULL;
 	memset(&look, 0, sizeof(look));
 	look.host_id = b->host_id;
 	for (i = 0; i < r->nhosts; i++)
@@ -142,12 +145,19 @@ bk_classify(const struct sweep_run_report *r,
 			break;
 		}
 	}
+	if (look.host_observed && !look.dom_paused &&
+	    (*rp = sweep_running_find(r, b->host_id, b->instance_name,
+	    b->vm_uuid)) != NULL) {
+		look.dom_running = 1;	/* running again: its job too */
+		look.job = bk_job(*rp);
+	}
 	return backup_rule_classify(&look);
 }
 
 static void
 bk_evidence(struct sbuf *ev, const struct sweep_backup_report *b,
-    const struct sweep_dom_report *d, uint64_t timeout_ms)
+    const struct sweep_dom_report *d, const struct dom_obs *running,
+    uint64_t timeout_ms)
 {
 	sbuf_add(ev, "{\"backup\":{\"id\":%llu,\"uuid\":",
 	    (unsigned long long)b->id);
@@ -165,6 +175,15 @@ bk_evidence(struct sbuf *ev, const struct sweep_backup_report *b,
 	sbuf_json_str(ev, b->vm_state);
 	sbuf_add(ev, ",\"host_id\":%llu},\"domain\":",
 	    (unsigned long long)b->host_id);
+	if (d == NULL && running != NULL) {	/* a running domain's job */
+		sbuf_add(ev, "{\"name\":");
+		sbuf_json_str(ev, running->name);
+		sbuf_add(ev, ",\"state\":\"running\",\"job\":\"%s\","
+		    "\"job_note\":", virt_job_name(running->job));
+		sbuf_json_str(ev, running->note[0] ? running->note : NULL);
+		sbuf_add(ev, "}}");
+		return;
+	}
 	if (d == NULL) {
 		sbuf_add(ev, "null}");
 		return;
@@ -181,7 +200,8 @@ bk_evidence(struct sbuf *ev, const struct sweep_backup_report *b,
 static void
 bk_reap(struct db *db, const struct sweep_config *cfg,
     const struct sweep_run_opts *o, struct sweep_run_report *r,
-    struct sweep_backup_report *b, const struct sweep_dom_report *d)
+    struct sweep_backup_report *b, const struct sweep_dom_report *d,
+    const struct dom_obs *running)
 {
 	struct audit_row	a;
 	struct sbuf		ev;
@@ -191,11 +211,11 @@ bk_reap(struct db *db, const struct sweep_config *cfg,
 	a.action = "backup.reaped";
 	a.host_id = b->host_id;
 	a.vm_id = b->vm_id;
-	a.reason = "stale BackingUp, no job on the host";
+	a.reason = "stale BackingUp, no job on the host";	/* paused or running */
 	a.before = "BackingUp";
 	a.after = "Error";
 	sbuf_init(&ev);
-	bk_evidence(&ev, b, d, cfg->backup_timeout_ms);
+	bk_evidence(&ev, b, d, running, cfg->backup_timeout_ms);
 	a.evidence = ev.s;
 	failed = sweep_facts_reap_backup(db, o, b->id, &a, &changed,
 	    &b->audit_id, b->note) == -1;
@@ -215,12 +235,13 @@ bk_reap(struct db *db, const struct sweep_config *cfg,
 
 /* Why a row that is not reapable is kept. */
 static void
-bk_keep_note(struct sweep_backup_report *b, const struct sweep_dom_report *d)
+bk_keep_note(struct sweep_backup_report *b, const struct sweep_dom_report *d,
+    const struct dom_obs *running)
 {
 	switch (b->verdict) {
-	case SBK_NOT_PAUSED:
-		set_err(b->note, "domain not paused on host %llu: its "
-		    "job is not observed, so the row is kept",
+	case SBK_NO_DOMAIN:
+		set_err(b->note, "the domain is neither running nor "
+		    "paused on host %llu: the row is kept",
 		    (unsigned long long)b->host_id);
 		break;
 	case SBK_HOST_UNOBSERVED:
@@ -232,8 +253,10 @@ bk_keep_note(struct sweep_backup_report *b, const struct sweep_dom_report *d)
 		    "VM (%s)", b->vm_state);
 		break;
 	case SBK_JOB_ACTIVE:
-		set_err(b->note, "the domain has a job (%s)",
-		    d != NULL ? virt_job_name(d->obs.job) : "?");
+		set_err(b->note, "the %s domain has a job (%s)",
+		    d != NULL ? "paused" : "running",
+		    virt_job_name(d != NULL ? d->obs.job : running != NULL ?
+		    running->job : VJ_ERROR));
 		break;
 	default:
 		break;
@@ -262,6 +285,7 @@ sweep_facts_backups(struct db *db, const struct sweep_config *cfg,
     struct sweep_run_report *r)
 {
 	const struct sweep_dom_report	*d;
+	const struct dom_obs		*run;
 	struct sweep_backup_report	*b;
 	size_t				 i;
 	char				 q[ERR_LEN];
@@ -280,7 +304,7 @@ sweep_facts_backups(struct db *db, const struct sweep_config *cfg,
 	for (i = 0; i < r->nbackups; i++) {
 		b = &r->backups[i];
 		r->n_stale++;
-		b->verdict = bk_classify(r, b, &d);
+		b->verdict = bk_classify(r, b, &d, &run);
 		switch (backup_rule_next(b->verdict, cfg->reap_stale_backups,
 		    r->acting)) {
 		case BKN_REAP_OFF:
@@ -298,11 +322,11 @@ sweep_facts_backups(struct db *db, const struct sweep_config *cfg,
 				r->n_audit_errors++;
 			} else {
 				writes_ready = 1;
-				bk_reap(db, cfg, o, r, b, d);
+				bk_reap(db, cfg, o, r, b, d, run);
 			}
 			break;
 		case BKN_KEEP:
-			bk_keep_note(b, d);
+			bk_keep_note(b, d, run);
 			break;
 		}
 		bk_log(b);

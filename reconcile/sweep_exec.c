@@ -97,10 +97,16 @@ sweep_exec_outcome(struct sweeper *sw, struct db *db,
     const struct sweep_run_opts *o, struct sweep_run_report *r,
     struct sweep_dom_report *d)
 {
-	char	q[SWEEP_TEXT_LEN + 8], e[ERR_LEN + 8];
-	int	ok;
+	char		q[SWEEP_TEXT_LEN + 8], e[ERR_LEN + 8];
+	uint64_t	pr, rem, tot;
+	int		ok;
 
 	log_quote(q, sizeof(q), d->act.text);
+	if (d->exec == SWX_NONE && d->act.why == SWW_PULL_JOB_OVERDUE) {
+		log_warn("sweep.pull_job_overdue", "host=%u domain=%s text=%s",
+		    d->host_id, d->obs.name, q);	/* reported, not aborted */
+		return;
+	}
 	if (d->exec == SWX_NONE) {
 		log_debug(d->act.kind == SWA_SKIP ? "sweep.skip" : "sweep.leave",
 		    "host=%u domain=%s why=%s text=%s", d->host_id,
@@ -129,12 +135,15 @@ sweep_exec_outcome(struct sweeper *sw, struct db *db,
 	if (!ok && d->result != SWR_VANISHED)
 		r->n_failed++;
 	log_quote(e, sizeof(e), d->res.err);
+	virt_progress_family(&d->obs, &pr, &rem, &tot);	/* disk_ or data_ */
+	(void)rem;
+	(void)tot;
 	if (d->act.kind == SWA_ABORT_JOB)
 		log_msg(ok ? LOG_LVL_INFO : LOG_LVL_WARN, "sweep.abort",
 		    "host=%u domain=%s uuid=%s rc=%s job_op=%s processed=%llu "
 		    "error=%s", d->host_id, d->obs.name, d->obs.uuid,
 		    virt_rc_name(d->res.rc), virt_jobop_name(d->obs.job_op),
-		    (unsigned long long)d->obs.data_processed, e);
+		    (unsigned long long)pr, e);
 	else
 		log_msg(ok ? LOG_LVL_INFO : LOG_LVL_WARN, d->res.rc ==
 		    VIRT_REPAUSED ? "sweep.repaused" : "sweep.resume",

@@ -15,10 +15,9 @@
  *   state, host_id, removed        "Running here" is the core's rule
  *                                  (sweep_cs_running_here())
  *   a vm_snapshots row in Creating, Reverting or Expunging (removed NULL)
+ *   a snapshots row (volume snapshot) of one of its attached volumes in
+ *   Creating, CreatedOnPrimary, BackingUp or Copying (removed NULL)
  *   the latest backups row (by id, any status) with its age from `date`
- * Limitation: volume snapshots (CloudStack's `snapshots` table) are not
- * read: that table is not part of the schema hawatch is tested against,
- * so a volume snapshot in progress does not hold a resume back.
  *
  * Returns: 0 / -1 with err filled (names the statement).
  */
@@ -33,6 +32,10 @@
 
 /* vm_snapshots states that mean a VM snapshot operation is under way */
 #define SNAPSHOT_BUSY_STATES	"'Creating', 'Reverting', 'Expunging'"
+/* snapshots (volume snapshot) states of an operation under way, from
+ * Snapshot.State: taking it, or copying it off primary storage */
+#define VOLSNAP_BUSY_STATES	"'Creating', 'CreatedOnPrimary', 'BackingUp', " \
+				"'Copying'"
 
 static void
 cpy(char *dst, size_t len, const char *src)
@@ -97,6 +100,9 @@ fill_vm(struct sweep_vm_facts *f, MYSQL_ROW row)
 		}
 		f->backup_removed = strcmp(row_str(row, 11, "0"), "1") == 0;
 	}
+	f->volsnap_id = row_u64(row, 12, 0);	/* a volume snapshot under way */
+	cpy(f->volsnap_state, sizeof(f->volsnap_state), row[13]);
+	f->volsnap_volume_id = row_u64(row, 14, 0);
 }
 
 int
@@ -108,7 +114,7 @@ sweep_facts_vms(struct db *db, const char *const *names,
 	MYSQL_ROW		 row;
 	struct sweep_vm_facts	*rows = NULL;
 	struct sbuf		 sb;
-	char			 tv[160], ts[160], tb[160];
+	char			 tv[160], ts[160], tb[160], tn[160], tvo[160];
 	size_t			 i, j, nrows = 0, cap;
 	int			 by_uuid;
 
@@ -119,15 +125,22 @@ sweep_facts_vms(struct db *db, const char *const *names,
 	cs_table(db, "vm_instance", tv, sizeof(tv));
 	cs_table(db, "vm_snapshots", ts, sizeof(ts));
 	cs_table(db, "backups", tb, sizeof(tb));
+	cs_table(db, "snapshots", tn, sizeof(tn));
+	cs_table(db, "volumes", tvo, sizeof(tvo));
 	sbuf_add(&sb, "SELECT v.id, v.uuid, v.instance_name, v.state, "
 	    "v.host_id, v.removed IS NOT NULL, s.id, s.state, b.id, b.status, "
 	    "TIMESTAMPDIFF(SECOND, b.`date`, UTC_TIMESTAMP()), "
-	    "b.removed IS NOT NULL FROM %s v "
+	    "b.removed IS NOT NULL, n.id, n.status, n.volume_id FROM %s v "
 	    "LEFT JOIN %s s ON s.id = (SELECT MAX(s2.id) FROM %s s2 WHERE "
 	    "s2.vm_id = v.id AND s2.removed IS NULL AND s2.state IN ("
 	    SNAPSHOT_BUSY_STATES ")) "
 	    "LEFT JOIN %s b ON b.id = (SELECT MAX(b2.id) FROM %s b2 WHERE "
-	    "b2.vm_id = v.id) WHERE v.instance_name IN (", tv, ts, ts, tb, tb);
+	    "b2.vm_id = v.id) ", tv, ts, ts, tb, tb);
+	/* a volume snapshot of any volume attached to the VM (issue 12) */
+	sbuf_add(&sb, "LEFT JOIN %s n ON n.id = (SELECT MAX(n2.id) FROM %s n2 "
+	    "JOIN %s vo ON vo.id = n2.volume_id WHERE vo.instance_id = v.id "
+	    "AND vo.removed IS NULL AND n2.removed IS NULL AND n2.status IN ("
+	    VOLSNAP_BUSY_STATES ")) WHERE v.instance_name IN (", tn, tn, tvo);
 	for (i = 0; i < n; i++) {
 		sbuf_add(&sb, "%s", i ? ", " : "");
 		db_quote(db, &sb, names[i]);

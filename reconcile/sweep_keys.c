@@ -45,6 +45,12 @@ static const struct cfg_key sweep_keys[] = {
 	    "stale"),
 	BOOL("reap_stale_backups", reap_stale_backups, 0,
 	    "set stale BackingUp rows to Error"),
+	DUR("pull_job_max_age", pull_job_max_age_ms, 0, 7 * MS_DAY, 0,
+	    "report a pull-mode backup job open longer (0: never); it is "
+	    "never aborted"),
+	BOOL("heal_backup_states", heal_backup_states, 0,
+	    "opt-in: VMs left in BackupError / BackingUp back to the state "
+	    "libvirt shows"),
 	{ .name = "optout", .type = CFGT_STRLIST, CFG_AT(sweep_config, optout),
 	    .max = CFG_MAX_OPTOUT,
 	    .aux_off = offsetof(struct sweep_config, noptout),

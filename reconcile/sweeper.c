@@ -26,6 +26,7 @@ sweep_policy_from_config(const struct sweep_config *c, struct sweep_policy *p,
 	/* five doublings, as the core's default (1 min -> at most 16 min) */
 	p->resume_backoff_max_ms = c->resume_backoff_ms * 16;
 	p->resume_settle_ms = c->resume_settle_ms;
+	p->pull_job_max_age_ms = c->pull_job_max_age_ms;
 	return sweep_policy_check(p, err);
 }
 
@@ -126,6 +127,9 @@ sweep_run_report_free(struct sweep_run_report *r)
 	free(r->hosts);
 	free(r->doms);
 	free(r->backups);
+	free(r->running);
+	free(r->running_host);
+	free(r->vmstates);
 	memset(r, 0, sizeof(*r));
 }
 

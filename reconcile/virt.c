@@ -296,6 +296,28 @@ virt_open(struct virt_conn *vc, uint64_t timeout_ms, char *err)
 	return rc;
 }
 
+/* The host's SMBIOS UUID (uuid_out, VIRT_UUID_LEN) within timeout_ms. */
+enum virt_rc
+virt_host_uuid(struct virt_conn *vc, uint64_t timeout_ms, char *uuid_out,
+    char *err)
+{
+	struct vjob	*j;
+	enum virt_rc	 rc;
+
+	uuid_out[0] = '\0';
+	if ((j = job_start(vc, VJK_HOST_UUID, clock_mono_ms(), timeout_ms,
+	    NULL, 0, &rc, err)) == NULL)
+		return rc;
+	if (!job_wait(j, err))
+		return VIRT_TIMEOUT;
+	if ((rc = j->rc) != VIRT_OK)
+		set_err(err, "%s", j->err);
+	else
+		snprintf(uuid_out, VIRT_UUID_LEN, "%s", j->host_uuid);
+	job_free(j);
+	return rc;
+}
+
 /*
  * Observe n hosts concurrently: one worker per host, all started before
  * any is waited for, all sharing one deadline (now + timeout_ms).  So the
@@ -327,6 +349,8 @@ virt_observe_hosts(struct virt_conn *const *conns, size_t n,
 		out[i] = jobs[i]->obs;
 		jobs[i]->obs.paused = NULL;	/* moved to out[i] */
 		jobs[i]->obs.npaused = 0;
+		jobs[i]->obs.running = NULL;
+		jobs[i]->obs.nrun = 0;
 		job_free(jobs[i]);
 	}
 	free(jobs);
@@ -338,6 +362,9 @@ virt_host_obs_clear(struct virt_host_obs *ob)
 	free(ob->paused);
 	ob->paused = NULL;
 	ob->npaused = 0;
+	free(ob->running);
+	ob->running = NULL;
+	ob->nrun = 0;
 }
 
 static void

@@ -61,6 +61,10 @@ struct virt_conn *virt_conn_new(uint32_t host_id, const char *uri);
 void		 virt_conn_free(struct virt_conn *);
 const char	*virt_conn_uri(const struct virt_conn *);
 enum virt_rc	 virt_open(struct virt_conn *, uint64_t timeout_ms, char *err);
+/* the host's SMBIOS UUID (VIRT_UUID_LEN bytes): sysinfo, else the
+ * capabilities' host uuid; VIRT_UNSUPPORTED when neither has one */
+enum virt_rc	 virt_host_uuid(struct virt_conn *, uint64_t timeout_ms,
+		    char *uuid_out, char *err);
 
 void		 virt_observe_hosts(struct virt_conn *const *conns, size_t n,
 		    uint64_t timeout_ms, struct virt_host_obs *out);
@@ -87,5 +91,14 @@ const char	*virt_reason_name(int state, int reason);
 const char	*virt_jobtype_name(int type);
 const char	*virt_jobop_name(int op);
 const char	*virt_disk_error_name(int code);
+const char	*virt_backup_mode_name(enum virt_backup_mode);
+
+/* virt_progress.c: the job counters in text ("backup disk_processed=N")
+ * and in evidence JSON ("progress":{...}) */
+struct sbuf;
+void		 virt_job_fmt(const struct dom_obs *, char *buf, size_t len);
+void		 virt_progress_json(struct sbuf *, const struct dom_obs *);
+void		 virt_progress_family(const struct dom_obs *, uint64_t *processed,
+		    uint64_t *remaining, uint64_t *total);
 
 #endif

@@ -103,7 +103,11 @@ virt_obs_to_sweep(const struct dom_obs *o, struct sweep_dom *d)
 	case VJ_ERROR:		d->job = SJ_UNKNOWN; break;
 	}
 	d->job_op = o->job_op;
-	d->job_processed = o->data_processed;
+	d->job_progress = o->progress;		/* every counter (issue 12) */
+	d->job_processed = bp_main(&o->progress) != BPF_NONE ?
+	    o->progress.v[bp_main(&o->progress)] : 0;
+	d->job_pull = o->backup_mode == VBM_PULL;
+	d->job_elapsed_ms = o->job_elapsed_ms;
 	d->marker = o->marker == VMK_ABSENT ? SM_ABSENT :
 	    o->marker == VMK_PRESENT ? SM_PRESENT : SM_UNKNOWN;
 	d->disk_errors[0] = '\0';

@@ -38,6 +38,7 @@ enum vjob_kind {
 	VJK_OBSERVE,
 	VJK_ABORT,
 	VJK_RESUME,
+	VJK_HOST_UUID,		/* the host's SMBIOS UUID (sysinfo, caps) */
 };
 
 struct vjob {
@@ -52,6 +53,7 @@ struct vjob {
 	char			 err[ERR_LEN];
 	struct virt_host_obs	 obs;		/* VJK_OBSERVE */
 	struct virt_act		 act;		/* VJK_ABORT, VJK_RESUME */
+	char			 host_uuid[VIRT_UUID_LEN];	/* VJK_HOST_UUID */
 };
 
 /* Has the caller given up waiting?  (A late connection is then closed.) */

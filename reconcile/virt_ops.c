@@ -24,6 +24,7 @@
 #include "util.h"
 #include "virt.h"
 #include "virt_impl.h"
+#include "virt_progress.h"
 
 static void
 close_cb(virConnectPtr c, int reason, void *opaque)
@@ -174,7 +175,11 @@ describe(struct virt_conn *vc, virDomainPtr d, struct dom_obs *o)
 		    &o->data_remaining);
 		ullong_param(params, np, VIR_DOMAIN_JOB_DATA_TOTAL,
 		    &o->data_total);
+		virt_progress_read(params, np, o);	/* disk_*, mem_* too */
 		virTypedParamsFree(params, np);
+		if (o->job == VJ_ACTIVE &&
+		    o->job_op == VIR_DOMAIN_JOB_OPERATION_BACKUP)
+			virt_backup_mode_read(d, o);	/* push or pull */
 	} else {
 		code = lv_err(e, vc->host_id, "job stats", NULL);
 		if ((rc = call_rc(vc, code)) == VIRT_VANISHED ||
@@ -261,6 +266,9 @@ run_observe(struct vjob *j)
 		}
 		if (state == VIR_DOMAIN_RUNNING) {
 			ob->nrunning++;
+			/* its job too: a BackingUp row may name it */
+			virt_running_add(ob, (size_t)n, doms[i], name, state,
+			    reason);
 			continue;
 		}
 		if (state != VIR_DOMAIN_PAUSED) {
@@ -289,10 +297,13 @@ run_observe(struct vjob *j)
 	free(doms);
 	if (ob->rc == VIRT_OK)
 		ob->err[0] = '\0';	/* a per-domain failure was skipped */
-	else {
+	else {			/* nothing of a failed look is kept */
 		free(ob->paused);
 		ob->paused = NULL;
 		ob->npaused = 0;
+		free(ob->running);
+		ob->running = NULL;
+		ob->nrun = 0;
 	}
 }
 
@@ -416,6 +427,65 @@ out:
 	virDomainFree(d);
 }
 
+/*
+ * The text of <tag>...</tag> (or the element whose start tag begins with
+ * tag, e.g. "<entry name='uuid'") found after the first "after" in xml,
+ * trimmed, into out.  0, or -1 when absent or longer than len - 1.
+ */
+static int
+xml_text(const char *xml, const char *after, const char *tag, char *out,
+    size_t len)
+{
+	const char	*p, *e;
+	size_t		 n;
+
+	if ((p = strstr(xml, after)) == NULL || (p = strstr(p, tag)) == NULL ||
+	    (p = strchr(p, '>')) == NULL || (e = strchr(++p, '<')) == NULL)
+		return -1;
+	while (p < e && (*p == ' ' || *p == '\n' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t'))
+		e--;
+	if ((n = (size_t)(e - p)) == 0 || n >= len)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* SMBIOS system uuid from sysinfo, else the capabilities' host uuid
+ * (libvirtd.conf host_uuid, or what libvirt derived from SMBIOS). */
+static void
+run_host_uuid(struct vjob *j)
+{
+	struct virt_conn	*vc = j->vc;
+	char			*xml;
+	int			 opened = 0;
+
+	if ((j->rc = conn_ensure(j, j->err, &opened)) != VIRT_OK)
+		return;
+	if ((xml = virConnectGetSysinfo(vc->conn, 0)) != NULL) {
+		if (xml_text(xml, "<system>", "<entry name='uuid'",
+		    j->host_uuid, sizeof(j->host_uuid)) == -1)
+			(void)xml_text(xml, "<system>", "<entry name=\"uuid\"",
+			    j->host_uuid, sizeof(j->host_uuid));
+		free(xml);
+	} else
+		virResetLastError();
+	if (j->host_uuid[0] == '\0' &&
+	    (xml = virConnectGetCapabilities(vc->conn)) != NULL) {
+		(void)xml_text(xml, "<host>", "<uuid>", j->host_uuid,
+		    sizeof(j->host_uuid));
+		free(xml);
+	}
+	if (j->host_uuid[0] == '\0') {
+		virResetLastError();
+		j->rc = VIRT_UNSUPPORTED;
+		set_err(j->err, "host %u: libvirt reports no host uuid (%s)",
+		    vc->host_id, vc->uri);
+	}
+}
+
 /* The body of a worker: one libvirt interaction, results into j. */
 void
 virt_ops_run(struct vjob *j)
@@ -432,6 +502,9 @@ virt_ops_run(struct vjob *j)
 	case VJK_ABORT:
 	case VJK_RESUME:
 		run_action(j);
+		break;
+	case VJK_HOST_UUID:
+		run_host_uuid(j);
 		break;
 	}
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backup_progress.h"
 #include "util.h"
 
 #define VIRT_URI_TEMPLATE_DEFAULT	"qemu+tls://{ip}/system"
@@ -51,6 +52,14 @@ enum virt_job {
 	VJ_ERROR,		/* the query failed: unknown */
 };
 
+/* A backup job's mode (virDomainBackupGetXMLDesc), virt_progress.c. */
+enum virt_backup_mode {
+	VBM_NONE,		/* not a backup job, or not read */
+	VBM_PUSH,		/* libvirt writes the copy: disk_* progress */
+	VBM_PULL,		/* an NBD client reads it: no progress */
+	VBM_UNKNOWN,		/* a backup whose XML could not be read */
+};
+
 enum virt_marker {
 	VMK_ABSENT,
 	VMK_PRESENT,
@@ -63,7 +72,8 @@ struct virt_disk_error {
 	const char	*name;		/* "no space", "unspecified error" */
 };
 
-/* One domain as observed.  Only paused domains are described. */
+/* One domain as observed.  Paused domains are described fully; running
+ * ones (virt_host_obs.running) carry name, uuid, state and job only. */
 struct dom_obs {
 	char		 name[VIRT_NAME_LEN];
 	char		 uuid[VIRT_UUID_LEN];
@@ -78,6 +88,8 @@ struct dom_obs {
 	uint64_t	 data_processed;	/* bytes, 0 when not reported */
 	uint64_t	 data_remaining;
 	uint64_t	 data_total;
+	struct bp_counters progress;	/* every counter reported (disk_*...) */
+	enum virt_backup_mode backup_mode;
 	int		 ndisk_errors;	/* -1: could not be read */
 	struct virt_disk_error disk_errors[VIRT_MAX_DISK_ERRORS];
 	enum virt_marker marker;
@@ -95,6 +107,8 @@ struct virt_host_obs {
 	unsigned	 nother;	/* active in any other state but paused */
 	size_t		 npaused;
 	struct dom_obs	*paused;
+	size_t		 nrun;		/* running domains, job read */
+	struct dom_obs	*running;	/* heap memory too */
 };
 
 /* Outcome of an action. */

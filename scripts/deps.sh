@@ -11,11 +11,12 @@ build-essential pkg-config
 libmariadb-dev libmariadb-dev-compat mariadb-server mariadb-client
 libconfig-dev check libsubunit-dev
 libnfs-dev libnfs-utils nfs-ganesha nfs-ganesha-vfs rpcbind util-linux
-libfreeipmi-dev freeipmi-tools openipmi
+libfreeipmi-dev libipmiconsole-dev freeipmi-tools openipmi socat
 libvirt-dev libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu
 qemu-system-x86 qemu-utils binutils
 libsystemd-dev valgrind nftables iproute2 procps bc python3 fuse3
 libssl-dev python3-cryptography mandoc libjansson-dev
+libmicrohttpd-dev curl prometheus
 debhelper dpkg-dev lintian systemd adduser git
 spin
 "

@@ -4,9 +4,12 @@
  * tables, and keeps the daemon's own memory of it (last action per
  * host, raised alerts) for `hawatch status`.
  *
- *   fence       audit "host.fence_requested" with the evidence, then ask
- *               the BMC pool (never blocks); no audit, no fence;
- *   fence done  (read back by observe_build) audit "host.fence_result";
+ *   fence       audit "host.fence_requested" with the evidence, release
+ *               the console capture's SOL session, then ask the BMC pool
+ *               (never blocks); no audit, no fence;
+ *   fence done  (read back by observe_build) collect the console capture,
+ *               audit "host.fence_result" referencing it;
+ *   transition  logged; starts or drops a console capture;
  *   reconcile   the reconcile transaction, as the source the core
  *               recorded (host_core_view.fenced_by), leader only;
  *   returned    close the fence record and audit it, leader only;
@@ -22,9 +25,11 @@
 #include "act.h"
 #include "audit.h"
 #include "clock.h"
+#include "console_watch.h"
 #include "daemon.h"
 #include "fence_log.h"
 #include "log.h"
+#include "trust.h"
 #include "util.h"
 
 /* --- the real adapters ------------------------------------------------- */
@@ -73,6 +78,9 @@ real_reconcile(struct daemon *d, uint64_t host, const struct rec_opts *o,
 
 const struct act_bmc_funcs act_bmc_real = {
 	.request_fence = real_request_fence,
+	.console_transition = console_watch_transition,
+	.console_release = console_watch_before_fence,
+	.console_collect = console_watch_fence_result,
 };
 
 const struct act_db_funcs act_db_real = {
@@ -129,7 +137,8 @@ alert_set(struct daemon *d, const struct action *a, int on)
 	for (i = 0; i < d->nalerts; i++)
 		if (d->alerts[i].host_id == a->host_id &&
 		    d->alerts[i].cluster_id == a->cluster_id &&
-		    d->alerts[i].pool_id == a->pool_id)
+		    d->alerts[i].pool_id == a->pool_id &&
+		    d->alerts[i].why == a->why)
 			break;
 	if (!on) {
 		if (i < d->nalerts)
@@ -208,11 +217,14 @@ record_fence_result(struct daemon *d, const struct fence_news *n)
 	const struct bmc_view	*v = &n->v;
 	struct sbuf		 ev;
 
+	metrics_count_fence(&d->mcount, v->fence);
 	set_last_action(d, n->host_id, "fence %s", fence_result_name(v->fence));
 	sbuf_init(&ev);
 	sbuf_add(&ev, "{\"result\":\"%s\",\"bmc_error\":",
 	    fence_result_name(v->fence));
 	sbuf_json_str(&ev, v->fence_err[0] ? v->fence_err : NULL);
+	if (bmc_of(d)->console_collect != NULL)
+		bmc_of(d)->console_collect(d, n->host_id, &ev);
 	sbuf_add(&ev, ",\"power\":\"%s\"}", bmc_status_name(v->last_status));
 	(void)audit(d, "host.fence_result", n->host_id,
 	    fence_result_name(v->fence), ev.s);
@@ -236,8 +248,11 @@ do_fence(struct daemon *d, uint64_t host)
 		sbuf_free(&ev);
 		return;
 	}
+	if (bmc_of(d)->console_release != NULL)
+		bmc_of(d)->console_release(d, host);
 	r = bmc_of(d)->request_fence(d, (uint32_t)host,
 	    (unsigned)d->cfg.daemon.fence_timeout_ms);
+	metrics_count_fence_request(&d->mcount);
 	v = core_host_view(d->core, host);
 	log_warn("fence.requested", "host=%llu attempt=%u evidence=%s%s",
 	    (unsigned long long)host, v ? v->fence_attempts : 0, ev.s,
@@ -270,6 +285,7 @@ do_reconcile(struct daemon *d, uint64_t host)
 	struct rec_opts			 o;
 	struct sbuf			 ev;
 	char				 err[ERR_LEN];
+	int				 rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
@@ -283,7 +299,9 @@ do_reconcile(struct daemon *d, uint64_t host)
 	o.now_wall_ms = clock_wall_ms();
 	o.cloudstack_grace_ms = d->cfg.reconcile.cloudstack_grace_ms;
 	o.ms_dead_after_ms = d->cfg.db.ms_dead_after_ms;
-	if (db_of(d)->reconcile(d, host, &o, &r, err) == -1) {
+	rc = db_of(d)->reconcile(d, host, &o, &r, err);
+	metrics_count_reconcile(&d->mcount, rc == -1 ? NULL : &r);
+	if (rc == -1) {
 		log_err("reconcile.error", "host=%llu error=\"%s\"",
 		    (unsigned long long)host, err);
 		if (strstr(err, "leadership lost") != NULL)
@@ -369,9 +387,12 @@ act_run(struct daemon *d)
 		log_info("core.transition", "host=%llu from=%s to=%s why=%s",
 		    (unsigned long long)e->host_id, host_state_name(e->from),
 		    host_state_name(e->to), act_why_name(e->why));
+		if (bmc_of(d)->console_transition != NULL)
+			bmc_of(d)->console_transition(d, e->host_id, e->to);
 	}
 	for (i = 0; i < d->acts.n; i++)
 		do_action(d, &d->acts.v[i]);
+	trust_persist(d);
 }
 
 void

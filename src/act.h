@@ -6,7 +6,8 @@
  * the real tables (act_bmc_real, act_db_real); tests/unit/check_act.c
  * runs the same executor against fakes.
  *
- * Order per fence: audit the decision, then ask the BMC pool; the result
+ * Order per fence: audit the decision, release the host's SOL console
+ * capture, then ask the BMC pool; the result
  * is read back by a later observe_build() and recorded by act_run().  An
  * audit that fails stops the fence.
  */
@@ -15,7 +16,10 @@
 
 #include <stdint.h>
 
+#include "core.h"
+
 struct daemon;
+struct sbuf;
 struct rec_opts;
 struct rec_result;
 
@@ -24,6 +28,19 @@ struct act_bmc_funcs {			/* fence/bmc_pool.c */
 	 * blocks */
 	int	(*request_fence)(struct daemon *, uint32_t host_id,
 		    unsigned fence_timeout_ms);
+	/*
+	 * Console capture over SOL (src/console_watch.c); each may be NULL
+	 * (no capture).  transition: per core event, starts or drops a
+	 * capture; release: after the fence_requested audit, before
+	 * request_fence, closes the SOL session (bounded wait); collect: at
+	 * the fence result, stores the bytes and appends "console":{...} to
+	 * the result's evidence.
+	 */
+	void	(*console_transition)(struct daemon *, uint64_t host_id,
+		    enum host_state to);
+	void	(*console_release)(struct daemon *, uint64_t host_id);
+	void	(*console_collect)(struct daemon *, uint64_t host_id,
+		    struct sbuf *evidence);
 };
 
 struct act_db_funcs {			/* src/db/, reconcile/ */

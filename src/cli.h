@@ -84,5 +84,7 @@ int	cmd_status(struct cli *, int argc, char **argv);
 int	cmd_run(struct cli *, int argc, char **argv);
 int	cmd_sweep(struct cli *, int argc, char **argv);
 int	cmd_doctor(struct cli *, int argc, char **argv);
+int	cmd_alerts(struct cli *, int argc, char **argv);
+int	cmd_console(struct cli *, int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "log.h"
+#include "sol_conf.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/hawatch/hawatch.conf"
 #define CFG_STR		256
@@ -75,6 +76,7 @@ struct bmc_host_config {
 	char		privilege[16];		/* empty: default */
 	char		workarounds[CFG_STR];	/* empty: default */
 	int		has_workarounds;
+	struct sol_host_conf	sol;		/* console capture (sol_conf.c) */
 };
 
 struct bmc_config {
@@ -96,6 +98,7 @@ struct bmc_config {
 	int		oobm_version;		/* enum cs_enc_version */
 	char		oobm_secret_err[CFG_STR];	/* why it is missing */
 	unsigned	workers;
+	struct sol_conf	sol;			/* console capture (sol_conf.c) */
 	struct bmc_host_config	*hosts;
 	size_t		nhosts;
 };
@@ -114,6 +117,7 @@ struct daemon_config {
 	uint64_t	rearm_after_ms;
 	uint64_t	hb_read_deadline_ms;
 	uint64_t	leader_retry_ms;
+	uint64_t	corroborate_timeout_ms;	/* libvirt probe bound */
 	char		status_file[CFG_STR];
 	char		instance_name[CFG_STR];	/* default: hostname */
 	/* the CloudStack agent's own heartbeat timings (agent.properties) */
@@ -136,6 +140,8 @@ struct sweep_config {
 	uint64_t	resume_settle_ms;
 	uint64_t	backup_timeout_ms;
 	int		reap_stale_backups;
+	uint64_t	pull_job_max_age_ms;	/* 0: never report a pull job */
+	int		heal_backup_states;	/* opt-in: BackupError/BackingUp */
 	char		*optout[CFG_MAX_OPTOUT];	/* domain names / uuids */
 	size_t		noptout;
 };
@@ -145,6 +151,13 @@ struct reconcile_config {
 	uint64_t	cloudstack_grace_ms;	/* CloudStack's own HA row */
 	unsigned	requeue_max;		/* re-queues per dropped restart */
 	uint64_t	requeue_after_ms;	/* spacing between them */
+};
+
+/* metrics: the Prometheus endpoint (src/metrics_http.c), off by default */
+struct metrics_config {
+	char		listen[CFG_STR];	/* "127.0.0.1:9631"; "": off */
+	unsigned	max_connections;	/* scrapes served at once */
+	uint64_t	connection_timeout_ms;	/* idle connection closed */
 };
 
 struct config {
@@ -158,6 +171,7 @@ struct config {
 	struct bmc_config	 bmc;
 	struct sweep_config	 sweep;
 	struct reconcile_config	 reconcile;
+	struct metrics_config	 metrics;
 };
 
 void	config_defaults(struct config *);

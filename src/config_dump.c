@@ -75,7 +75,7 @@ inherits(const struct cfg_key *k, const char *src, const void *base)
 		return src[0] == '\0';
 	case CFGT_SECRET:
 		return !*(const int *)((const char *)base + k->aux_off);
-	case CFGT_INT:
+	case CFGT_INT: case CFGT_BOOL: case CFGT_ENUM:
 		return *(const int *)src == (int)k->def;
 	case CFGT_UINT: case CFGT_DURATION: case CFGT_ID:
 		return load_uint(src, k->size) == (uint64_t)k->def;

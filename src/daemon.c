@@ -29,6 +29,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "corroborate.h"
 #include "daemon.h"
 #include "log.h"
 #include "policy.h"
@@ -72,6 +73,7 @@ reload(struct daemon *d)
 {
 	struct config		nc;
 	struct core_policy	np;
+	struct metrics_config	old_metrics;
 	char			err[ERR_LEN];
 
 	if (config_load(&nc, d->config_path, err) == -1) {
@@ -86,9 +88,11 @@ reload(struct daemon *d)
 		config_free(&nc);
 		return;
 	}
+	old_metrics = d->cfg.metrics;
 	config_free(&d->cfg);
 	d->cfg = nc;
 	d->pol = np;
+	metrics_daemon_reload(d, &old_metrics);
 	log_set_level(d->cfg.log_level);
 	sweep_thread_reconfig(&d->sweep, &d->cfg);
 	d->bmc_targets_hash = 0;	/* re-send targets: credentials may differ */
@@ -102,6 +106,7 @@ shutdown_daemon(struct daemon *d)
 	size_t	i;
 
 	sd_notify(0, "STOPPING=1");
+	metrics_daemon_stop(d);
 	sweep_thread_stop(&d->sweep);
 	if (d->db_up) {
 		leader_release(&d->leader, &d->db);
@@ -109,6 +114,7 @@ shutdown_daemon(struct daemon *d)
 	}
 	if (d->bmc != NULL)
 		bmc_pool_free(d->bmc);
+	corroborate_free(d->corr);
 	for (i = 0; i < d->nslots; i++)
 		if (d->slots[i].pool != NULL)
 			hb_pool_close(d->slots[i].pool);
@@ -123,6 +129,7 @@ shutdown_daemon(struct daemon *d)
 	free(d->obs_pools);
 	free(d->alerts);
 	free(d->fence_news);
+	console_watch_free(d->console);
 	config_free(&d->cfg);
 	virt_shutdown();
 	log_info("daemon.stopped", "instance=%s", d->instance);
@@ -222,6 +229,7 @@ run_loop(struct daemon *d, int sfd)
 		(void)tick_run(d, clock_mono_ms());
 		d->last_tick_us = clock_mono_us() - t0;
 		status_write(d);
+		metrics_publish(d);
 		notify_tick(d);
 		next += d->cfg.daemon.tick_interval_ms;
 		now = clock_mono_ms();
@@ -238,12 +246,16 @@ start_workers(struct daemon *d, char *err)
 	d->bmc = bmc_pool_new(d->cfg.bmc.workers,
 	    (unsigned)d->cfg.daemon.bmc_poll_interval_ms);
 	d->core = core_state_new();
+	d->corr = corroborate_new();
 	if (d->bmc == NULL || d->core == NULL) {
 		set_err(err, "cannot start workers");
 		return -1;
 	}
-	return sweep_thread_start(&d->sweep, &d->cfg, d->actor, d->leader.lock,
-	    err);
+	if (sweep_thread_start(&d->sweep, &d->cfg, d->actor, d->leader.lock,
+	    err) == -1)
+		return -1;
+	metrics_daemon_start(d);
+	return 0;
 }
 
 int
@@ -276,6 +288,7 @@ cmd_run(struct cli *c, int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	d.start_ms = clock_mono_ms();
+	d.start_wall_ms = clock_wall_ms();
 	log_info("daemon.start", "instance=%s config=%s tick_ms=%llu "
 	    "dead_after_ms=%llu", d.instance, d.config_path,
 	    (unsigned long long)d.cfg.daemon.tick_interval_ms,

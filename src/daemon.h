@@ -1,12 +1,14 @@
 /*
  * daemon.h -- the state of `hawatch run`, shared by daemon.c (lifecycle:
  * signals, reload, systemd), tick.c (one observe -> decide -> act round,
- * with observe.c and act.c) and status.c (the status file).
+ * with observe.c and act.c), status.c (the status file) and
+ * metrics_publish.c (the Prometheus snapshot).
  *
  * Threads: the main thread owns everything here and runs the ticks.  The
- * BMC worker pool and the heartbeat reader's local-pool workers are the
- * only other threads; they are reached through their own APIs, which
- * never block the tick on I/O.
+ * BMC worker pool, the heartbeat reader's local-pool workers, the sweeper
+ * thread and the metrics endpoint's thread are the only other threads;
+ * they are reached through their own APIs, which never block the tick on
+ * I/O (the metrics thread only ever sees copies: metrics.h).
  */
 #ifndef HAWATCH_DAEMON_H
 #define HAWATCH_DAEMON_H
@@ -21,6 +23,7 @@
 #include "heartbeat.h"
 #include "inventory.h"
 #include "leader.h"
+#include "metrics.h"
 #include "restart_assurance.h"
 #include "sweep_thread.h"
 #include "vm_reconcile.h"
@@ -32,6 +35,11 @@ struct host_extra {
 	uint64_t		 last_action_wall_ms;
 	uint64_t		 fence_seq_seen;
 	int			 has_bmc;
+	/* BMC trust (corroborate.c, alerts.c) */
+	char			 lv_uri[512];	/* libvirt endpoint, or "" */
+	int			 contra_open;	/* hawatch.alerts, last read */
+	uint64_t		 contra_cleared;
+	int			 identity_open;
 };
 
 struct hb_pool_slot {
@@ -50,6 +58,7 @@ struct fence_news {
 
 struct act_bmc_funcs;
 struct act_db_funcs;
+struct corroborate;
 
 struct alert {
 	uint64_t	host_id;
@@ -81,6 +90,8 @@ struct daemon {
 
 	struct bmc_pool		*bmc;
 	uint64_t		 bmc_targets_hash;
+	struct corroborate	*corr;		/* libvirt probes, identity */
+	int			 alerts_ok;	/* this round read hawatch.alerts */
 	struct fence_news	*fence_news;	/* this round's, act_run */
 	size_t			 nfence_news, cap_fence_news;
 
@@ -104,6 +115,8 @@ struct daemon {
 	struct alert		*alerts;
 	size_t			 nalerts, cap_alerts;
 
+	struct console_watch	*console;	/* console_watch.c; lazy */
+
 	uint64_t		 ticks;
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;
@@ -111,6 +124,13 @@ struct daemon {
 	   views, core_step, actions */
 	uint64_t		 phase_us[4];
 	int			 ready_sent;
+	uint64_t		 start_wall_ms;
+
+	/* metrics (metrics.h): counters kept always, the endpoint and its
+	   snapshot only when metrics.listen is set */
+	struct metrics_counters	 mcount;
+	struct metrics_snap	 msnap;
+	struct metrics_server	*metrics;
 };
 
 /* tick.c */
@@ -118,5 +138,14 @@ int	tick_run(struct daemon *, uint64_t now_ms);
 
 /* status.c */
 void	status_write(struct daemon *);
+
+/* metrics_publish.c */
+void	metrics_publish(struct daemon *);
+void	metrics_daemon_start(struct daemon *);
+void	metrics_daemon_reload(struct daemon *, const struct metrics_config *old);
+void	metrics_daemon_stop(struct daemon *);
+
+/* console_watch.c: stop running captures, free (shutdown) */
+void	console_watch_free(struct console_watch *);
 
 #endif

@@ -21,6 +21,12 @@
 #define HB_READ_DEADLINE_MS_DEFAULT	2000
 /* A standby asks for leadership this often: bounds the failover time. */
 #define LEADER_RETRY_MS_DEFAULT		1000
+/* libvirt probe of a host whose BMC reads off (src/corroborate.c): a LAN
+ * round trip plus a TLS handshake take well under a second; a host that is
+ * off never answers, so this bounds the fast path's extra latency */
+#define CORROBORATE_TIMEOUT_MS_DEFAULT	1000
+/* re-compare a host's BMC System GUID with its SMBIOS UUID this often */
+#define IDENTITY_RECHECK_MS		600000
 
 /* --- database ----------------------------------------------------------- */
 /* A TCP connect to a live MariaDB takes < 1 ms; 3 s only covers a busy one. */
@@ -89,5 +95,18 @@
  * TakeBackupCommand; a BackingUp row older than that has no live script.
  */
 #define BACKUP_TIMEOUT_MS_DEFAULT	7200000
+
+/* --- metrics endpoint (src/metrics_http.c) ------------------------------ */
+/*
+ * A Prometheus server or two scrape it, plus an operator's curl: 8
+ * connections at once is plenty, and bounds the memory a flood can take.
+ */
+#define METRICS_MAX_CONNECTIONS_DEFAULT	8
+/*
+ * A scrape of 10k hosts is a few MB over loopback or a LAN: well under a
+ * second.  An idle or stalled client is dropped after 10 s so it cannot
+ * hold a connection slot for long.
+ */
+#define METRICS_CONN_TIMEOUT_MS_DEFAULT	10000
 
 #endif

@@ -37,6 +37,10 @@ static const struct command commands[] = {
 	    "check database grants, backup mounts, pools, BMCs, libvirt" },
 	{ "maintenance", cmd_maintenance,
 	    "exclude a host from fencing (on|off --host ID)" },
+	{ "alerts", cmd_alerts,
+	    "host alerts only an operator ends (list; clear --host ID --kind)" },
+	{ "console", cmd_console,
+	    "the console output captured over SOL when a host was fenced" },
 	{ "config-check", cmd_config_check,
 	    "validate the config file and print it without secrets" },
 };

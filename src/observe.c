@@ -18,6 +18,7 @@
 #include "ipmi.h"
 #include "log.h"
 #include "observe.h"
+#include "trust.h"
 #include "util.h"
 
 /* --- database session and leadership ---------------------------------- */
@@ -205,6 +206,7 @@ observe_database(struct daemon *d, uint64_t now)
 		d->is_leader = r == 1;
 	}
 	inventory_refresh(d);
+	trust_inventory(d);
 }
 
 /* --- heartbeats and BMC views ------------------------------------------ */
@@ -361,6 +363,7 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 		    h->fence_source == FS_OPERATOR;
 		observe_heartbeats(d, &r, i, ho);
 		observe_bmc(d, i, ho);
+		trust_observe(d, i, ho, now);
 	}
 	o->now_ms = now;
 	o->is_leader = d->is_leader;

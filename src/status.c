@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "console_watch.h"
 #include "daemon.h"
 #include "log.h"
 #include "sbuf.h"
@@ -63,6 +64,8 @@ host_json(struct daemon *d, struct sbuf *o, size_t i, uint64_t now)
 			    v->pools[k].last_change_ms));
 		sbuf_add(o, "]");
 	}
+	sbuf_add(o, ",\"console_bytes\":%llu",
+	    (unsigned long long)console_watch_bytes(d, h->id));
 	sbuf_add(o, ",\"last_action\":");
 	sbuf_json_str(o, x->last_action[0] ? x->last_action : NULL);
 	sbuf_add(o, ",\"last_action_wall_ms\":%llu}",

@@ -2,7 +2,8 @@
  * cmd_sweep.c -- `hawatch sweep`: one run of the paused-domain sweeper by
  * hand.
  *
- *   hawatch sweep [--host ID] [--grace-met] [--dry-run] [--json]
+ *   hawatch sweep [--host ID] [--grace-met] [--backup-states] [--dry-run]
+ *                 [--json]
  *
  * Hosts: CloudStack's KVM routing hosts (not removed); only those with
  * status 'Up' are swept, since the CLI has no liveness view of its own.
@@ -15,6 +16,13 @@
  * --grace-met is the operator's statement "these have been paused long
  * enough": the grace counts as elapsed, every other S7 condition still
  * holds.  Job stalls need two looks, so a single run never aborts a job.
+ *
+ * --backup-states also returns VMs a native backup provider left in
+ * BackupError / BackingUp to the state libvirt shows (reconcile/
+ * vm_backup_states.c): Running when its domain runs on its host, Stopped
+ * when no domain exists on any host (every host must be observed).
+ *
+ * The table is printed here; --json by sweep_json.c.
  *
  * Writes: a run that is not --dry-run counts as an operator action: it
  * executes and writes audit rows (actor operator:user@host, command
@@ -33,65 +41,35 @@
 #include "log.h"
 #include "sbuf.h"
 #include "sweep.h"
+#include "sweep_json.h"
 #include "util.h"
 
 static const char usage[] =
-"usage: hawatch sweep [--host ID] [--grace-met] [--dry-run] [--json]\n"
+"usage: hawatch sweep [--host ID] [--grace-met] [--backup-states] [--dry-run]\n"
+"                     [--json]\n"
 "\n"
 "Finds domains left paused (e.g. by a failed backup) on the KVM hosts\n"
 "CloudStack reports Up, and resumes those that are safe to resume: pause\n"
 "reason ioerror/user/unknown, no job running, CloudStack records the VM\n"
-"Running on that host, no VM snapshot in progress, not opted out.  Also\n"
+"Running on that host, no VM or volume snapshot in progress, not opted\n"
+"out, and a moving backup job is never aborted.  Also\n"
 "reports backups rows stuck in BackingUp (reaped to Error when\n"
 "sweep.reap_stale_backups = true).\n"
 "\n"
 "A single run cannot know how long a domain has been paused: without\n"
 "--grace-met it only reports what would be resumed after the grace.\n"
 "--grace-met confirms they have been paused at least sweep.pause_grace.\n"
+"--backup-states also returns VMs left in BackupError/BackingUp (native\n"
+"backup provider) to the state libvirt shows: Running if the domain runs on\n"
+"its host, Stopped if no host has it (every host must answer).\n"
+"--host ID sweeps one host; --dry-run decides and writes nothing; --json\n"
+"prints one JSON document (docs/sweeper.md lists its fields).\n"
 "Exit: 0 acted (or would, --dry-run), 3 nothing to do, 1 error, 2 usage.\n";
-
-struct out {
-	int			 json;
-	int			 grace_met;
-	const struct config	*cfg;
-	const struct sweep_cs_host *cs;
-	size_t			 ncs;
-	struct sbuf		 s;
-};
-
-static const struct sweep_cs_host *
-cs_host(const struct out *o, uint32_t id)
-{
-	size_t	i;
-
-	for (i = 0; i < o->ncs; i++)
-		if (o->cs[i].id == id)
-			return &o->cs[i];
-	return NULL;
-}
-
-/* The CLI's reading of a grace record: it has no memory to measure it. */
-static const char *
-grace_hint(const struct out *o, const struct sweep_dom_report *d, char *buf,
-    size_t len)
-{
-	if (d->act.kind != SWA_LEAVE || d->act.why != SWW_GRACE)
-		return NULL;
-	snprintf(buf, len, "resumable, but a single run cannot tell how long "
-	    "it has been paused: it would be resumed once paused for %llus "
-	    "(sweep.pause_grace); rerun with --grace-met if it has been",
-	    (unsigned long long)(o->cfg->sweep.pause_grace_ms / 1000));
-	return buf;
-}
 
 static void
 fmt_job(const struct dom_obs *ob, char *buf, size_t len)
 {
-	if (ob->job == VJ_ACTIVE)
-		snprintf(buf, len, "%s %lluB", virt_jobop_name(ob->job_op),
-		    (unsigned long long)ob->data_processed);
-	else
-		snprintf(buf, len, "%s", virt_job_name(ob->job));
+	virt_job_fmt(ob, buf, len);	/* the counter that moves */
 }
 
 static void
@@ -140,9 +118,44 @@ fmt_result(const struct sweep_run_report *r, const struct sweep_dom_report *d,
 		    (unsigned long long)d->audit_id);
 }
 
+/* --backup-states: the VMs a native backup provider left behind */
+static void
+table_vmstates(struct sweep_out *o, const struct sweep_run_report *r)
+{
+	const struct sweep_vmstate_report	*v;
+	size_t					 i;
+
+	if (!r->heal_ran)
+		return;
+	if (!r->vmstates_ok) {
+		sbuf_add(&o->s, "\nerror: backup states: %s\n", r->vmstates_err);
+		return;
+	}
+	if (r->nvmstates == 0) {
+		sbuf_add(&o->s, "\nno VM in BackupError or BackingUp\n");
+		return;
+	}
+	sbuf_add(&o->s, "\nVMs in a backup state:\n  %-8s %-16s %-12s %-5s "
+	    "%-9s %-15s %-10s %s\n", "VM", "INSTANCE", "STATE", "HOST",
+	    "DOMAIN", "VERDICT", "RESULT", "NOTE");
+	for (i = 0; i < r->nvmstates; i++) {
+		v = &r->vmstates[i];
+		sbuf_add(&o->s, "  %-8llu %-16s %-12s %-5llu %-9s %-15s %-10s %s",
+		    (unsigned long long)v->vm_id, v->instance_name, v->state,
+		    (unsigned long long)v->host_id, bh_dom_name(v->view.dom),
+		    bh_verdict_name(v->verdict), sweep_vs_exec_name(v->exec),
+		    v->exec == SVX_HEALED || v->exec == SVX_WOULD ? v->after :
+		    v->note);
+		if (v->audit_id != 0)
+			sbuf_add(&o->s, ", audit #%llu",
+			    (unsigned long long)v->audit_id);
+		sbuf_add(&o->s, "\n");
+	}
+}
+
 /* The stale-backups part of the table: rows in BackingUp too long. */
 static void
-table_backups(struct out *o, const struct sweep_run_report *r)
+table_backups(struct sweep_out *o, const struct sweep_run_report *r)
 {
 	const struct sweep_backup_report *b;
 	size_t				 j;
@@ -174,18 +187,18 @@ table_backups(struct out *o, const struct sweep_run_report *r)
 }
 
 static void
-table(struct out *o, const struct sweep_run_report *r)
+table(struct sweep_out *o, const struct sweep_run_report *r)
 {
 	const struct sweep_host_report	*h;
 	const struct sweep_cs_host	*c;
 	const struct sweep_dom_report	*d;
-	char				 st[48], job[64], cs[96], res[192];
+	char				 st[48], job[96], cs[96], res[192];
 	char				 hint[320];
 	size_t				 i;
 
 	for (i = 0; i < r->nhosts; i++) {
 		h = &r->hosts[i];
-		c = cs_host(o, h->host_id);
+		c = sweep_json_cs_host(o, h->host_id);
 		sbuf_add(&o->s, "host %u (%s, %s): ", h->host_id,
 		    c != NULL ? c->name : "?", h->ip);
 		if (!h->alive)
@@ -213,7 +226,7 @@ table(struct out *o, const struct sweep_run_report *r)
 		    d->host_id, d->obs.name, st, job, cs,
 		    sweep_act_name(d->act.kind), sweep_why_name(d->act.why),
 		    res);
-		if (grace_hint(o, d, hint, sizeof(hint)) != NULL)
+		if (sweep_json_grace_hint(o, d, hint, sizeof(hint)) != NULL)
 			sbuf_add(&o->s, "      %s\n", hint);
 		else
 			sbuf_add(&o->s, "      %s\n", d->act.text);
@@ -227,153 +240,14 @@ table(struct out *o, const struct sweep_run_report *r)
 	if (r->act_err[0] != '\0')
 		sbuf_add(&o->s, "\nerror: nothing executed: %s\n", r->act_err);
 	table_backups(o, r);
+	table_vmstates(o, r);
+	/* a dry run counts what it would reap: it says so, never "reaped" */
 	sbuf_add(&o->s, "\nsummary: actions=%u executed=%u failed=%u "
-	    "host_errors=%u stale_backups=%u reaped=%u elapsed=%llums%s\n",
+	    "host_errors=%u stale_backups=%u %s=%u elapsed=%llums%s\n",
 	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
-	    r->n_stale, r->n_reaped, (unsigned long long)r->elapsed_ms,
+	    r->n_stale, r->acting ? "reaped" : "would_reap", r->n_reaped,
+	    (unsigned long long)r->elapsed_ms,
 	    r->dry_run ? " (dry run: nothing executed or written)" : "");
-}
-
-static void
-json_str_or_null(struct sbuf *s, const char *v)
-{
-	sbuf_json_str(s, v != NULL && v[0] != '\0' ? v : NULL);
-}
-
-static void
-json_dom(struct out *o, const struct sweep_dom_report *d, int first)
-{
-	struct sbuf	*s = &o->s;
-	char		 hint[320];
-
-	sbuf_add(s, "%s{\"name\":", first ? "" : ",");
-	sbuf_json_str(s, d->obs.name);
-	sbuf_add(s, ",\"uuid\":");
-	sbuf_json_str(s, d->obs.uuid);
-	sbuf_add(s, ",\"state\":\"paused\",\"reason\":\"%s\",\"job\":\"%s\","
-	    "\"job_op\":\"%s\",\"processed\":%llu,\"marker\":\"%s\","
-	    "\"optout_config\":%s,\"note\":", d->obs.reason_name,
-	    virt_job_name(d->obs.job), virt_jobop_name(d->obs.job_op),
-	    (unsigned long long)d->obs.data_processed,
-	    virt_marker_name(d->obs.marker), d->optout_config ? "true" :
-	    "false");
-	json_str_or_null(s, d->obs.note);
-	sbuf_add(s, ",\"cloudstack\":");
-	if (!d->db_known)
-		sbuf_add(s, "null");
-	else if (!d->cs.found)
-		sbuf_add(s, "{\"found\":false}");
-	else {
-		sbuf_add(s, "{\"found\":true,\"vm_id\":%llu,\"state\":",
-		    (unsigned long long)d->cs.vm_id);
-		sbuf_json_str(s, d->cs.state);
-		sbuf_add(s, ",\"host_id\":%llu,\"removed\":%s,"
-		    "\"snapshot_state\":", (unsigned long long)d->cs.host_id,
-		    d->cs.removed ? "true" : "false");
-		json_str_or_null(s, d->cs.snapshot_state);
-		sbuf_add(s, ",\"backup_id\":%llu,\"backup_status\":",
-		    (unsigned long long)d->cs.backup_id);
-		json_str_or_null(s, d->cs.backup_status);
-		sbuf_add(s, "}");
-	}
-	sbuf_add(s, ",\"decision\":\"%s\",\"why\":\"%s\",\"attempts\":%u,"
-	    "\"text\":", sweep_act_name(d->act.kind),
-	    sweep_why_name(d->act.why), d->act.attempts);
-	sbuf_json_str(s, d->act.text);
-	sbuf_add(s, ",\"hint\":");
-	sbuf_json_str(s, grace_hint(o, d, hint, sizeof(hint)));
-	sbuf_add(s, ",\"exec\":\"%s\",\"result\":", sweep_exec_name(d->exec));
-	if (d->exec == SWX_DONE && d->act.kind != SWA_GIVE_UP) {
-		sbuf_add(s, "{\"rc\":\"%s\",\"state\":", virt_rc_name(d->res.rc));
-		sbuf_json_str(s, d->res.state_name);
-		sbuf_add(s, ",\"reason\":");
-		sbuf_json_str(s, d->res.reason_name);
-		sbuf_add(s, ",\"error\":");
-		json_str_or_null(s, d->res.err);
-		sbuf_add(s, "}");
-	} else
-		sbuf_add(s, "null");
-	if (d->audit_id != 0)
-		sbuf_add(s, ",\"audit_id\":%llu", (unsigned long long)d->audit_id);
-	else
-		sbuf_add(s, ",\"audit_id\":null");
-	sbuf_add(s, ",\"note\":");
-	json_str_or_null(s, d->note);
-	sbuf_add(s, "}");
-}
-
-static void
-json(struct out *o, const struct sweep_run_report *r)
-{
-	const struct sweep_host_report	*h;
-	const struct sweep_cs_host	*c;
-	const struct sweep_backup_report *b;
-	struct sbuf			*s = &o->s;
-	size_t				 i, j;
-	int				 first;
-
-	sbuf_add(s, "{\"dry_run\":%s,\"grace_met\":%s,\"hosts\":[",
-	    r->dry_run ? "true" : "false", o->grace_met ? "true" : "false");
-	for (i = 0; i < r->nhosts; i++) {
-		h = &r->hosts[i];
-		c = cs_host(o, h->host_id);
-		sbuf_add(s, "%s{\"host_id\":%u,\"name\":", i ? "," : "",
-		    h->host_id);
-		sbuf_json_str(s, c != NULL ? c->name : NULL);
-		sbuf_add(s, ",\"ip\":");
-		sbuf_json_str(s, h->ip);
-		sbuf_add(s, ",\"cs_status\":");
-		sbuf_json_str(s, c != NULL ? c->status : NULL);
-		sbuf_add(s, ",\"swept\":%s,\"observed\":%s,\"uri\":",
-		    h->alive ? "true" : "false", h->observed ? "true" : "false");
-		json_str_or_null(s, h->uri);
-		sbuf_add(s, ",\"rc\":");
-		sbuf_json_str(s, h->alive ? virt_rc_name(h->rc) : NULL);
-		sbuf_add(s, ",\"error\":");
-		json_str_or_null(s, h->observed ? NULL : h->err);
-		sbuf_add(s, ",\"running\":%u,\"paused\":%zu,\"domains\":[",
-		    h->nrunning, h->npaused);
-		for (j = 0, first = 1; j < r->ndoms; j++)
-			if (r->doms[j].host_id == h->host_id) {
-				json_dom(o, &r->doms[j], first);
-				first = 0;
-			}
-		sbuf_add(s, "]}");
-	}
-	sbuf_add(s, "],\"backup_timeout_s\":%llu,\"backups\":[",
-	    (unsigned long long)(r->backup_timeout_ms / 1000));
-	for (j = 0; j < r->nbackups; j++) {
-		b = &r->backups[j];
-		sbuf_add(s, "%s{\"id\":%llu,\"vm_id\":%llu,\"instance_name\":",
-		    j ? "," : "", (unsigned long long)b->id,
-		    (unsigned long long)b->vm_id);
-		sbuf_json_str(s, b->instance_name);
-		sbuf_add(s, ",\"host_id\":%llu,\"date\":",
-		    (unsigned long long)b->host_id);
-		sbuf_json_str(s, b->date);
-		sbuf_add(s, ",\"age_s\":%llu,\"verdict\":\"%s\",\"audit_id\":",
-		    (unsigned long long)b->age_s,
-		    sweep_bk_verdict_name(b->verdict));
-		if (b->audit_id)
-			sbuf_add(s, "%llu", (unsigned long long)b->audit_id);
-		else
-			sbuf_add(s, "null");
-		sbuf_add(s, ",\"note\":");
-		json_str_or_null(s, b->note);
-		sbuf_add(s, "}");
-	}
-	sbuf_add(s, "],\"errors\":{\"facts\":");
-	json_str_or_null(s, r->facts_ok ? NULL : r->facts_err);
-	sbuf_add(s, ",\"execute\":");
-	json_str_or_null(s, r->act_err);
-	sbuf_add(s, ",\"backups\":");
-	json_str_or_null(s, r->backups_ok ? NULL : r->backups_err);
-	sbuf_add(s, "},\"summary\":{\"actions\":%u,\"executed\":%u,"
-	    "\"failed\":%u,\"host_errors\":%u,\"audit_errors\":%u,"
-	    "\"stale_backups\":%u,\"reaped\":%u,\"elapsed_ms\":%llu}",
-	    r->n_actions, r->n_executed, r->n_failed, r->n_host_errors,
-	    r->n_audit_errors, r->n_stale, r->n_reaped,
-	    (unsigned long long)r->elapsed_ms);
 }
 
 static int
@@ -382,16 +256,18 @@ exit_code(const struct sweep_run_report *r)
 	if (r->n_host_errors > 0 || !r->facts_ok || !r->backups_ok ||
 	    r->act_err[0] != '\0' || r->n_audit_errors > 0)
 		return EXIT_ERROR;
-	if (r->n_actions > 0 || r->n_reaped > 0)
+	if (r->heal_ran && !r->vmstates_ok)
+		return EXIT_ERROR;
+	if (r->n_actions > 0 || r->n_reaped > 0 || r->n_healed > 0)
 		return EXIT_OK;
 	return EXIT_NOTHING;
 }
 
 static const char *
-exit_name(int code)
+exit_name(int code, int dry_run)
 {
 	switch (code) {
-	case EXIT_OK:		return "acted";
+	case EXIT_OK:		return dry_run ? "would-act" : "acted";
 	case EXIT_ERROR:	return "error";
 	case EXIT_NOTHING:	return "nothing-to-do";
 	}
@@ -426,7 +302,7 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 	struct sweep_host_in	*in = NULL;
 	struct sweep_cs_host	*cs = NULL;
 	struct sweeper		*sw = NULL;
-	struct out		 o;
+	struct sweep_out	 o;
 	struct db		 db;
 	uint64_t		 host = 0;
 	size_t			 ncs = 0, nin = 0;
@@ -435,6 +311,7 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 	const struct cli_opt	 opts[] = {
 		{ "host", 0, CLI_ID, &host, "ID" },
 		{ "grace-met", 0, CLI_FLAG, &ro.grace_met, NULL },
+		{ "backup-states", 0, CLI_FLAG, &ro.heal_backup_states, NULL },
 		{ "dry-run", 0, CLI_FLAG, &ro.dry_run, NULL },
 		{ "json", 0, CLI_FLAG, &o.json, NULL },
 	};
@@ -480,9 +357,9 @@ cmd_sweep(struct cli *c, int argc, char **argv)
 	sbuf_init(&o.s);
 	rc = exit_code(&r);
 	if (o.json) {
-		json(&o, &r);
+		sweep_json(&o, &r);
 		sbuf_add(&o.s, ",\"result\":\"%s\",\"exit_code\":%d}\n",
-		    exit_name(rc), rc);
+		    exit_name(rc, r.dry_run), rc);
 	} else
 		table(&o, &r);
 	fputs(o.s.s, stdout);

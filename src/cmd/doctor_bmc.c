@@ -2,7 +2,10 @@
  * doctor_bmc.c -- `hawatch doctor`'s BMC checks: every host's BMC answers a
  * power reading (bmc.workers sessions at a time, each bounded by the IPMI
  * session timeouts), and a BMC reading off while its host's heartbeat is
- * fresh is reported as mapped to the wrong host (S2 hazard).  Reads only.
+ * fresh is reported as mapped to the wrong host (S2 hazard).  Then, where
+ * console capture is not off, whether the BMC's SOL works and whether it
+ * keeps a console history (sol_probe(), fence/sol_capture.c): one "sol"
+ * line per BMC.  Reads only; a probe never takes over a held SOL session.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -20,9 +23,17 @@
 #include "ipmi.h"
 #include "log.h"
 #include "sbuf.h"
+#include "sol_capture.h"
 #include "util.h"
 #include "virt.h"
 #include "doctor.h"
+
+/*
+ * One SOL probe's bound: a session answers within SOL_SESSION_TIMEOUT_MS
+ * and a history dump ends within SOL_HISTORY_MS; past this the BMC's SOL
+ * is reported as not answering.
+ */
+#define DOCTOR_SOL_PROBE_MS	(SOL_HISTORY_MS + SOL_SESSION_TIMEOUT_MS)
 
 /* --- BMCs ------------------------------------------------------------------ */
 
@@ -33,6 +44,9 @@ struct bmc_job {
 	int			rc;
 	uint64_t		elapsed_ms;
 	char			err[ERR_LEN];
+	struct sol_settings	sol;	/* sol.capture off: no probe */
+	int			sol_probed;
+	struct sol_probe_result	sp;
 	pthread_t		th;
 	int			started;
 };
@@ -45,7 +59,48 @@ bmc_main(void *arg)
 
 	j->rc = ipmi_power_status(&j->t, &j->st, j->err);
 	j->elapsed_ms = clock_mono_ms() - t0;
+	/* SOL only where the BMC answers IPMI and libipmiconsole can reach it */
+	if (j->rc == 0 && j->sol.capture != SOL_CAPTURE_OFF &&
+	    j->t.port == IPMI_PORT_DEFAULT) {
+		sol_probe(&j->t, &j->sol, DOCTOR_SOL_PROBE_MS, &j->sp);
+		j->sol_probed = 1;
+	}
 	return NULL;
+}
+
+/* the "sol" line of one BMC whose power reading worked */
+static void
+report_sol(struct doctor *d, const struct inv_host *h, const struct bmc_job *j,
+    const char *addr)
+{
+	static const char fix[] = "set bmc.sol_workarounds (ipmi_sim: "
+	    "opensesspriv,solchannelsupport,solpayloadsize), free the "
+	    "BMC's SOL session, or set console_capture = \"off\" for it";
+
+	if (j->sol.capture == SOL_CAPTURE_OFF)
+		return;
+	if (!j->sol_probed)
+		dr(d, DR_WARN, "sol", "put the BMC on port 623, or set "
+		    "console_capture = \"off\" for it", "host %llu (%s) BMC "
+		    "%s: no console capture: %s", (unsigned long long)h->id,
+		    h->name, addr, SOL_PORT_REASON);
+	else if (!j->sp.sol)
+		dr(d, DR_WARN, "sol", fix, "host %llu (%s) BMC %s: SOL does "
+		    "not work%s: %s (%llums)", (unsigned long long)h->id,
+		    h->name, addr, j->sp.refused && j->sol.capture ==
+		    SOL_CAPTURE_AUTO ? " (auto: no capture for it)" : "",
+		    j->sp.reason, (unsigned long long)j->sp.elapsed_ms);
+	else if (j->sp.history)
+		dr(d, DR_OK, "sol", NULL, "host %llu (%s) BMC %s: SOL works, "
+		    "keeps a console history (%zu bytes now) (%llums)",
+		    (unsigned long long)h->id, h->name, addr,
+		    j->sp.history_bytes, (unsigned long long)j->sp.elapsed_ms);
+	else
+		dr(d, DR_OK, "sol", NULL, "host %llu (%s) BMC %s: SOL works, "
+		    "no console history (live output from the suspect on)%s%s "
+		    "(%llums)", (unsigned long long)h->id, h->name, addr,
+		    j->sp.reason[0] ? ": " : "", j->sp.reason,
+		    (unsigned long long)j->sp.elapsed_ms);
 }
 
 static const char *
@@ -107,8 +162,13 @@ check_bmcs(struct doctor *d, const struct config *cfg,
 		free(j);
 		return;
 	}
-	for (i = 0; i < inv->nhosts; i++)
+	for (i = 0; i < inv->nhosts; i++) {
 		j[i].has = bmc_target_from_config(cfg, &inv->hosts[i], &j[i].t, j[i].err);
+		if (j[i].has == 1 && bmc_sol_settings(cfg, inv->hosts[i].id,
+		    &j[i].sol, err) == -1)
+			j[i].sol.capture = SOL_CAPTURE_OFF;	/* config-check
+								   refuses it */
+	}
 	bmc_jobs_run(j, inv->nhosts, w);
 	for (i = 0; i < inv->nhosts; i++) {
 		h = &inv->hosts[i];
@@ -158,6 +218,7 @@ check_bmcs(struct doctor *d, const struct config *cfg,
 		    "(%llums; %s)", (unsigned long long)h->id, h->name, addr,
 		    bmc_status_name(j[i].st), (unsigned long long)j[i].elapsed_ms,
 		    src);
+		report_sol(d, h, &j[i], addr);
 	}
 	if (!any)
 		dr(d, DR_WARN, "bmc", "configure oobm rows or bmc.hosts",

@@ -161,6 +161,7 @@ check_privileges(struct doctor *d, struct db *db, const struct config *cfg)
 		{ "data_center_details", "SELECT" },
 		{ "vm_work_job", "SELECT" },
 		{ "async_job", "SELECT" },
+		{ "snapshots", "SELECT" },	/* volume snapshots */
 		{ NULL, "SELECT INSERT UPDATE DELETE CREATE" },
 	};
 	struct grant	*g;

@@ -11,8 +11,8 @@ backup_rule_classify(const struct backup_look *b)
 		return SBK_NO_HOST;
 	if (!b->host_observed)
 		return SBK_HOST_UNOBSERVED;
-	if (!b->dom_paused)
-		return SBK_NOT_PAUSED;
+	if (!b->dom_paused && !b->dom_running)
+		return SBK_NO_DOMAIN;
 	return b->job == SJ_NONE || b->job == SJ_UNSUPPORTED ?
 	    SBK_WOULD_REAP : SBK_JOB_ACTIVE;
 }

@@ -7,12 +7,13 @@
  *
  * Rules:
  *   classify   a row is reapable (SBK_WOULD_REAP) only when its VM's host
- *              was observed and the domain is paused there with no job (or
- *              a driver without a job API).  Only paused domains have their
- *              job read, so a running domain's backup is never reaped.
+ *              was observed and the domain is paused or running there with
+ *              no job (or a driver without a job API); the run reads the
+ *              job of every paused and running domain (issue 12).
  *              Otherwise, first match: no host recorded, host not
- *              observed, domain not paused there, a job (or an unreadable
- *              one) on it.
+ *              observed, no such domain there (neither paused nor running:
+ *              the VM may run elsewhere, the VM reconcile's business), a
+ *              job (or an unreadable one) on it.
  *   next       a reapable row is reaped only with sweep.reap_stale_backups
  *              on and while acting (leader, not a dry run); a dry run or a
  *              standby only counts it.
@@ -33,10 +34,10 @@ enum sweep_bk_verdict {
 	SBK_REAP_OFF,		/* reapable; sweep.reap_stale_backups = false */
 	SBK_RACED,		/* changed meanwhile: not touched */
 	SBK_JOB_ACTIVE,		/* the domain has a job (or it is unreadable) */
-	SBK_NOT_PAUSED,		/* domain not paused: its job is not observed */
 	SBK_HOST_UNOBSERVED,	/* the VM's host was not observed */
 	SBK_NO_HOST,		/* CloudStack records no host for the VM */
 	SBK_ERROR,		/* the reap failed: see note */
+	SBK_NO_DOMAIN,		/* neither running nor paused on its host */
 };
 
 /* What the classify rule looks at, for one stale row. */
@@ -44,7 +45,8 @@ struct backup_look {
 	uint64_t	host_id;	/* vm_instance.host_id, 0: NULL */
 	int		host_observed;	/* libvirt answered for it this run */
 	int		dom_paused;	/* the VM's domain is paused there */
-	enum sweep_job	job;		/* that domain's job (dom_paused) */
+	int		dom_running;	/* ... or running there */
+	enum sweep_job	job;		/* that domain's job (either) */
 };
 
 enum backup_next {

@@ -109,7 +109,9 @@ check_host(const struct host_obs *o, char *err)
 		return -1;
 	}
 	if ((unsigned)o->ignored > IGN_LAST || (unsigned)o->power > PWR_LAST ||
-	    (unsigned)o->fence > FENCE_LAST) {
+	    (unsigned)o->fence > FENCE_LAST ||
+	    (unsigned)o->probe > PROBE_LAST ||
+	    (unsigned)o->identity > BMC_ID_LAST) {
 		set_err(err, "obs: host %llu: enum value out of range",
 		    (unsigned long long)o->host_id);
 		return -1;
@@ -212,6 +214,7 @@ host_init(struct core_host *h, const struct host_obs *o, int64_t now)
 	h->fence_seq_seen = o->fence_seq;
 	h->operator_prev = o->operator_confirmed_off;
 	h->no_seed = 0;
+	guard_bmc_init(h, o);
 }
 
 static void
@@ -220,6 +223,7 @@ host_gone(struct core_tick *t, struct core_host *h)
 	if (h->v.alert)
 		core_emit(t, ACT_CLEAR_ALERT, h->v.host_id, h->v.alert_why,
 		    h->v.cluster_id, 0);
+	guard_bmc_gone(t, h);
 	core_emit(t, ACT_REPORT, h->v.host_id, WHY_HOST_GONE,
 	    h->v.cluster_id, 0);
 }

@@ -69,6 +69,18 @@ struct host_obs {
 	int		 operator_confirmed_off;	/* hawatch reconcile
 					   --confirm-fenced (acted on when
 					   it rises 0 -> 1) */
+	/* BMC corroboration (guard_bmc.c; docs/states.md "BMC trust") */
+	enum probe_obs	 probe;		/* latest finished libvirt probe */
+	uint64_t	 probe_seq;	/* +1 per finished probe; 0 = none */
+	uint64_t	 probe_power_seq;	/* power_seq when that probe
+					   began (it began on an off
+					   reading) */
+	enum bmc_identity identity;	/* BMC GUID vs host SMBIOS UUID */
+	int		 contradiction_open;	/* hawatch.alerts holds an
+					   open bmc_contradiction row */
+	uint64_t	 contradiction_cleared;	/* id of the newest such row
+					   an operator cleared; a move
+					   clears the core's latch */
 };
 
 struct pool_obs {
@@ -103,6 +115,8 @@ struct core_policy {
 	uint64_t	 rearm_after_ms;	/* RETURNED -> ALIVE after this
 						   long healthy */
 	uint64_t	 bmc_poll_interval_ms;
+	uint64_t	 tick_ms;		/* supervisor period: a change is
+						   seen up to one tick late */
 	/* CloudStack agent timings, for the derived floors */
 	uint64_t	 agent_hb_interval_ms;
 	uint64_t	 agent_hb_write_timeout_ms;
@@ -166,6 +180,12 @@ enum act_why {
 	WHY_BMC_AUTH,
 	WHY_BMC_UNREACHABLE,
 	WHY_BMC_RECOVERED,
+	/* BMC trust (guard_bmc.c) */
+	WHY_BMC_OFF_UNCONFIRMED,	/* two off readings, corroboration
+					   pending: held as suspect */
+	WHY_BMC_CONTRADICTION,		/* the BMC read off while the host
+					   wrote or its libvirt answered */
+	WHY_BMC_IDENTITY_MISMATCH,	/* BMC GUID != host SMBIOS UUID */
 	/* after a fence */
 	WHY_HB_RETURNED,	/* heartbeat advanced after the fence */
 	WHY_POWER_RETURNED,	/* two consecutive BMC on readings */
@@ -243,6 +263,9 @@ struct host_core_view {
 	enum fence_source fenced_by;	/* who confirmed the last HS_FENCED:
 					   BMC, self-fence or operator; kept
 					   until the host is fenced again */
+	int		 bmc_contradiction;	/* latched until an operator
+					   clears it: the BMC is not trusted */
+	int		 bmc_identity_mismatch;	/* fencing disabled */
 	uint32_t	 vms_active;
 	size_t		 npools;
 	struct pool_view pools[CORE_MAX_POOLS_PER_HOST];
@@ -361,6 +384,15 @@ struct core_host {
 	uint32_t		 off_run, on_run;
 	int			 operator_prev;
 	int			 bmc_auth_reported;
+	/* BMC corroboration (guard_bmc.c) */
+	uint64_t		 off_first_seq;	/* power_seq of the run's first
+						   off reading */
+	int64_t			 off_window_ms;	/* start of the quiet window */
+	uint32_t		 off_ticks;	/* ticks since the first off */
+	int			 probe_silent;	/* a probe begun in this run
+						   found libvirt silent */
+	uint64_t		 probe_seq_seen;
+	uint64_t		 contra_cleared_seen;
 	/* fencing memory */
 	int64_t			 fence_started_ms;
 	int			 fence_ended;
@@ -420,7 +452,9 @@ struct core_tick {
 };
 
 #define CORE_FSM_CHAIN		4	/* transitions per host per tick */
-#define CORE_OUT_PER_HOST	(3 * CORE_FSM_CHAIN + 4 + CORE_MAX_POOLS_PER_HOST)
+#define CORE_OUT_PER_HOST	(3 * CORE_FSM_CHAIN + 4 + CORE_MAX_POOLS_PER_HOST + \
+				 CORE_BMC_OUT)
+#define CORE_BMC_OUT		4	/* guard_bmc.c: two alerts, two clears */
 
 /* core_emit.c: leaf helpers core.c, guards.c and the FSM share (they
  * call nothing back, so no file of the core calls in a circle) */
@@ -438,6 +472,21 @@ enum act_why guard_fence_hold(const struct core_tick *,
 int	guard_self_fence_ready(const struct core_tick *,
 	    const struct core_host *);
 int	guard_in_startup(const struct core_tick *);
+
+/* guard_bmc.c: may the BMC's off readings be trusted (S2 corroboration) */
+enum bmc_off_rule {
+	BMC_OFF_NONE,		/* fewer than two off readings in a row */
+	BMC_OFF_WAIT,		/* two or more, corroboration pending */
+	BMC_OFF_CONFIRMED,	/* two or more, corroborated: S2 holds */
+	BMC_OFF_DISTRUSTED,	/* contradiction or identity mismatch */
+};
+void	guard_bmc_init(struct core_host *, const struct host_obs *);
+void	guard_bmc_track(struct core_tick *, struct core_host *, int new_off);
+void	guard_bmc_reset(struct core_host *);
+enum bmc_off_rule guard_bmc_off(const struct core_tick *,
+	    const struct core_host *);
+enum act_why guard_bmc_hold(const struct core_host *);
+void	guard_bmc_gone(struct core_tick *, struct core_host *);
 
 /* fsm_track.c: phases 1 and 2 of a host (tracking, S1 verdict) */
 void	fsm_track(struct core_tick *, struct core_host *);

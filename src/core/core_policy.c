@@ -22,6 +22,7 @@ core_policy_defaults(struct core_policy *p)
 	p->self_fence_after_ms = SELF_FENCE_AFTER_MS_DEFAULT;
 	p->rearm_after_ms = REARM_AFTER_MS_DEFAULT;
 	p->bmc_poll_interval_ms = BMC_POLL_INTERVAL_MS_DEFAULT;
+	p->tick_ms = TICK_MS_DEFAULT;
 	p->agent_hb_interval_ms = AGENT_HB_INTERVAL_MS_DEFAULT;
 	p->agent_hb_write_timeout_ms = AGENT_HB_WRITE_TIMEOUT_MS_DEFAULT;
 	p->agent_hb_max_tries = AGENT_HB_MAX_TRIES_DEFAULT;
@@ -114,6 +115,11 @@ check_fencing(const struct core_policy *p, char *err)
 		set_err(err, "policy: bmc_poll_interval_ms %llu outside "
 		    "1..dead_after_ms",
 		    (unsigned long long)p->bmc_poll_interval_ms);
+		return -1;
+	}
+	if (p->tick_ms == 0 || p->tick_ms > 60000) {
+		set_err(err, "policy: tick_ms %llu outside 1..60000",
+		    (unsigned long long)p->tick_ms);
 		return -1;
 	}
 	return 0;

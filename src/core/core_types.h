@@ -57,7 +57,30 @@ enum fence_source {
 	FS_SELF_FENCE,		/* daemon: self_fence_after elapsed */
 };
 
+/*
+ * What a libvirt probe of a host whose BMC reads off found (src/
+ * corroborate.c): a powered-off host cannot answer.  Bounded by
+ * daemon.corroborate_timeout.
+ */
+enum probe_obs {
+	PROBE_NO_ENDPOINT,	/* hawatch has no libvirt URI for the host */
+	PROBE_NONE,		/* no probe finished yet */
+	PROBE_ANSWERED,		/* the host's libvirt answered */
+	PROBE_SILENT,		/* no answer within the deadline */
+};
+#define PROBE_LAST PROBE_SILENT
+
+/* The BMC's System GUID against the host's SMBIOS UUID (libvirt). */
+enum bmc_identity {
+	BMC_ID_UNKNOWN,		/* either side has not reported one */
+	BMC_ID_MATCH,
+	BMC_ID_MISMATCH,	/* the BMC belongs to another machine */
+};
+#define BMC_ID_LAST BMC_ID_MISMATCH
+
 const char	*pwr_obs_name(enum pwr_obs);
+const char	*probe_obs_name(enum probe_obs);
+const char	*bmc_identity_name(enum bmc_identity);
 const char	*fence_result_name(enum fence_result);
 const char	*ign_reason_name(enum ign_reason);
 const char	*fence_source_name(enum fence_source);

@@ -3,8 +3,9 @@
  * clock): what this tick's observations say.
  *
  *   fsm_track()    heartbeat changes per pool (change-based liveness,
- *                  startup seeding), BMC readings (runs of off/on), fence
- *                  results, operator confirmations;
+ *                  startup seeding), BMC readings (runs of off/on, and
+ *                  what corroborates them: guard_bmc.c), fence results,
+ *                  operator confirmations;
  *   fsm_verdict()  what the heartbeats prove: alive, suspect, dead (S1)
  *                  or unknown.
  * The transitions that follow are host_fsm.c's (fsm_step).
@@ -102,6 +103,7 @@ fsm_track(struct core_tick *t, struct core_host *h)
 {
 	const struct host_obs	*o = h->o;
 	size_t			 i;
+	int			 new_off;
 
 	h->fence_new = o->fence_seq != h->fence_seq_seen;
 	h->fence_seq_seen = o->fence_seq;
@@ -115,19 +117,22 @@ fsm_track(struct core_tick *t, struct core_host *h)
 	for (i = 0; i < h->ntr; i++)
 		track_one(t, h, &h->tr[i], reading_for(o, h->tr[i].pool_id));
 
+	new_off = 0;
 	if (o->power_seq != 0 && o->power_seq != h->power_seq_seen) {
 		h->power_seq_seen = o->power_seq;
 		if (o->power == PWR_OFF) {
 			h->off_run += h->off_run < RUN_MAX;
 			h->on_run = 0;
+			new_off = 1;
 		} else if (o->power == PWR_ON) {
 			h->on_run += h->on_run < RUN_MAX;
 			h->off_run = 0;
 		}
 	}
-	/* A host that is off cannot write: a change contradicts the run. */
-	if (h->have_obs_change && h->last_obs_change_ms == t->now)
-		h->off_run = 0;
+	/* A host that is off cannot write: what a change during an off run
+	 * means (contradiction, or a write from before the power loss) is
+	 * guard_bmc.c's rule. */
+	guard_bmc_track(t, h, new_off);
 }
 
 /* ------------------------------------------------------------------ */

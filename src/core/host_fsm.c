@@ -69,6 +69,7 @@ fsm_enter(struct core_tick *t, struct core_host *h, enum host_state to,
 		break;
 	case HS_FENCED:
 		h->off_run = h->on_run = 0;
+		guard_bmc_reset(h);
 		h->reconcile_sent = 0;
 		break;
 	case HS_UNFENCEABLE:
@@ -79,6 +80,7 @@ fsm_enter(struct core_tick *t, struct core_host *h, enum host_state to,
 		break;
 	case HS_RETURNED:
 		h->off_run = h->on_run = 0;
+		guard_bmc_reset(h);
 		h->healthy = 0;
 		core_emit(t, ACT_REPORT, h->v.host_id, why, h->v.cluster_id, 0);
 		break;
@@ -89,6 +91,7 @@ fsm_enter(struct core_tick *t, struct core_host *h, enum host_state to,
 		h->have_obs_change = 0;
 		h->no_seed = 1;
 		h->off_run = h->on_run = 0;
+		guard_bmc_reset(h);
 		h->v.fence_attempts = 0;
 		h->fence_ended = 0;
 		h->reconcile_sent = 0;
@@ -113,7 +116,11 @@ fsm_fenced(struct core_tick *t, struct core_host *h, enum act_why why,
 	h->v.fenced_by = by;
 }
 
-/* Two off readings or an operator confirmation: FENCED from anywhere. */
+/*
+ * Two corroborated off readings (guard_bmc.c) or an operator
+ * confirmation: FENCED from anywhere.  Two off readings still waiting
+ * for corroboration hold the host as suspect.
+ */
 static int
 positive_death(struct core_tick *t, struct core_host *h)
 {
@@ -122,11 +129,30 @@ positive_death(struct core_tick *t, struct core_host *h)
 		fsm_fenced(t, h, WHY_OPERATOR_CONFIRMED, FS_OPERATOR);
 		return 1;
 	}
-	if (h->off_run >= 2) {
+	switch (guard_bmc_off(t, h)) {
+	case BMC_OFF_CONFIRMED:
 		fsm_fenced(t, h, WHY_POWER_OFF_CONFIRMED, FS_BMC);
 		return 1;
+	case BMC_OFF_WAIT:
+		if (h->v.state == HS_DEAD || h->v.state == HS_FENCING ||
+		    h->v.state == HS_UNFENCEABLE)
+			return 0;	/* S1 already holds: its own path */
+		fsm_enter(t, h, HS_SUSPECT, WHY_BMC_OFF_UNCONFIRMED);
+		h->v.hold = WHY_BMC_OFF_UNCONFIRMED;
+		return 1;
+	case BMC_OFF_NONE:
+	case BMC_OFF_DISTRUSTED:
+		break;
 	}
 	return 0;
+}
+
+/* The executor's "off confirmed" comes from the same BMC. */
+static int
+fence_off_trusted(const struct core_host *h)
+{
+	return h->fence_new && h->o->fence == FENCE_OFF_CONFIRMED &&
+	    guard_bmc_hold(h) == WHY_NONE;
 }
 
 static void
@@ -139,6 +165,7 @@ follow_verdict(struct core_tick *t, struct core_host *h)
 		break;
 	case V_ALIVE:
 		fsm_enter(t, h, HS_ALIVE, h->vwhy);
+		h->v.hold = guard_bmc_hold(h);	/* say the BMC is distrusted */
 		break;
 	case V_SUSPECT:
 		fsm_enter(t, h, HS_SUSPECT, h->vwhy);
@@ -191,7 +218,7 @@ next_dead(struct core_tick *t, struct core_host *h)
 		follow_verdict(t, h);
 		return;
 	}
-	if (h->fence_new && h->o->fence == FENCE_OFF_CONFIRMED) {
+	if (fence_off_trusted(h)) {
 		/* a late result of an attempt we gave up on */
 		fsm_fenced(t, h, WHY_FENCE_OFF_CONFIRMED, FS_BMC);
 		return;
@@ -210,7 +237,9 @@ next_dead(struct core_tick *t, struct core_host *h)
 		fsm_enter(t, h, HS_UNFENCEABLE, unfenceable_why(h));
 		return;
 	}
-	if ((hold = guard_fence_hold(t, h)) != WHY_NONE) {
+	/* a distrusted BMC first: it lasts until a human acts */
+	if ((hold = guard_bmc_hold(h)) != WHY_NONE ||
+	    (hold = guard_fence_hold(t, h)) != WHY_NONE) {
 		h->v.hold = hold;
 		return;
 	}
@@ -239,6 +268,11 @@ next_fencing(struct core_tick *t, struct core_host *h)
 	if (h->fence_new) {
 		switch (h->o->fence) {
 		case FENCE_OFF_CONFIRMED:
+			if (!fence_off_trusted(h)) {
+				/* a BMC found wrong meanwhile proves nothing */
+				fence_over(t, h, WHY_FENCE_FAILED);
+				return;
+			}
 			fsm_fenced(t, h, WHY_FENCE_OFF_CONFIRMED, FS_BMC);
 			return;
 		case FENCE_FAILED_UNKNOWN:
@@ -296,7 +330,7 @@ next_unfenceable(struct core_tick *t, struct core_host *h)
 		fsm_enter(t, h, HS_ALIVE, WHY_HB_ADVANCING);
 		return;
 	}
-	if (h->fence_new && h->o->fence == FENCE_OFF_CONFIRMED) {
+	if (fence_off_trusted(h)) {
 		fsm_fenced(t, h, WHY_FENCE_OFF_CONFIRMED, FS_BMC);
 		return;
 	}
@@ -324,7 +358,8 @@ next_returned(struct core_tick *t, struct core_host *h)
 	}
 	/* Off again, but only once the heartbeat stopped too: an off
 	 * reading against a writing host must not loop FENCED/RETURNED. */
-	if (h->off_run >= 2 && h->verdict != V_ALIVE) {
+	if (h->verdict != V_ALIVE &&
+	    guard_bmc_off(t, h) == BMC_OFF_CONFIRMED) {
 		fsm_fenced(t, h, WHY_POWER_OFF_CONFIRMED, FS_BMC);
 		return;
 	}

@@ -46,6 +46,36 @@ pwr_obs_name(enum pwr_obs v)
 }
 
 const char *
+probe_obs_name(enum probe_obs v)
+{
+	switch (v) {
+	case PROBE_NO_ENDPOINT:
+		return "no_endpoint";
+	case PROBE_NONE:
+		return "none";
+	case PROBE_ANSWERED:
+		return "answered";
+	case PROBE_SILENT:
+		return "silent";
+	}
+	return "invalid";
+}
+
+const char *
+bmc_identity_name(enum bmc_identity v)
+{
+	switch (v) {
+	case BMC_ID_UNKNOWN:
+		return "unknown";
+	case BMC_ID_MATCH:
+		return "match";
+	case BMC_ID_MISMATCH:
+		return "mismatch";
+	}
+	return "invalid";
+}
+
+const char *
 fence_result_name(enum fence_result v)
 {
 	switch (v) {
@@ -125,86 +155,57 @@ act_kind_name(enum act_kind v)
 	return "invalid";
 }
 
+/* A table: the act_why list is long.  Every value has an entry
+ * (check_host_fsm.c tests that no name is "invalid"). */
+static const char *const act_why_names[WHY_LAST + 1] = {
+	[WHY_NONE] = "none",
+	[WHY_HB_ADVANCING] = "hb_advancing",
+	[WHY_HB_STALE] = "hb_stale",
+	[WHY_HB_DEAD] = "hb_dead",
+	[WHY_HB_UNKNOWN] = "hb_unknown",
+	[WHY_HB_GARBAGE] = "hb_garbage",
+	[WHY_HB_MISSING] = "hb_missing",
+	[WHY_NO_EVIDENCE] = "no_evidence",
+	[WHY_NO_POOLS] = "no_pools",
+	[WHY_POOL_UNREADABLE] = "pool_unreadable",
+	[WHY_POOL_STALL] = "pool_stall",
+	[WHY_NO_PEER] = "no_peer",
+	[WHY_NOT_LEADER] = "not_leader",
+	[WHY_STARTUP_GRACE] = "startup_grace",
+	[WHY_STORM_GUARD] = "storm_guard",
+	[WHY_FENCE_QUIET] = "fence_quiet",
+	[WHY_FENCE_FAILED] = "fence_failed",
+	[WHY_FENCE_TIMEOUT] = "fence_timeout",
+	[WHY_FENCE_BUDGET_EXHAUSTED] = "fence_budget_exhausted",
+	[WHY_FENCE_OFF_CONFIRMED] = "fence_off_confirmed",
+	[WHY_POWER_OFF_CONFIRMED] = "power_off_confirmed",
+	[WHY_OPERATOR_CONFIRMED] = "operator_confirmed",
+	[WHY_SELF_FENCE_ELAPSED] = "self_fence_elapsed",
+	[WHY_BMC_AUTH] = "bmc_auth",
+	[WHY_BMC_UNREACHABLE] = "bmc_unreachable",
+	[WHY_BMC_RECOVERED] = "bmc_recovered",
+	[WHY_BMC_OFF_UNCONFIRMED] = "bmc_off_unconfirmed",
+	[WHY_BMC_CONTRADICTION] = "bmc_contradiction",
+	[WHY_BMC_IDENTITY_MISMATCH] = "bmc_identity_mismatch",
+	[WHY_HB_RETURNED] = "hb_returned",
+	[WHY_POWER_RETURNED] = "power_returned",
+	[WHY_DEAD_BEFORE_REARM] = "dead_before_rearm",
+	[WHY_REARMED] = "rearmed",
+	[WHY_VMS_ACTIVE] = "vms_active",
+	[WHY_IGN_MAINTENANCE] = "ign_maintenance",
+	[WHY_IGN_DISABLED] = "ign_disabled",
+	[WHY_IGN_OPERATOR] = "ign_operator",
+	[WHY_IGN_REMOVED] = "ign_removed",
+	[WHY_UNIGNORED] = "unignored",
+	[WHY_HOST_GONE] = "host_gone",
+};
+
 const char *
 act_why_name(enum act_why v)
 {
-	switch (v) {
-	case WHY_NONE:
-		return "none";
-	case WHY_HB_ADVANCING:
-		return "hb_advancing";
-	case WHY_HB_STALE:
-		return "hb_stale";
-	case WHY_HB_DEAD:
-		return "hb_dead";
-	case WHY_HB_UNKNOWN:
-		return "hb_unknown";
-	case WHY_HB_GARBAGE:
-		return "hb_garbage";
-	case WHY_HB_MISSING:
-		return "hb_missing";
-	case WHY_NO_EVIDENCE:
-		return "no_evidence";
-	case WHY_NO_POOLS:
-		return "no_pools";
-	case WHY_POOL_UNREADABLE:
-		return "pool_unreadable";
-	case WHY_POOL_STALL:
-		return "pool_stall";
-	case WHY_NO_PEER:
-		return "no_peer";
-	case WHY_NOT_LEADER:
-		return "not_leader";
-	case WHY_STARTUP_GRACE:
-		return "startup_grace";
-	case WHY_STORM_GUARD:
-		return "storm_guard";
-	case WHY_FENCE_QUIET:
-		return "fence_quiet";
-	case WHY_FENCE_FAILED:
-		return "fence_failed";
-	case WHY_FENCE_TIMEOUT:
-		return "fence_timeout";
-	case WHY_FENCE_BUDGET_EXHAUSTED:
-		return "fence_budget_exhausted";
-	case WHY_FENCE_OFF_CONFIRMED:
-		return "fence_off_confirmed";
-	case WHY_POWER_OFF_CONFIRMED:
-		return "power_off_confirmed";
-	case WHY_OPERATOR_CONFIRMED:
-		return "operator_confirmed";
-	case WHY_SELF_FENCE_ELAPSED:
-		return "self_fence_elapsed";
-	case WHY_BMC_AUTH:
-		return "bmc_auth";
-	case WHY_BMC_UNREACHABLE:
-		return "bmc_unreachable";
-	case WHY_BMC_RECOVERED:
-		return "bmc_recovered";
-	case WHY_HB_RETURNED:
-		return "hb_returned";
-	case WHY_POWER_RETURNED:
-		return "power_returned";
-	case WHY_DEAD_BEFORE_REARM:
-		return "dead_before_rearm";
-	case WHY_REARMED:
-		return "rearmed";
-	case WHY_VMS_ACTIVE:
-		return "vms_active";
-	case WHY_IGN_MAINTENANCE:
-		return "ign_maintenance";
-	case WHY_IGN_DISABLED:
-		return "ign_disabled";
-	case WHY_IGN_OPERATOR:
-		return "ign_operator";
-	case WHY_IGN_REMOVED:
-		return "ign_removed";
-	case WHY_UNIGNORED:
-		return "unignored";
-	case WHY_HOST_GONE:
-		return "host_gone";
-	}
-	return "invalid";
+	if ((unsigned)v > WHY_LAST || act_why_names[v] == NULL)
+		return "invalid";
+	return act_why_names[v];
 }
 
 const char *

@@ -24,6 +24,7 @@ policy_from_config(const struct config *c, struct core_policy *p)
 	p->self_fence_after_ms = c->daemon.self_fence_after_ms;
 	p->rearm_after_ms = c->daemon.rearm_after_ms;
 	p->bmc_poll_interval_ms = c->daemon.bmc_poll_interval_ms;
+	p->tick_ms = c->daemon.tick_interval_ms;
 	p->agent_hb_interval_ms = c->daemon.agent_hb_interval_ms;
 	p->agent_hb_write_timeout_ms = c->daemon.agent_hb_timeout_ms;
 	p->agent_hb_max_tries = c->daemon.agent_hb_max_tries;

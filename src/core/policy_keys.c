@@ -45,6 +45,9 @@ static const struct cfg_key daemon_keys[] = {
 	    HB_READ_DEADLINE_MS_DEFAULT, "one round of heartbeat reads"),
 	DUR("leader_retry", leader_retry_ms, 100, 60000,
 	    LEADER_RETRY_MS_DEFAULT, "how often a standby asks to lead"),
+	DUR("corroborate_timeout", corroborate_timeout_ms, 100, 60000,
+	    CORROBORATE_TIMEOUT_MS_DEFAULT, "a host whose BMC reads off must "
+	    "not answer on libvirt within this"),
 	{ .name = "status_file", .type = CFGT_STRING,
 	    CFG_AT(daemon_config, status_file),
 	    .sdef = "/run/hawatch/status.json",

@@ -8,7 +8,8 @@
  * runs in the daemon (src/sweep_thread.c), in `hawatch sweep --dry-run` and
  * in tests/unit/check_sweep_core.c.  The policy (defaults, backoff, which
  * pause reasons are resumable) is in sweep_policy.c, the names of the enums
- * in sweep_names.c.
+ * in sweep_names.c, the job rules' helpers (every progress counter, pull
+ * mode) in sweep_job.c.
  *
  * decide() walks the ladder of rules for one paused domain, each a
  * rule_*() function; the first that matches emits the record:
@@ -25,6 +26,10 @@
  *        quiet for < job_stall_after_ms            -> LEAVE job-idle
  *        quiet longer, backoff pending             -> LEAVE backoff
  *        quiet longer                              -> ABORT_JOB
+ *      no progress counter at all (unknown; pull-mode backup: its
+ *        client's)                                 -> LEAVE job-no-progress /
+ *                                                     job-pull / pull-job-overdue
+ *   8c. a pull job was seen, is gone, row BackingUp -> LEAVE pull-row-in-progress
  *   9. paused for < pause_grace_ms       -> LEAVE grace
  *  10. backoff pending                   -> LEAVE backoff
  *  11.                                   -> RESUME
@@ -141,19 +146,9 @@ give_up_text(struct sweep_action *a, const struct sweep_policy *p,
 static int
 job_track(struct sweep_track *t, const struct sweep_dom *d, uint64_t now_ms)
 {
-	int	moved;
-
 	switch (d->job) {
 	case SJ_ACTIVE:
-		moved = !t->job_seen || t->job_op != d->job_op ||
-		    t->job_processed != d->job_processed;
-		if (moved) {
-			t->job_op = d->job_op;
-			t->job_processed = d->job_processed;
-			t->job_progress_ms = now_ms;
-		}
-		t->job_seen = 1;
-		return moved;
+		return sweep_job_track(t, d, now_ms);	/* every counter */
 	case SJ_NONE:
 	case SJ_UNSUPPORTED:
 		t->job_seen = 0;
@@ -301,7 +296,24 @@ rule_job_unknown(struct sweep_look *l)
 	return 1;
 }
 
-/* 8b. A job is active: leave it while it moves, abort it once stalled. */
+/* 8b. A job is active but reports no progress counter: unknown, never
+ * stalled; a pull-mode backup is its NBD client's (sweep_job.c). */
+static int
+rule_job_no_progress(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+	enum sweep_why		 why;
+
+	if (l->d->job != SJ_ACTIVE || bp_known(&l->d->job_progress))
+		return 0;
+	why = sweep_job_unknown_why(l->p, l->d);
+	a = look_emit(l, SWA_LEAVE, why);
+	sweep_job_unknown_text(l->p, l->d, why, a->text, sizeof(a->text));
+	return 1;
+}
+
+/* 8b. A job is active: leave it while any counter moves, abort it once
+ * stalled. */
 static int
 rule_job_active(struct sweep_look *l)
 {
@@ -309,17 +321,19 @@ rule_job_active(struct sweep_look *l)
 	struct sweep_track	*t = l->t;
 	struct sweep_action	*a;
 	uint64_t		 idle;
+	char			 prog[64];
 
 	if (d->job != SJ_ACTIVE)
 		return 0;
+	sweep_job_progress_text(t, d, prog, sizeof(prog));
 	idle = since(l->now_ms, t->job_progress_ms);
 	if (l->moved || idle < l->p->job_stall_after_ms) {
 		a = look_emit(l, SWA_LEAVE, l->moved ? SWW_JOB_PROGRESSING :
 		    SWW_JOB_IDLE);
 		a->at_ms = t->job_progress_ms + l->p->job_stall_after_ms;
-		snprintf(a->text, sizeof(a->text), "%s job processed=%llu "
-		    "bytes, %s; stalled if unchanged until +%llu ms",
-		    jobop_name(d->job_op), (unsigned long long)d->job_processed,
+		snprintf(a->text, sizeof(a->text), "%s job %s bytes, %s; "
+		    "stalled if unchanged until +%llu ms",
+		    jobop_name(d->job_op), prog,
 		    l->moved ? "progressing" : "no progress yet",
 		    (unsigned long long)since(a->at_ms, l->now_ms));
 		return 1;
@@ -333,13 +347,28 @@ rule_job_active(struct sweep_look *l)
 		return 1;
 	}
 	a = look_emit(l, SWA_ABORT_JOB, SWW_JOB_STALLED);
-	snprintf(a->text, sizeof(a->text), "%s job processed=%llu bytes has "
-	    "not moved for %llu ms (limit %llu ms): abort",
-	    jobop_name(d->job_op), (unsigned long long)d->job_processed,
+	snprintf(a->text, sizeof(a->text), "%s job %s bytes has not moved "
+	    "for %llu ms (limit %llu ms): abort", jobop_name(d->job_op), prog,
 	    (unsigned long long)idle,
 	    (unsigned long long)l->p->job_stall_after_ms);
 	t->inflight = 1;
 	t->inflight_kind = SWA_ABORT_JOB;
+	return 1;
+}
+
+/* 8c. A pull job was seen and is gone, but the VM's backup row is still
+ * BackingUp: its client may return. */
+static int
+rule_pull_row(struct sweep_look *l)
+{
+	struct sweep_action	*a;
+
+	if (!sweep_pull_row_holds(l->t, l->d))
+		return 0;
+	a = look_emit(l, SWA_LEAVE, SWW_PULL_ROW_IN_PROGRESS);
+	snprintf(a->text, sizeof(a->text), "its pull-mode backup job is gone "
+	    "but backup %llu is still BackingUp: its client may return",
+	    (unsigned long long)l->d->backup_id);
 	return 1;
 }
 
@@ -403,7 +432,9 @@ static int (*const sweep_ladder[])(struct sweep_look *) = {
 	rule_cs_running_here,
 	rule_snapshot,
 	rule_job_unknown,
+	rule_job_no_progress,
 	rule_job_active,
+	rule_pull_row,
 	rule_grace,
 	rule_backoff,
 	rule_resume,

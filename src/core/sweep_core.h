@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backup_progress.h"
+
 #define SWEEP_UUID_LEN		37	/* 36 chars + NUL, libvirt's format */
 #define SWEEP_NAME_LEN		80	/* CloudStack instance names are short */
 #define SWEEP_DISKERR_LEN	128	/* "hda: no space, vdb: unspecified error" */
@@ -55,8 +57,9 @@ struct sweep_policy {
 	 */
 	uint64_t	pause_grace_ms;
 	/*
-	 * A job whose processed byte count has not moved for this long is
-	 * considered dead and aborted.  Throttled or compressed NAS backups
+	 * A job none of whose progress counters (disk_*, data_*, memory_*;
+	 * backup_progress.h) moved for this long is considered dead and
+	 * aborted; one reporting no counter is never aborted.  Throttled or compressed NAS backups
 	 * (seed 002) move slowly but they move; 10 min of no progress at all
 	 * is far beyond one NFS retransmit cycle of a hard mount.
 	 */
@@ -82,6 +85,13 @@ struct sweep_policy {
 	 * guest write attempts.
 	 */
 	uint64_t	resume_settle_ms;
+	/*
+	 * A pull-mode backup job is driven by its NBD client and reports no
+	 * progress, so it is never aborted.  With this set (> 0), one open
+	 * longer is reported (LEAVE pull-job-overdue, sweep.pull_job_max_age)
+	 * so an operator can look; 0 (default) never reports it.
+	 */
+	uint64_t	pull_job_max_age_ms;
 };
 
 /* Mirror of libvirt's virDomainPausedReason (values are libvirt's ABI). */
@@ -126,7 +136,10 @@ struct sweep_dom {
 	int		 reason;		/* enum sweep_preason value */
 	enum sweep_job	 job;
 	int		 job_op;		/* VIR_DOMAIN_JOB_OPERATION, 0 = unknown */
-	uint64_t	 job_processed;		/* bytes */
+	uint64_t	 job_processed;		/* bytes, the main counter (texts) */
+	struct bp_counters job_progress;	/* every counter libvirt reported */
+	int		 job_pull;		/* a pull-mode backup (NBD client) */
+	uint64_t	 job_elapsed_ms;	/* libvirt's time_elapsed */
 	enum sweep_marker marker;
 	char		 disk_errors[SWEEP_DISKERR_LEN];	/* "" when none */
 	/* CloudStack facts */
@@ -179,6 +192,10 @@ enum sweep_why {
 	SWW_BACKOFF,			/* LEAVE: waiting before the next attempt */
 	SWW_HOST_UNOBSERVED,		/* LEAVE: host alive, libvirt unknown */
 	SWW_TRACK_FULL,			/* SKIP: tracking table full */
+	SWW_JOB_NO_PROGRESS,		/* LEAVE: job reports no progress: unknown */
+	SWW_JOB_PULL,			/* LEAVE: pull-mode backup, client-owned */
+	SWW_PULL_JOB_OVERDUE,		/* LEAVE: pull job past pull_job_max_age */
+	SWW_PULL_ROW_IN_PROGRESS,	/* LEAVE: pull job gone, row BackingUp */
 };
 
 struct sweep_action {
@@ -218,6 +235,9 @@ struct sweep_track {
 	int		job_op;
 	uint64_t	job_processed;		/* bytes at the last look */
 	uint64_t	job_progress_ms;	/* when job_processed last moved */
+	struct bp_counters job_last;		/* counters at the last look */
+	enum bp_field	job_moved_field;	/* the counter that last moved */
+	int		job_pull_seen;		/* a pull-mode job was seen */
 	uint32_t	attempts;		/* failed attempts */
 	uint64_t	next_attempt_ms;	/* 0: no backoff pending */
 	int		inflight;		/* action emitted, no report yet */
@@ -249,6 +269,19 @@ int		 sweep_cs_running_here(int found, int removed,
 		    const char *state, uint64_t vm_host_id, uint32_t host_id);
 const struct sweep_track *sweep_state_find(const struct sweep_state *,
 		    uint32_t host_id, const char *uuid);
+
+/* sweep_job.c: the job rules decide() uses (see there) */
+int		 sweep_job_track(struct sweep_track *, const struct sweep_dom *,
+		    uint64_t now_ms);
+enum sweep_why	 sweep_job_unknown_why(const struct sweep_policy *,
+		    const struct sweep_dom *);
+void		 sweep_job_unknown_text(const struct sweep_policy *,
+		    const struct sweep_dom *, enum sweep_why, char *text,
+		    size_t len);
+void		 sweep_job_progress_text(const struct sweep_track *,
+		    const struct sweep_dom *, char *buf, size_t len);
+int		 sweep_pull_row_holds(const struct sweep_track *,
+		    const struct sweep_dom *);
 
 /* sweep_track.c, for the core's own files (sweep_core.c): the record of
  * (host_id, uuid), removing one, counting a failed attempt. */

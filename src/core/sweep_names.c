@@ -42,6 +42,10 @@ sweep_why_name(enum sweep_why w)
 	case SWW_BACKOFF:		return "backoff";
 	case SWW_HOST_UNOBSERVED:	return "host-unobserved";
 	case SWW_TRACK_FULL:		return "track-full";
+	case SWW_JOB_NO_PROGRESS:	return "job-no-progress";
+	case SWW_JOB_PULL:		return "job-pull";
+	case SWW_PULL_JOB_OVERDUE:	return "pull-job-overdue";
+	case SWW_PULL_ROW_IN_PROGRESS:	return "pull-row-in-progress";
 	}
 	/* NOTREACHED */
 	return "invalid";
@@ -119,10 +123,10 @@ sweep_bk_verdict_name(enum sweep_bk_verdict v)
 	case SBK_REAP_OFF:		return "reap-off";
 	case SBK_RACED:			return "raced";
 	case SBK_JOB_ACTIVE:		return "job-active";
-	case SBK_NOT_PAUSED:		return "not-paused";
 	case SBK_HOST_UNOBSERVED:	return "host-unobserved";
 	case SBK_NO_HOST:		return "no-host";
 	case SBK_ERROR:			return "error";
+	case SBK_NO_DOMAIN:		return "no-domain";
 	}
 	/* NOTREACHED */
 	return "invalid";

@@ -19,6 +19,7 @@ sweep_policy_default(struct sweep_policy *p)
 	p->resume_backoff_ms = SWEEP_RESUME_BACKOFF_MS_DEFAULT;
 	p->resume_backoff_max_ms = SWEEP_RESUME_BACKOFF_MAX_MS_DEFAULT;
 	p->resume_settle_ms = SWEEP_RESUME_SETTLE_MS_DEFAULT;
+	p->pull_job_max_age_ms = 0;	/* off: a pull job is its client's */
 }
 
 int

@@ -13,21 +13,42 @@
  * derived floors below hold.
  *
  * ---------------------------------------------------------------------
- * Timeline 1: a host loses power (defaults; tick = bmc poll = 1 s)
+ * Timeline 1: a host loses power (defaults; tick = bmc poll = 1 s), and
+ * hawatch has a libvirt endpoint for it (sweep.uri_template with {ip})
  *
  *   T+0      host H loses power.  Its heartbeat writes stop and its BMC,
  *            on standby power, reads "off" from now on.
  *   T+0..1   BMC poll reads off: off run 1.  Nothing happens: one
- *            reading is not proof (S2).
+ *            reading is not proof (S2).  The daemon starts a libvirt
+ *            probe of H (corroborate.c), bounded by corroborate_timeout.
  *   T+1..2   BMC poll reads off again (a new reading, power_seq moved):
- *            off run 2.
+ *            off run 2; the probe found H's libvirt silent (a host that
+ *            is off cannot answer): the run is corroborated.
  *              core.transition host=H from=alive to=fenced
  *                              why=power_off_confirmed
  *            The leader executes the same tick's ACT_RECONCILE:
  *              reconcile.done host=H
  *   Worst case power-off -> fenced: calc_poweroff_to_fenced_ms()
- *   = 2 x bmc_poll + tick = 3 s.  No heartbeat timeout is waited for:
- *   a BMC that reads off twice is a positive death signal.
+ *   = 2 x bmc_poll + tick (+ up to one corroborate_timeout when the
+ *   probe ends after the second reading) = 3 to 4 s.  No heartbeat
+ *   timeout is waited for: a corroborated BMC that reads off twice is a
+ *   positive death signal.
+ *
+ * Timeline 4: the same power loss without a libvirt endpoint (the cost
+ * of the BMC trust rule, guard_bmc.c: about one agent heartbeat interval)
+ *
+ *   T+0..1   first off reading (F); nothing happens.
+ *   T+1..2   second off reading: not corroborated yet.
+ *              core.transition host=H from=alive to=suspect
+ *                              why=bmc_off_unconfirmed
+ *   F+60+1   H's heartbeat stayed unchanged for agent_hb_interval plus
+ *            one tick after F (a running host would have written):
+ *              core.transition host=H from=suspect to=fenced
+ *                              why=power_off_confirmed
+ *   Worst case power-off -> fenced: calc_poweroff_no_endpoint_ms()
+ *   = bmc_poll + interval + tick = 62 s.  A heartbeat change two ticks
+ *   or more after F instead raises bmc_contradiction: the BMC is not
+ *   trusted again until an operator clears it (hawatch alerts clear).
  *
  * Timeline 2: a host hangs (kernel hang; BMC keeps reading "on")
  *
@@ -207,6 +228,18 @@ static inline uint64_t
 calc_poweroff_to_fenced_ms(uint64_t bmc_poll_ms, uint64_t tick_ms)
 {
 	return 2 * bmc_poll_ms + tick_ms;
+}
+
+/*
+ * Power-off -> fenced without a libvirt endpoint: the first off reading
+ * within one poll, then the heartbeat unchanged for the agent interval
+ * plus the tick that sees a change late (guard_bmc.c).
+ */
+static inline uint64_t
+calc_poweroff_no_endpoint_ms(uint64_t bmc_poll_ms, uint64_t interval_ms,
+    uint64_t tick_ms)
+{
+	return bmc_poll_ms + interval_ms + tick_ms;
 }
 
 /* Hang -> fenced (and reconciled the same tick), worst case. */

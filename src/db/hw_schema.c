@@ -91,6 +91,52 @@ static const char *const level2[] = {
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 };
 
+/* Level 3: alerts that outlive the daemon and are cleared by an operator
+ * (src/db/alerts.c; issue 11: bmc_contradiction, bmc_identity_mismatch). */
+static const char *const level3[] = {
+	"CREATE TABLE IF NOT EXISTS %s.`alerts` ("
+	" `id` bigint unsigned NOT NULL AUTO_INCREMENT,"
+	" `host_id` bigint unsigned NOT NULL,"
+	" `kind` varchar(64) NOT NULL COMMENT 'bmc_contradiction, ...',"
+	" `raised_at` datetime(3) NOT NULL COMMENT 'UTC',"
+	" `raised_by` varchar(255) NOT NULL COMMENT 'instance',"
+	" `detail` varchar(512) NOT NULL DEFAULT '',"
+	" `cleared_at` datetime(3) DEFAULT NULL COMMENT 'UTC',"
+	" `cleared_by` varchar(255) DEFAULT NULL,"
+	" `reason` varchar(255) DEFAULT NULL,"
+	" PRIMARY KEY (`id`),"
+	" KEY `i_alerts__host_kind` (`host_id`, `kind`, `cleared_at`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+
+/*
+ * Level 4: console captures taken at fence time (issue 16).  Additive: one
+ * new table.  data holds at most bmc.console_bytes (<= 4 MiB, so a
+ * MEDIUMBLOB); console_log.c keeps the newest CONSOLE_LOG_KEEP per host.
+ */
+static const char *const level4[] = {
+	"CREATE TABLE IF NOT EXISTS %s.`console_log` ("
+	" `id` bigint unsigned NOT NULL AUTO_INCREMENT,"
+	" `host_id` bigint unsigned NOT NULL,"
+	" `fence_audit_id` bigint unsigned DEFAULT NULL"
+	"  COMMENT 'audit.id of the host.fence_requested row',"
+	" `captured_at` datetime(3) NOT NULL COMMENT 'UTC',"
+	" `actor` varchar(255) NOT NULL,"
+	" `source` varchar(16) NOT NULL COMMENT 'history, live, history+live,"
+	" none',"
+	" `bytes` int unsigned NOT NULL,"
+	" `complete` tinyint(1) NOT NULL,"
+	" `reason` varchar(255) NOT NULL DEFAULT ''"
+	"  COMMENT 'why SOL failed or was cut short',"
+	" `elapsed_ms` int unsigned NOT NULL,"
+	" `data` mediumblob NOT NULL COMMENT 'console bytes as captured,"
+	" NULs stripped',"
+	" PRIMARY KEY (`id`),"
+	" KEY `i_console_log__host_id` (`host_id`, `id`),"
+	" KEY `i_console_log__fence_audit_id` (`fence_audit_id`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+
 struct level {
 	const char *const	*stmts;
 	size_t			 n;
@@ -99,6 +145,8 @@ struct level {
 static const struct level levels[] = {
 	{ level1, NELEM(level1) },
 	{ level2, NELEM(level2) },
+	{ level3, NELEM(level3) },
+	{ level4, NELEM(level4) },
 };
 
 const char *

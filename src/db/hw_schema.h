@@ -13,6 +13,10 @@
  *   leader          who holds leadership, for `hawatch status`
  *   ha_requeue      the HA rows hawatch queued, watched until the VM runs
  *                   again or hawatch gives up (restart assurance, S10)
+ *   alerts          host alerts an operator clears (level 3: src/db/
+ *                   alerts.c, `hawatch alerts`)
+ *   console_log     a host's console captured over SOL at fence time
+ *                   (level 4; console_log.c)
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -21,7 +25,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	2
+#define HW_SCHEMA_VERSION	4
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);

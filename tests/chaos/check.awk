@@ -189,6 +189,17 @@ FILENAME ~ /events\.log$/ {
 		p_v[np] = kv($0, "vm") + 0; p_o[np] = kv($0, "optout") + 0; last_pause[p_d[np]] = np
 	}
 	else if (k == "operator_resumed") { op_res[kv($0, "dom")] = t }
+	else if (k == "backup_begin") {
+		nbk++; bk_b[nbk] = t; bk_c[nbk] = -1; bk_e[nbk] = -1; bk_h[nbk] = kv($0, "host") + 0
+		bk_d[nbk] = kv($0, "dom"); bk_v[nbk] = kv($0, "vm") + 0; bk_p0[nbk] = kv($0, "processed") + 0
+	}
+	else if (k == "backup_checked" && nbk) {
+		bk_c[nbk] = t; bk_p1[nbk] = kv($0, "processed") + 0; bk_st[nbk] = kv($0, "state")
+		bk_j[nbk] = kv($0, "job")
+	}
+	else if (k == "backup_end" && nbk) bk_e[nbk] = t
+	else if (k == "bmc_lie") { h = kv($0, "host") + 0; nli9++; li9_h[nli9] = h; li9_0[nli9] = t; li9_1[nli9] = -1; lie_open[h] = nli9 }
+	else if (k == "bmc_truth") { h = kv($0, "host") + 0; if (h in lie_open) { li9_1[lie_open[h]] = t; delete lie_open[h] } }
 	next
 }
 FILENAME ~ /hb\.log$/ { h = $1 + 0; nhb[h]++; hb_t[h, nhb[h]] = $2 + 0; next }
@@ -214,6 +225,11 @@ FILENAME ~ /hawatch-[a-z0-9]+\.log$/ {
 		nli[x]++; li_a[x, nli[x]] = t; li_e[x, nli[x]] = -1; li_open[x] = nli[x]
 	} else if (e == "core.transition" && kv($0, "to") == "fencing") {
 		h = kv($0, "host") + 0; ntf[x, h]++; tf_t[x, h, ntf[x, h]] = t
+		nkd++; kd_t[nkd] = t; kd_h[nkd] = h; kd_x[nkd] = x; kd_w[nkd] = "to=fencing"
+	} else if (e == "core.transition" && kv($0, "to") == "fenced") {
+		nkd++; kd_t[nkd] = t; kd_h[nkd] = kv($0, "host") + 0; kd_x[nkd] = x; kd_w[nkd] = "to=fenced why=" kv($0, "why")
+	} else if (e == "reconcile.done") {
+		nkd++; kd_t[nkd] = t; kd_h[nkd] = kv($0, "host") + 0; kd_x[nkd] = x; kd_w[nkd] = "reconcile.done"
 	} else if ((e == "fence.requested" || e == "fence.start") && $0 ~ / evidence=/) {
 		# the decision, logged after its audit row (older builds: fence.start)
 		nfs++; fs_t[nfs] = t; fs_x[nfs] = x; fs_h[nfs] = kv($0, "host") + 0
@@ -498,6 +514,36 @@ END {
 	}
 	print "C", 6, c6
 
+	# ---- 7: a throttled backup that moves is never aborted, and its
+	# domain is not resumed while the job moves (backup_throttled) ------
+	c7 = 0; p7 = 0
+	for (i = 1; i <= nbk; i++) {
+		if (bk_c[i] < 0 || bk_e[i] < 0) { p7++; continue }
+		v = bk_v[i]; d = bk_d[i]
+		if (bk_j[i] != "2") {	# the copy beat the throttle: no test
+			note["backup of " d " at " rel(bk_b[i]) " was no longer running at the suite's check (job " bk_j[i] "): not a test of check 7"] = 1
+			continue
+		}
+		c7++
+		if (bk_p1[i] <= bk_p0[i])
+			note["backup of " d " at " rel(bk_b[i]) " did not move (disk_processed " bk_p0[i] " -> " bk_p1[i] "): not a test of check 7"] = 1
+		else
+			print "S", "backup_moved_mib", (bk_p1[i] - bk_p0[i]) / 1048576
+		for (j = 1; j <= na; j++) {
+			if (au_v[j] != v) continue
+			if (au_act[j] == "vm.job_aborted" && au_t[j] >= bk_b[i] - 0.5 && au_t[j] <= bk_e[i] + 0.5)
+				viol(7, "abort:" d ":" bk_b[i], sprintf("the backup of %s (VM %d) begun at %s moved (disk_processed %d -> %d by %s) but audit row %s aborted it at %s",
+				    d, v, rel(bk_b[i]), bk_p0[i], bk_p1[i], rel(bk_c[i]), au_id[j], rel(au_t[j])))
+			if (au_act[j] == "vm.resumed" && au_t[j] >= bk_b[i] && au_t[j] <= bk_c[i])
+				viol(7, "resume:" d ":" bk_b[i], sprintf("domain %s (VM %d) was resumed at %s (audit row %s) while its backup, begun at %s, still moved",
+				    d, v, rel(au_t[j]), au_id[j], rel(bk_b[i])))
+		}
+		if (bk_st[i] != "paused")
+			viol(7, "state:" d ":" bk_b[i], sprintf("domain %s (VM %d) was %s at %s, while its backup begun at %s still moved (expected paused)",
+			    d, v, bk_st[i], rel(bk_c[i]), rel(bk_b[i])))
+	}
+	print "C", 7, c7; print "P", 7, p7
+
 	# ---- 8: paused VMs resumed in time; opted-out ones left alone ------
 	c8 = 0; p8 = 0
 	# a new leader's sweeper starts with no memory: its grace starts over
@@ -536,6 +582,20 @@ END {
 	}
 	nenv = nenv0
 	print "C", 8, c8; print "P", 8, p8
+
+	# ---- 9: a BMC that reads off while its host runs fences nothing ------
+	# (chaos bmc_lies: from the lie until 2 s after the BMC tells the
+	# truth again, no decision to fence, no S2, no reconcile of that host)
+	c9 = 0
+	for (i = 1; i <= nli9; i++) {
+		c9++
+		h = li9_h[i]; a = li9_0[i]; b = li9_1[i] < 0 ? now : li9_1[i] + 2
+		for (j = 1; j <= nkd; j++)
+			if (kd_h[j] == h && kd_t[j] >= a && kd_t[j] <= b)
+				viol(9, "lie:" h ":" a, sprintf("hawatch:%s %s host %d at %s while its BMC read off and the host ran (lie from %s to %s)",
+				    kd_x[j], kd_w[j], h, rel(kd_t[j]), rel(a), li9_1[i] < 0 ? "now" : rel(li9_1[i])))
+	}
+	print "C", 9, c9
 
 	# ---- E: a host powered on after a fence is reported returned ----------
 	cE = 0; pE = 0

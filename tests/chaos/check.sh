@@ -4,15 +4,17 @@
 # every log, and records one result per check:
 #   P  the watchers: every hawatch instance the suite did not kill runs,
 #      one of them leads, the HA worker and the sampler run
-#   1..6  the invariants (docs/chaos.md), evaluated over the whole history
+#   1..8  the invariants (docs/chaos.md), evaluated over the whole history
+#      (7 with real QEMU, 8 with libvirt)
 #   E  scenario expectations: the step's own (takeover, claim released...)
 #      and "a host powered on after a fence is reported returned"
 # A check fails in a round when it finds a violation not reported in an
 # earlier round (each violation is reported once, with its rows).  Results
 # go to CHECK_PASS / CHECK_FAIL; the failures' text to $CH/failures.
 
-CHECKS=(P 1 2 3 4 5 6 R E)
-[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 R E)
+CHECKS=(P 1 2 3 4 5 6 R 9 E)
+[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 R 9 E)
+[ "${CHAOS_QEMU:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 7 8 R 9 E)
 declare -A CHECK_NAME=(
 	[P]="watchers alive, one leader"
 	[1]="no fence while the heartbeat advanced"
@@ -21,8 +23,10 @@ declare -A CHECK_NAME=(
 	[4]="no HA work Done while its VM is active on an off host"
 	[5]="no write or fence by a non-leader"
 	[6]="every fence, VM change and resume audited"
+	[7]="no moving backup aborted, its domain left paused"
 	[8]="paused VMs resumed in time, opted-out left"
 	[R]="every VM hawatch re-queued runs again, or is told"
+	[9]="no fence of a live host whose BMC reads off"
 	[E]="scenario expectations"
 )
 CHECK_PASS=0

@@ -27,16 +27,29 @@
 
 FAULT_KINDS=(power_off hung_host crash_reboot total_loss bmc_hang bmc_loss
 	nfs_stall nfs_restart db_restart kill_mid_reconcile leader_failover
-	dead_ms_claim)
+	dead_ms_claim bmc_lies)
 # backup faults need a hypervisor per host (libvirtd, test driver: root);
-# a throttled backup that progresses needs a job API the test driver lacks
-declare -A NOT_YET_WHY=(
-	[backup_throttled]="the test driver has no block jobs; a progressing push backup needs a real QEMU guest"
-)
+# a throttled backup that progresses needs block jobs, which the test driver
+# lacks: real QEMU on host CHAOS_QEMU_HOST (lib.sh chaos_qemu_up)
+declare -A NOT_YET_WHY=()
 if [ "${CHAOS_LIBVIRT:-0}" = 1 ]; then
 	FAULT_KINDS+=(backup_fills_target)
 else
 	NOT_YET_WHY[backup_fills_target]="no libvirtd per host here (needs libvirtd, virsh, root)"
+fi
+if [ "${CHAOS_QEMU:-0}" = 1 ]; then
+	FAULT_KINDS+=(backup_throttled)
+else
+	NOT_YET_WHY[backup_throttled]="no real QEMU here (needs libvirt's qemu driver, qemu-system-x86_64, root; tests/lib/qemu-ioerror.sh check)"
+fi
+# CHAOS_FAULTS: only these kinds (a short run aimed at one fault)
+if [ -n "${CHAOS_FAULTS:-}" ]; then
+	_kinds=()
+	for _k in "${FAULT_KINDS[@]}"; do
+		[[ " $CHAOS_FAULTS " == *" $_k "* ]] && _kinds+=("$_k")
+	done
+	[ ${#_kinds[@]} -gt 0 ] || { echo "chaos: CHAOS_FAULTS=$CHAOS_FAULTS: none of them can run here (${FAULT_KINDS[*]})" >&2; exit 2; }
+	FAULT_KINDS=("${_kinds[@]}")
 fi
 
 declare -A HSTATE BSTATE HEAL UPSINCE FAULT_COUNT
@@ -115,9 +128,14 @@ applies() {
 	hung_host|crash_reboot|total_loss)
 		[ "$(ndown)" -lt "$CHAOS_MAX_DOWN" ] || return 1
 		CAND=$(eligible_hosts 1);;
-	backup_fills_target)	# a returned host is not swept until re-armed
-		CAND=$(eligible_hosts 1);;
-	bmc_hang|bmc_loss)
+	backup_fills_target)	# a returned host is not swept until re-armed;
+		# the QEMU host's test-driver domains are not the sweeper's view
+		CAND=$(eligible_hosts 1)
+		[ "${CHAOS_QEMU:-0}" = 1 ] && CAND=$(tr ' ' '\n' <<<"$CAND" | grep -vx "$CHAOS_QEMU_HOST" | tr '\n' ' ' | sed 's/ $//');;
+	backup_throttled)	# only the QEMU host has block jobs
+		[[ " $(eligible_hosts 1) " == *" $CHAOS_QEMU_HOST "* ]] || return 1
+		CAND=$CHAOS_QEMU_HOST;;
+	bmc_hang|bmc_loss|bmc_lies)
 		CAND=$(eligible_hosts 0);;
 	*)	return 0;;
 	esac
@@ -312,6 +330,31 @@ f_bmc_hang() {
 		ev "bmc_up host=$HOST"
 	fi
 	nap "$ms"
+}
+
+# A mis-mapped BMC: host HOST's BMC entry reads off while the host runs (as
+# an entry naming another, powered-off machine would).  hawatch must hold
+# the host and raise bmc_contradiction (checked here), never fence it
+# (check 9); the heal fixes the "mapping" and clears the alert as an
+# operator would, so the host's BMC is trusted again for later faults.
+f_bmc_lies() {
+	local ms
+	rng_range 3000 5000; ms=$R
+	STEP_NOTE="host=$HOST observe=$(secs "$ms")s"
+	if [ "$PLAN" = 0 ]; then
+		: >"$(ipmisim_hostdir "h$HOST")/bmc_reads_off"
+		ev "bmc_lie host=$HOST"
+	fi
+	nap "$ms"
+	[ "$PLAN" = 0 ] || return 0
+	[ "$(sql "SELECT COUNT(*) FROM hawatch.alerts WHERE host_id = $HOST AND kind = 'bmc_contradiction' AND cleared_at IS NULL" 2>/dev/null)" = 1 ] ||
+		expect FAIL "host $HOST: its BMC read off for $(secs "$ms")s while it ran, but no bmc_contradiction was raised"
+	rm -f "$(ipmisim_hostdir "h$HOST")/bmc_reads_off"
+	ev "bmc_truth host=$HOST"
+	sleep 1		# the BMC reads on again before the clear
+	"$HAWATCH" --config "$T/hawatch.conf" alerts clear --host "$HOST" \
+	    --kind bmc_contradiction --reason "chaos: mapping fixed" >/dev/null 2>&1
+	ev "bmc_cleared host=$HOST"
 }
 
 f_bmc_loss() {
@@ -596,6 +639,52 @@ f_backup_fills_target() {
 		lv_host "$HOST" resume "$d" >/dev/null 2>&1 || true
 		ev "operator_resumed host=$HOST dom=$d"
 	done
+}
+
+# a backup that is slow but moves: on the QEMU host, its domain (named
+# like one of the host's CloudStack VMs) is paused, as a NAS backup of a
+# guest paused by ENOSPC leaves it, and a push backup of its 1 GiB disk
+# runs throttled to 4 MiB/s (tests/lib/qemu-backup.sh).  For 9-12 s, far
+# past job_stall_after (4 s) and pause_grace (3 s), hawatch must neither
+# abort the job nor resume the domain (check 7).  Then the throttle is
+# lifted (the heal), the backup completes, and hawatch must resume the
+# domain within D_resume when CloudStack still records its VM Running
+# there (a step expectation).  The suite samples disk_processed at both
+# ends of the window: a job that did not move is no test, and a note.
+f_backup_throttled() {
+	local ms p0 p1 st job i vmrow
+	rng_range 9000 12000; ms=$R
+	STEP_NOTE="host=$HOST observe=$(secs "$ms")s"
+	if [ "$PLAN" = 1 ]; then
+		nap "$ms"
+		return 0
+	fi
+	lv_qemu suspend "$QEMU_DOM" >/dev/null 2>&1 || true	# already paused: fine
+	qb push "$QEMU_DOM" $((4 * 1024 * 1024)) || { STEP_NOTE+=" (backup-begin failed)"; nap "$ms"; return 0; }
+	p0=$(qb progress "$QEMU_DOM" || true)
+	ev "backup_begin host=$HOST dom=$QEMU_DOM vm=$QEMU_VM processed=${p0:-0}"
+	nap "$ms"
+	p1=$(qb progress "$QEMU_DOM" || true)
+	st=$(lv_qemu domstate "$QEMU_DOM" 2>/dev/null | head -1 || true)
+	job=$(qb job "$QEMU_DOM" || true)
+	ev "backup_checked host=$HOST dom=$QEMU_DOM vm=$QEMU_VM processed=${p1:-0} state=${st// /_} job=${job:-?}"
+	STEP_NOTE="host=$HOST dom=$QEMU_DOM moved=$(( (${p1:-0} - ${p0:-0}) / 1048576 ))MiB in $(secs "$ms")s state=$st observe=$(secs "$ms")s"
+	# the heal: lift the throttle; the backup completes in seconds
+	qb throttle "$QEMU_DOM" 0 >/dev/null 2>&1 || true
+	for i in $(seq 1 60); do [ "$(qb job "$QEMU_DOM" || true)" = 0 ] && break; sleep 0.5; done
+	ev "backup_end host=$HOST dom=$QEMU_DOM vm=$QEMU_VM job=$(qb job "$QEMU_DOM" || true)"
+	# resumed, if CloudStack still records the VM Running here (an
+	# observation: HA may have moved it in an earlier step)
+	vmrow=$(sql "SELECT CONCAT(state, '@', IFNULL(host_id, 0)) FROM vm_instance WHERE id = $QEMU_VM" 2>/dev/null || true)
+	if [ "$vmrow" = "Running@$HOST" ]; then
+		if wait_for "${CHAOS_D_RESUME%.*}" eval 'lv_qemu domstate "$QEMU_DOM" 2>/dev/null | grep -q running'; then
+			expect OK "$QEMU_DOM resumed after its backup completed"
+		else
+			expect FAIL "$QEMU_DOM still paused ${CHAOS_D_RESUME}s after its throttled backup completed (VM $QEMU_VM Running on host $HOST)"
+		fi
+	else
+		STEP_NOTE+=" (VM $QEMU_VM is $vmrow: no resume expected)"
+	fi
 }
 
 # inject: count, record and run FAULT on HOST for step STEP

@@ -249,7 +249,7 @@ bmc_power() {
 	d=$(ipmisim_hostdir "h$1")
 	want=$([ "$2" = on ] && echo 1 || echo 0)
 	for try in 1 2 3 4 5; do
-		out=$(ipmipower --config-file="$d/freeipmi.conf" -h "127.0.0.1:$(cat "$d/bmc.port")" \
+		out=$(ipmipower --config-file="$d/freeipmi.conf" -h "$(cat "$d/bmc.addr"):$(cat "$d/bmc.port")" \
 			--"$2" --session-timeout=5000 --retransmission-timeout=500 2>&1) || true
 		[[ $out == *": ok"* ]] && return 0
 		echo "$EPOCHREALTIME host=$1 $2 try=$try: $out" >>"$CH/bmc_power.log"
@@ -324,6 +324,49 @@ chaos_nfs_restart() {
 	return 1
 }
 
+# --- a real QEMU hypervisor on one host (backup_throttled) ----------------
+
+# The test driver has no block jobs, so a backup that moves slowly needs real
+# QEMU (tests/lib/qemu-backup.sh has the recipe).  With CHAOS_QEMU=1, host
+# CHAOS_QEMU_HOST keeps its test-driver libvirtd for everything the suite
+# does (domains, power, the HA worker's start hook), but the daemons'
+# sweeper reaches that host through $T/swip/<ip>, which for it is a relay
+# (lv-name-proxy.py) to a session libvirtd with real QEMU holding one domain
+# named like one of the host's CloudStack VMs; for every other host
+# $T/swip/<ip> is its $T/lvip/<ip>.  So the sweeper sees the QEMU domain,
+# and only it, on that host.
+QEMU_S=$T/qemu
+chaos_qemu_up() {
+	local h=$CHAOS_QEMU_HOST ip d
+	mkdir -p "$T/swip"
+	for d in $(seq 1 "$CHAOS_HOSTS"); do
+		[ "$d" = "$h" ] || ln -sfn "$T/lvip/$(sim_ip "$d")" "$T/swip/$(sim_ip "$d")"
+	done
+	[ "$CHAOS_QEMU" = 1 ] || return 0
+	ip=$(sim_ip "$h")
+	QEMU_DOM=$(sql "SELECT instance_name FROM vm_instance WHERE host_id = $h AND state = 'Running' ORDER BY id LIMIT 1")
+	[ -n "$QEMU_DOM" ] || fail "chaos: no Running VM on host $h for the QEMU domain"
+	QEMU_VM=${QEMU_DOM#i-2-}; QEMU_VM=${QEMU_VM%-VM}
+	S=$QEMU_S bash "$TOP/tests/lib/qemu-ioerror.sh" daemon >/dev/null ||
+		fail "chaos: QEMU session libvirtd: $(cat "$QEMU_S/libvirtd.out" 2>/dev/null)"
+	T_CLEANUP_HOOKS+=(chaos_qemu_down)
+	# 1 GiB of random data: at 4 MiB/s the backup outlasts any step, and
+	# what is copied before the throttle lands leaves most of it to copy
+	S=$QEMU_S bash "$TOP/tests/lib/qemu-backup.sh" guest "$QEMU_DOM" 1024 ||
+		fail "chaos: QEMU guest $QEMU_DOM"
+	mkdir -p "$T/swip/$ip"
+	python3 "$TOP/tests/chaos/lv-name-proxy.py" "$T/swip/$ip/libvirt-sock" \
+	    "$QEMU_S/run/libvirt/libvirt-sock" 2>>"$CH/lv-proxy.err" &
+	echo $! >>"$T/pids"
+	wait_for 10 test -S "$T/swip/$ip/libvirt-sock" || fail "chaos: QEMU relay for host $h"
+	ev "qemu_up host=$h dom=$QEMU_DOM vm=$QEMU_VM"
+}
+chaos_qemu_down() { S=$QEMU_S bash "$TOP/tests/lib/qemu-ioerror.sh" down >/dev/null 2>&1 || true; }
+# qb ARGS: tests/lib/qemu-backup.sh against the QEMU host's libvirtd
+qb() { S=$QEMU_S timeout 20 bash "$TOP/tests/lib/qemu-backup.sh" "$@"; }
+# lv_qemu ARGS: virsh against it
+lv_qemu() { timeout 10 virsh -q -c "qemu+unix:///session?socket=$QEMU_S/run/libvirt/libvirt-sock" "$@"; }
+
 # --- the whole cluster ---------------------------------------------------
 
 # chaos_cluster_up: the simulated cluster, observers, two hawatch instances
@@ -334,13 +377,19 @@ chaos_cluster_up() {
 	if [ "$CHAOS_LIBVIRT" = 1 ]; then
 		# the daemon's sweeper, fast: seen paused -> resumed within
 		# interval + pause_grace + interval + resume_settle
+		# job_stall_after 4 s: a moving backup wrongly judged idle
+		# would be aborted inside its backup_throttled step
 		export SIM_SWEEP="enabled = true; interval = \"${CHAOS_SWEEP_INTERVAL}s\";
 		  pause_grace = \"${CHAOS_PAUSE_GRACE}s\"; resume_settle = \"300ms\";
+		  job_stall_after = \"${CHAOS_JOB_STALL}s\";
 		  open_timeout = \"2s\"; call_timeout = \"3s\"; optout = [ $CHAOS_OPTOUT_CONF ];
-		  uri_template = \"test+unix:///default?socket=$T/lvip/{ip}/libvirt-sock\";"
+		  uri_template = \"test+unix:///default?socket=$T/swip/{ip}/libvirt-sock\";"
 	fi
 	simcluster_start "$CHAOS_HOSTS" "$CHAOS_VMS"
-	[ "$CHAOS_LIBVIRT" = 1 ] && simcluster_libvirt
+	if [ "$CHAOS_LIBVIRT" = 1 ]; then
+		simcluster_libvirt
+		chaos_qemu_up
+	fi
 	chaos_db_observers
 	chaos_hook
 	chaos_sampler_start

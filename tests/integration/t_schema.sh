@@ -11,15 +11,15 @@ command -v mariadbd >/dev/null || skip "mariadbd not installed"
 t0=$(date +%s%N)
 mariadb_start
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-# typically ~0.6 s here; the bound is loose because the 2 cores are shared with other runs
-[ "$ms" -lt 5000 ] || fail "mariadb_start took ${ms} ms (want < 5000, normally < 1000)"
+# typically ~0.6 s here; printed, not asserted (timings belong to make bench)
 pass "mariadb_start in ${ms} ms on port $DB_PORT"
 
 expect_eq "cloud.pass mode" 600 "$(stat -c %a "$DB_PASS_FILE")"
 
 mariadb_load "$TOP/tests/sql/cloudstack-schema.sql"
 expect_eq "FK checks on" 1 "$(sql 'SELECT @@foreign_key_checks')"
-expect_eq "tables" "30" "$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='cloud'")"
+expect_eq "tables" "$(grep -ci '^CREATE TABLE' "$TOP/tests/sql/cloudstack-schema.sql")" \
+	"$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='cloud'")"
 expect_eq "vm_instance.power_state default" "'PowerUnknown'" \
 	"$(sql "SELECT column_default FROM information_schema.columns WHERE table_schema='cloud' AND table_name='vm_instance' AND column_name='power_state'")"
 expect_eq "vm_instance dropped columns" 0 \

@@ -33,7 +33,7 @@ seed_db
 # hosts 4, 5, 7 are not swept here; 6 is the seed's Down host
 sql "UPDATE host SET status = 'Disconnected' WHERE id IN (4, 5, 7)"
 # extra VMs Running on host 1, cloned from VM 92
-for id in 95 96 97 98; do
+for id in 95 96 97 98 100; do
 	sql "CREATE TEMPORARY TABLE t AS SELECT * FROM vm_instance WHERE id = 92;
 	     UPDATE t SET id = $id, name = 'vm$id', uuid = '$(uuid_of $id)',
 	            instance_name = 'i-2-$id-VM', host_name = 'vm$id';
@@ -42,6 +42,20 @@ done
 sql "INSERT INTO vm_snapshots (uuid, name, vm_id, account_id, domain_id, state,
      created) VALUES ('5a000000-0000-4000-8000-000000000097', 'snap97', 97, 2, 1,
      'Creating', UTC_TIMESTAMP())"
+# volume snapshots (CloudStack's snapshots table, issue 12): VM 100's root
+# volume is being backed up; VM 92's has a finished one, which holds nothing
+sql "CREATE TEMPORARY TABLE tv AS SELECT * FROM volumes WHERE id = 1092;
+     UPDATE tv SET id = 1100, instance_id = 100, name = 'ROOT-100',
+            uuid = 'f0000000-0000-4000-8000-000000000100';
+     INSERT INTO volumes SELECT * FROM tv"
+volsnap() {	# ID VOLUME STATUS
+	sql "INSERT INTO snapshots (id, data_center_id, account_id, domain_id,
+	     volume_id, disk_offering_id, status, name, uuid, snapshot_type, size,
+	     created, hypervisor_type) VALUES ($1, 1, 2, 1, $2, 1, '$3', 'vs$1',
+	     '5b000000-0000-4000-8000-00000000000$1', 0, 8589934592, UTC_TIMESTAMP(), 'KVM')"
+}
+volsnap 1 1100 BackingUp
+volsnap 2 1092 BackedUp
 cat >> "$T/hawatch.conf" <<EOF
 sweep = {
   uri_template = "test+unix:///default?socket=$T/lv/{ip}/run/libvirt-sock";
@@ -57,7 +71,7 @@ sed -i 's/read_timeout = 5;/read_timeout = 15;\n  lock_wait_timeout = 15;/' "$T/
 
 lv_start 10.1.1.1
 lv_start 10.1.1.2
-for id in 92 91 95 96 97 98; do
+for id in 92 91 95 96 97 98 100; do
 	lv_create 10.1.1.1 "i-2-$id-VM" "$(uuid_of $id)"
 	lv_suspend 10.1.1.1 "i-2-$id-VM"
 done
@@ -67,7 +81,7 @@ lv_suspend 10.1.1.2 i-2-93-VM
 lv_virsh 10.1.1.1 metadata i-2-96-VM --uri "$NS" --key hawatch \
     --set '<optout/>' --live >/dev/null
 expect_eq "92 paused" "paused (user)" "$(lv_state 10.1.1.1 i-2-92-VM)"
-pass "setup: 2 libvirtds (hosts 1, 2), 7 domains, 6 paused on host 1, 1 on host 2"
+pass "setup: 2 libvirtds (hosts 1, 2), 8 domains, 7 paused on host 1, 1 on host 2"
 
 state() { lv_state "$1" "$2"; }
 audit_count() {
@@ -101,8 +115,9 @@ row i-2-91-VM | grep -q 'Stopped .* skip .* cs-not-running-here' || fail "91: $(
 row i-2-95-VM | grep -q ' skip .* optout-config' || fail "95: $(row i-2-95-VM)"
 row i-2-96-VM | grep -q ' skip .* optout-marker' || fail "96: $(row i-2-96-VM)"
 row i-2-97-VM | grep -q ' skip .* snapshot-in-progress' || fail "97: $(row i-2-97-VM)"
+row i-2-100-VM | grep -q ' skip .* snapshot-in-progress' || fail "100 (volume snapshot): $(row i-2-100-VM)"
 ! grep -q 'i-2-99-VM' "$T/out" || fail "running domain listed"
-pass "dry run: 92 grace (with hint), 91 cs-not-running-here, 95 optout-config, 96 optout-marker, 97 snapshot"
+pass "dry run: 92 grace (with hint), 91 cs-not-running-here, 95 optout-config, 96 optout-marker, 97 VM snapshot, 100 volume snapshot"
 
 # --- dry run with --grace-met: would resume, changes nothing --------------------
 hw sweep --host 1 --dry-run --grace-met
@@ -144,7 +159,7 @@ row i-2-98-VM | grep -q ' resume .* resumable .* vanished' || fail "98 vanished:
 grep -q 'domain vanished' "$T/out" || fail "no 'domain vanished' text: $(cat "$T/out")"
 row i-2-92-VM | grep -q 'resumed: running (unpaused), audit #' || fail "92: $(row i-2-92-VM)"
 expect_eq "92 running" "running (unpaused)" "$(state 10.1.1.1 i-2-92-VM)"
-for id in 91 95 96 97; do
+for id in 91 95 96 97 100; do
 	expect_eq "$id untouched" "paused (user)" "$(state 10.1.1.1 i-2-$id-VM)"
 done
 expect_eq "no audit row for the vanished domain" 0 \
@@ -189,6 +204,8 @@ assert d1["i-2-95-VM"]["why"] == "optout-config"
 assert d1["i-2-96-VM"]["why"] == "optout-marker" and d1["i-2-96-VM"]["marker"] == "present"
 assert d1["i-2-97-VM"]["why"] == "snapshot-in-progress"
 assert d1["i-2-97-VM"]["cloudstack"]["snapshot_state"] == "Creating"
+assert d1["i-2-100-VM"]["why"] == "snapshot-in-progress", d1["i-2-100-VM"]
+assert d1["i-2-100-VM"]["cloudstack"]["volume_snapshot_state"] == "BackingUp", d1["i-2-100-VM"]
 assert d["summary"]["host_errors"] == 1, d["summary"]
 assert d["result"] == "error" and d["exit_code"] == 1
 EOF

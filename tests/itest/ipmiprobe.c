@@ -2,7 +2,9 @@
  * ipmiprobe.c -- integration probe: a small CLI over fence/ipmi.h and
  * fence/bmc_pool.h, driven by tests/integration/t_ipmi.sh.
  *
- *   ipmiprobe status|off|poll HOST:PORT USER PASSFILE [options]
+ *   ipmiprobe status|off|poll|guid HOST:PORT USER PASSFILE [options]
+ *   guid: Get System GUID; prints guid=<as sent> and, with --uuid U,
+ *         match=<1|0|-1> (ipmi_guid_matches against U)
  *     --cipher N  --priv operator|admin  --workaround NAME,...
  *     --session-timeout-ms N  --retrans-ms N  --fence-timeout-ms N
  *   status only: --repeat N   N sequential sessions (leak check); prints
@@ -38,6 +40,7 @@ struct probe {
 	unsigned		 nfence;
 	uint32_t		 fence_id[MAX_FENCES];
 	unsigned		 fence_at[MAX_FENCES];
+	const char		*uuid;		/* guid: compare with this */
 };
 
 /* Test tool: microsecond clock to show snapshots never wait on a BMC. */
@@ -104,6 +107,8 @@ parse_opts(struct probe *pr, int argc, char **argv)
 			pr->base.retrans_timeout_ms = num(o, v);
 		else if (strcmp(o, "--fence-timeout-ms") == 0)
 			pr->fence_timeout_ms = num(o, v);
+		else if (strcmp(o, "--uuid") == 0)
+			pr->uuid = v;
 		else if (strcmp(o, "--repeat") == 0)
 			pr->repeat = num(o, v);
 		else if (strcmp(o, "--workers") == 0)
@@ -292,6 +297,24 @@ do_poll(struct probe *pr, struct ipmi_target *t, size_t n)
 	return 0;
 }
 
+static int
+do_guid(const struct ipmi_target *t, const char *uuid)
+{
+	uint8_t	g[16];
+	char	f[37], err[ERR_LEN];
+
+	if (ipmi_system_guid(t, g, err) == -1) {
+		printf("error=\"%s\"\n", err);
+		return 1;
+	}
+	ipmi_guid_format(g, f);
+	printf("guid=%s", f);
+	if (uuid != NULL)
+		printf(" match=%d", ipmi_guid_matches(g, uuid));
+	printf("\n");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -323,6 +346,8 @@ main(int argc, char **argv)
 		rc = do_off(&t[0], pr.fence_timeout_ms);
 	else if (strcmp(argv[1], "poll") == 0)
 		rc = do_poll(&pr, t, n);
+	else if (strcmp(argv[1], "guid") == 0 && n == 1)
+		rc = do_guid(&t[0], pr.uuid);
 	else
 		usage();
 	for (i = 0; i < n; i++)

@@ -93,6 +93,9 @@ print_host(const struct virt_host_obs *o)
 		    (unsigned long long)d->data_total,
 		    (unsigned long long)d->job_elapsed_ms,
 		    q(b, sizeof(b), de), virt_marker_name(d->marker));
+		virt_job_fmt(d, de, sizeof(de));
+		printf(" mode=%s progress=%s", virt_backup_mode_name(
+		    d->backup_mode), q(b, sizeof(b), de));
 		printf(" note=%s\n", q(b, sizeof(b), d->note));
 	}
 }

@@ -28,6 +28,16 @@
 #   ipmisim_writer_alive NAME        0 if the heartbeat writer runs
 # Every ipmi_sim is tracked (stopped by t_cleanup); a cleanup hook kills the
 # writers' process groups.
+#
+# Serial console (issue 16): with IPMISIM_SOL=sol when ipmi_sim_start_host
+# runs, the host gets a console (a socat pty pair: $T/hosts/NAME/console is
+# the host's side, ipmi_sim's `sol` line the other, with 16 KiB of history)
+# and its BMC its own loopback address 127.0.0.N on port 623, because
+# libipmiconsole refuses "host:port".  IPMISIM_SOL=nosol: the same address
+# scheme without a `sol` line (a BMC without SOL).  The SOL device's name
+# is unique per host and test (ipmi_sim locks /var/lock/LCK..<basename>).
+#   ipmisim_addr NAME                the BMC's address (127.0.0.1 or .N)
+#   ipmisim_console NAME TEXT        the host prints TEXT on its console
 
 IPMISIM_DIR=$TOP/tests/lib/sim
 IPMISIM_EMU=$IPMISIM_DIR/bmc.emu
@@ -53,7 +63,7 @@ _ipmisim_write_conf() {
 name "$name"
 set_working_mc 0x20
   startlan 1
-    addr 127.0.0.1 $port
+    addr $(cat "$h/bmc.addr") $port
     priv_limit admin
     allowed_auths_callback md5
     allowed_auths_user md5
@@ -62,6 +72,7 @@ set_working_mc 0x20
     guid $(printf '%032x' "$port")
   endlan
   chassis_control "$IPMISIM_CHASSIS $h"
+$([ -f "$h/sol.dev" ] && echo "  sol \"$(cat "$h/sol.dev")\" 115200 history=16384,backupfile=$h/state/solhist")
   #    num enabled name     password              max-priv max-sess auths
   user 2   true    "admin"  "$(cat "$h/bmc.pass")"    admin    10       md5
   user 3   true    "viewer" "$(cat "$h/viewer.pass")" user     10       md5
@@ -82,7 +93,7 @@ CONF
 _ipmisim_answers() {
 	local h=$1 out
 	out=$(ipmipower --config-file="$h/freeipmi.conf" \
-	    -h "127.0.0.1:$(cat "$h/bmc.port")" --stat \
+	    -h "$(cat "$h/bmc.addr"):$(cat "$h/bmc.port")" --stat \
 	    --session-timeout=490 --retransmission-timeout=100 \
 	    --retransmission-wait-timeout=100 2>&1) || true
 	[[ $out == *": on"* || $out == *": off"* ]]
@@ -101,8 +112,11 @@ ipmisim_start_host() {
 	(umask 077; _ipmisim_secret > "$h/bmc.pass"; _ipmisim_secret > "$h/viewer.pass")
 	# boot the host: starts its heartbeat writer
 	"$IPMISIM_CHASSIS" "$h" set power 1 || fail "ipmisim: power on $name"
+	echo 127.0.0.1 > "$h/bmc.addr"
+	[ -n "${IPMISIM_SOL:-}" ] && _ipmisim_sol_setup "$name" "$h"
 	for try in 1 2 3; do
 		port=$(free_port udp)
+		[ -n "${IPMISIM_SOL:-}" ] && port=623
 		echo "$port" > "$h/bmc.port"
 		_ipmisim_write_conf "$name" "$h" "$port"
 		setsid ipmi_sim -n -c "$h/lan.conf" -f "$IPMISIM_EMU" -s "$h/state" \
@@ -125,6 +139,32 @@ ipmisim_start_host() {
 	fail "ipmisim: BMC of $name never answered (see $h/ipmi_sim.log)"
 }
 
+# a free 127.0.0.N (N 2..254) whose UDP port 623 nobody binds
+_ipmisim_free_addr() {
+	local n used
+	used=$(ss -Hlun 2>/dev/null | awk '{print $4}')
+	for n in $(shuf -i 2-254); do
+		grep -qx "127.0.0.$n:623" <<<"$used" || { echo "127.0.0.$n"; return 0; }
+	done
+	fail "ipmisim: no free 127.0.0.N:623"
+}
+
+_ipmisim_sol_setup() {
+	local name=$1 h=$2 dev pid i
+	_ipmisim_free_addr > "$h/bmc.addr"
+	[ "$IPMISIM_SOL" = sol ] || return 0
+	dev=$h/ttySOL-$name-$$-$RANDOM
+	setsid socat pty,raw,echo=0,link="$h/console" pty,raw,echo=0,link="$dev" \
+	    </dev/null >"$h/socat.log" 2>&1 &
+	pid=$!
+	disown "$pid"
+	track "$pid"
+	for i in $(seq 1 50); do [ -e "$dev" ] && [ -e "$h/console" ] && break; sleep 0.05; done
+	echo "$dev" > "$h/sol.dev"
+}
+
+ipmisim_addr() { cat "$(ipmisim_hostdir "$1")/bmc.addr"; }
+ipmisim_console() { printf '%s\r\n' "$2" > "$(ipmisim_hostdir "$1")/console"; }
 ipmisim_port() { cat "$(ipmisim_hostdir "$1")/bmc.port"; }
 ipmisim_pass_file() { echo "$(ipmisim_hostdir "$1")/bmc.pass"; }
 ipmisim_power() { cat "$(ipmisim_hostdir "$1")/power"; }

@@ -5,6 +5,7 @@
 #
 #   check   print why this machine cannot run it and exit 1, else exit 0
 #   up      start a per-"host" session libvirtd, then `guest`
+#   daemon  only the session libvirtd (tests/lib/qemu-backup.sh adds domains)
 #   again   destroy the guest and run `guest` again on the same daemon
 #   fix     storage recovered: grow the tmpfs and delete the filler
 #   down    destroy, stop qemu/virtlogd/libvirtd by PID, unmount
@@ -67,6 +68,13 @@ check() {
 }
 
 up() {
+	daemon
+	guest
+}
+
+# daemon: the per-"host" session libvirtd only (no guest): qemu-backup.sh
+# and the daemon tests create their own domains on it
+daemon() {
 	mkdir -p "$S/home" "$S/run" "$S/drivers" "$S/tiny" "$S/etc"
 	as --32 "$HERE/sim/boot.S" -o "$S/boot.o"
 	ld -m elf_i386 -Ttext 0x7c00 --oformat binary -o "$S/boot.bin" "$S/boot.o"
@@ -101,7 +109,6 @@ up() {
 		sleep 0.05
 	done
 	[ -S "$S/run/libvirt/libvirt-sock" ] || { echo "libvirtd socket missing" >&2; return 1; }
-	guest
 }
 
 # fill KIB: a filler leaves about KIB KiB free on the tmpfs
@@ -188,9 +195,10 @@ down() {
 case "${1:-}" in
 check)	check ;;
 up)	up ;;
+daemon)	daemon ;;
 again)	v destroy "$DOM" >/dev/null 2>&1 || true; guest ;;
 fix)	mount -o remount,size=256m "$S/tiny"; rm -f "$S/tiny/filler" ;;
 down)	down ;;
 uri)	echo "$URI" ;;
-*)	echo "usage: $0 check|up|again|fix|down|uri" >&2; exit 64 ;;
+*)	echo "usage: $0 check|up|daemon|again|fix|down|uri" >&2; exit 64 ;;
 esac

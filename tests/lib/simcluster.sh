@@ -26,6 +26,17 @@ SIM_HB_MS=${SIM_HB_MS:-500}
 SIM_DEAD_AFTER=${SIM_DEAD_AFTER:-4s}
 SIM_TICK=${SIM_TICK:-250ms}
 
+# SIM_SOL="1:sol 3:nosol": hosts with a console over SOL / a BMC without
+# SOL (ipmisim.sh IPMISIM_SOL); SIM_SOL=all: every host with a console.
+# Such a BMC listens on its own 127.0.0.N:623 (libipmiconsole takes no
+# port), and the config gets ipmi_sim's SOL workarounds (SIM_SOL_WA).
+SIM_SOL_WA=opensesspriv,solchannelsupport,solpayloadsize
+_sim_sol() {
+	local e
+	[ "${SIM_SOL:-}" = all ] && { echo sol; return; }
+	for e in ${SIM_SOL:-}; do [ "${e%%:*}" = "$1" ] && echo "${e#*:}"; done
+}
+
 sim_ip() { echo "10.9.$(( $1 / 250 )).$(( $1 % 250 + 1 ))"; }
 
 simcluster_start() {
@@ -41,8 +52,8 @@ simcluster_start() {
 	mkdir -p "$SIM_EXPORT/KVMHA"
 	for i in $(seq 1 "$n"); do
 		ip=$(sim_ip "$i")
-		ipmisim_start_host "h$i" "$SIM_EXPORT/KVMHA/hb-$ip" "$SIM_HB_MS" >/dev/null
-		sql "UPDATE oobm SET address = '127.0.0.1', port = '$(ipmisim_port "h$i")' WHERE host_id = $i"
+		IPMISIM_SOL=$(_sim_sol "$i") ipmisim_start_host "h$i" "$SIM_EXPORT/KVMHA/hb-$ip" "$SIM_HB_MS" >/dev/null
+		sql "UPDATE oobm SET address = '$(ipmisim_addr "h$i")', port = '$(ipmisim_port "h$i")' WHERE host_id = $i"
 	done
 	simcluster_conf "$T/hawatch.conf" a
 }
@@ -78,6 +89,8 @@ simcluster_conf() {
 		  session_timeout = "990ms";
 		  retransmission_timeout = "250ms";
 		  workers = 8;
+		  $([ -n "${SIM_SOL:-}" ] && echo "sol_workarounds = \"$SIM_SOL_WA\";")
+		  ${SIM_BMC_EXTRA:-}
 		  hosts = (
 	CONF
 	for i in $(seq 1 "$SIM_N"); do

@@ -18,13 +18,18 @@
 #   4. prints host 2's vm_instance and op_ha_work rows before and after;
 #   5. shows a backup that fails and leaves a VM paused (what #12821's
 #      nasbackup.sh did: it never resumes), and hawatch resuming it;
-#   6. stops everything it started.
+#   6. hangs host 3 right after its console printed a kernel panic: hawatch
+#      fences it, and `hawatch console --host 3` prints the panic line it
+#      captured over SOL before the power-off (every simulated host has a
+#      console: SIM_SOL=all, each BMC on its own 127.0.0.N:623);
+#   7. stops everything it started.
 # Exits non-zero if anything it shows did not happen.
 source "$(dirname "$0")/../lib/common.sh"
 source "$TOP/tests/lib/libvirtd.sh"
 SIM_SWEEP="enabled = true; interval = \"1s\"; pause_grace = \"3s\"; resume_settle = \"300ms\";
   open_timeout = \"2s\"; call_timeout = \"3s\";
   uri_template = \"test+unix:///default?socket=$T/lvip/{ip}/libvirt-sock\";"
+SIM_SOL=all
 source "$TOP/tests/lib/simcluster.sh"
 HAWORKER=$TOP/build/itest/haworker
 
@@ -51,7 +56,7 @@ log_ms() {	# log_ms FILE PATTERN: wall ms of the first matching line
 	date -d "$ts" +%s%3N
 }
 
-step "starting a simulated cluster: MariaDB, nfs-ganesha, 4 hosts x 5 VMs, 4 ipmi_sim BMCs, 4 libvirtd"
+step "starting a simulated cluster: MariaDB, nfs-ganesha, 4 hosts x 5 VMs, 4 ipmi_sim BMCs with serial consoles, 4 libvirtd"
 t_setup=$SECONDS
 simcluster_start 4 5
 echo 'reconcile = { requeue_max = 3; requeue_after = "2s"; };' >>"$T/hawatch.conf"
@@ -73,7 +78,7 @@ rows
 
 step "powering host 2 off through its BMC (ipmipower --off)"
 t0=$(date +%s%3N)
-ipmipower --config-file="$(ipmisim_hostdir h2)/freeipmi.conf" -h "127.0.0.1:$(ipmisim_port h2)" --off
+ipmipower --config-file="$(ipmisim_hostdir h2)/freeipmi.conf" -h "$(ipmisim_addr h2):$(ipmisim_port h2)" --off
 sim_live_hosts	# (its libvirtd died with the power: domains gone)
 queued() { [ "$(sql "SELECT COUNT(*) FROM op_ha_work WHERE instance_id DIV 1000 = 2 AND type = 'HA'")" -ge 4 ]; }
 wait_for 20 queued || fail "host 2's VMs were not re-queued: $(tail -5 "$T/hawatch-a.log")"
@@ -160,6 +165,26 @@ printf '  %+7d  resumed by hawatch after pause_grace (3 s): %s\n' $((tr_ - tp)) 
 audited() { [ -n "$(sql "SELECT id FROM hawatch.audit WHERE action = 'vm.resumed' AND vm_id = 1001")" ]; }
 wait_for 10 audited || fail "resume not audited"
 echo "  audit: $(sql "SELECT action, vm_id, reason FROM hawatch.audit WHERE action = 'vm.resumed'" | tr '\t' ' ')"
+
+step "host 3 hangs right after a kernel panic on its serial console (its BMC still reads on)"
+ipmisim_console h3 "[ 4711.020] nfs: server 10.9.0.250 not responding, still trying"
+ipmisim_console h3 "[ 4731.101] INFO: task qemu-kvm:2117 blocked for more than 120 seconds."
+ipmisim_console h3 "[ 4731.102] Kernel panic - not syncing: hung_task: blocked tasks"
+sleep 0.3
+th=$(date +%s%3N)
+ipmisim_crash_host h3
+wait_state a 3 fenced 30 || fail "host 3 not fenced: $(grep 'host=3 ' "$A" | tail -5)"
+sim_live_hosts
+t_hf=$(log_ms "$A" "event=core.transition host=3 .*to=fenced") || fail "host 3 never fenced"
+printf '  %+7d  hung (heartbeat stops; the BMC still reads on)\n' 0
+printf '  %+7d  fenced: powered off through its BMC and read back off\n' $((t_hf - th))
+stored() { [ "$(sql "SELECT COUNT(*) FROM hawatch.console_log WHERE host_id = 3")" -ge 1 ]; }
+wait_for 10 stored || fail "no console capture stored for host 3: $(grep 'console' "$A" | tail -5)"
+echo "  fence audit: $(sql "SELECT evidence FROM hawatch.audit WHERE host_id = 3 AND action = 'host.fence_result'" | grep -o '"console":{[^}]*}')"
+echo "  hawatch console --host 3 (the console before the power-off, captured over SOL):"
+"$HAWATCH" --config "$T/hawatch.conf" console --host 3 >"$T/console-3.out" 2>/dev/null || fail "hawatch console --host 3 failed"
+tail -4 "$T/console-3.out" | sed 's/^/    /'
+grep -q "Kernel panic - not syncing: hung_task: blocked tasks" "$T/console-3.out" || fail "panic line not captured: $(cat "$T/console-3.out")"
 
 step "hawatch status"
 "$HAWATCH" --config "$T/hawatch.conf" status | sed 's/^/  /'

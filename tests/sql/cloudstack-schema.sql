@@ -33,6 +33,7 @@
 --                   upstream, type assumed bigint unsigned NULL; states: Allocated, Creating,
 --                   Ready, Expunging, Reverting, Error, Expunged, Hidden)
 --   volumes        (partial, see above)
+--   snapshots      (volume snapshots: the 4.0.0 base DDL, read for "snapshot in progress")
 --
 -- VERBATIM 4.22 DDL (reference/cloudstack-4.22-extra.sql, at the end of this file): networks,
 -- op_networks, nics, vm_network_map, vm_instance_details, usage_event, usage_event_details,
@@ -516,6 +517,43 @@ CREATE TABLE `volumes` (
   INDEX `i_volumes__removed`(`removed`),
   INDEX `i_volumes__path`(`path`),
   CONSTRAINT `uc_volumes__uuid` UNIQUE (`uuid`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+-- minimal stand-in: the 4.0.0 base DDL of CloudStack's volume snapshots (setup/db/
+-- create-schema.sql); later upgrades add columns hawatch does not read.  Snapshot.State:
+-- Allocated, Creating, CreatedOnPrimary, BackingUp, BackedUp, Copying, Destroying, Destroyed,
+-- Hidden, Error.
+CREATE TABLE `snapshots` (
+  `id` bigint unsigned UNIQUE NOT NULL AUTO_INCREMENT COMMENT 'Primary Key',
+  `data_center_id` bigint unsigned NOT NULL,
+  `account_id` bigint unsigned NOT NULL COMMENT 'owner.  foreign key to account table',
+  `domain_id` bigint unsigned NOT NULL COMMENT 'the domain that the owner belongs to',
+  `volume_id` bigint unsigned NOT NULL COMMENT 'volume it belongs to. foreign key to volume table',
+  `disk_offering_id` bigint unsigned NOT NULL COMMENT 'from original volume',
+  `status` varchar(32) COMMENT 'snapshot creation status',
+  `path` varchar(255) COMMENT 'Path',
+  `name` varchar(255) NOT NULL COMMENT 'snapshot name',
+  `uuid` varchar(40),
+  `snapshot_type` int(4) NOT NULL COMMENT 'type of snapshot, e.g. manual, recurring',
+  `type_description` varchar(25) COMMENT 'description of the type of snapshot, e.g. manual, recurring',
+  `size` bigint unsigned NOT NULL COMMENT 'original disk size of snapshot',
+  `created` datetime COMMENT 'Date Created',
+  `removed` datetime COMMENT 'Date removed.  not null if removed',
+  `backup_snap_id` varchar(255) COMMENT 'Back up uuid of the snapshot',
+  `swift_id` bigint unsigned COMMENT 'which swift',
+  `sechost_id` bigint unsigned COMMENT 'secondary storage host id',
+  `prev_snap_id` bigint unsigned COMMENT 'Id of the most recent snapshot',
+  `hypervisor_type` varchar(32) NOT NULL COMMENT 'hypervisor that the snapshot was taken under',
+  `version` varchar(32) COMMENT 'snapshot version',
+  PRIMARY KEY (`id`),
+  CONSTRAINT `uc_snapshots__uuid` UNIQUE (`uuid`),
+  CONSTRAINT `fk_snapshots__account_id` FOREIGN KEY(`account_id`) REFERENCES `account` (`id`),
+  INDEX `i_snapshots__account_id`(`account_id`),
+  INDEX `i_snapshots__volume_id`(`volume_id`),
+  INDEX `i_snapshots__name`(`name`),
+  INDEX `i_snapshots__snapshot_type`(`snapshot_type`),
+  INDEX `i_snapshots__prev_snap_id`(`prev_snap_id`),
+  INDEX `i_snapshots__removed`(`removed`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
 -- §1.7

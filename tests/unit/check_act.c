@@ -105,6 +105,37 @@ static const struct act_bmc_funcs fake_bmc = {
 	.request_fence = fake_request_fence,
 };
 
+/* the console capture hooks (src/console_watch.c in the daemon) */
+static void
+fake_console_transition(struct daemon *d, uint64_t host, enum host_state to)
+{
+	(void)d;
+	called("console %s %llu;", host_state_name(to),
+	    (unsigned long long)host);
+}
+
+static void
+fake_console_release(struct daemon *d, uint64_t host)
+{
+	(void)d;
+	called("console release %llu;", (unsigned long long)host);
+}
+
+static void
+fake_console_collect(struct daemon *d, uint64_t host, struct sbuf *ev)
+{
+	(void)d;
+	called("console collect %llu;", (unsigned long long)host);
+	sbuf_add(ev, ",\"console\":{\"id\":3,\"bytes\":42}");
+}
+
+static const struct act_bmc_funcs fake_bmc_console = {
+	.request_fence = fake_request_fence,
+	.console_transition = fake_console_transition,
+	.console_release = fake_console_release,
+	.console_collect = fake_console_collect,
+};
+
 static const struct act_db_funcs fake_db = {
 	.audit = fake_audit,
 	.returned = fake_returned,
@@ -116,12 +147,15 @@ static const struct act_db_funcs fake_db = {
 static struct daemon D;
 static struct action AV[64];
 static struct core_event EV[64];
+/* the libvirt probe the next core_round() reports (guard_bmc.c) */
+static struct host_obs	probe_next;
 
 static void
 setup(void)
 {
 	memset(&F, 0, sizeof(F));
 	memset(&D, 0, sizeof(D));
+	memset(&probe_next, 0, sizeof(probe_next));
 	D.bmc_funcs = &fake_bmc;
 	D.db_funcs = &fake_db;
 	D.is_leader = D.db_up = 1;
@@ -194,6 +228,9 @@ core_round(uint64_t now, enum pwr_obs pw, uint64_t pseq, int op)
 	struct core_obs	o;
 
 	memset(&h, 0, sizeof(h));
+	h.probe = probe_next.probe;
+	h.probe_seq = probe_next.probe_seq;
+	h.probe_power_seq = probe_next.probe_power_seq;
 	h.host_id = HOST;
 	h.cluster_id = 1;
 	h.power = pw;
@@ -240,6 +277,44 @@ START_TEST(test_result_recorded_before_next_fence)
 	act_run(&D);
 	ck_assert_str_eq(F.calls, "audit host.fence_result 7 failed_unknown;"
 	    "audit host.fence_requested 7 heartbeat dead;fence 7 30000;");
+}
+END_TEST
+
+/*
+ * Console capture: a capture starts at the transition, its SOL session is
+ * released after the decision is audited and before the fence is sent,
+ * and the fence result's audit references the stored capture.  An audit
+ * failure still sends no fence (and releases nothing).
+ */
+START_TEST(test_console_release_before_fence_result_references_it)
+{
+	D.bmc_funcs = &fake_bmc_console;
+	core_round(1000, PWR_ON, 1, 0);
+	D.evs.n = 1;
+	D.evs.v[0].host_id = HOST;
+	D.evs.v[0].from = HS_ALIVE;
+	D.evs.v[0].to = HS_SUSPECT;
+	add_action(ACT_FENCE, WHY_HB_DEAD);
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "console suspect 7;"
+	    "audit host.fence_requested 7 heartbeat dead;"
+	    "console release 7;fence 7 30000;");
+	F.calls[0] = '\0';
+	D.acts.n = D.evs.n = 0;
+	add_fence_news(FENCE_OFF_CONFIRMED, BMC_OFF, "");
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "console collect 7;"
+	    "audit host.fence_result 7 off_confirmed;");
+	ck_assert_str_eq(F.evidence, "{\"result\":\"off_confirmed\","
+	    "\"bmc_error\":null,\"console\":{\"id\":3,\"bytes\":42},"
+	    "\"power\":\"off\"}");
+
+	F.calls[0] = '\0';
+	D.acts.n = 0;
+	F.audit_fail = 1;
+	add_action(ACT_FENCE, WHY_HB_DEAD);
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "audit host.fence_requested 7 heartbeat dead;");
 }
 END_TEST
 
@@ -327,8 +402,14 @@ END_TEST
 
 START_TEST(test_reconcile_source_bmc_from_core)
 {
+	/* the host's libvirt endpoint found silent after the first off
+	 * reading corroborates the BMC (the fast path) */
+	probe_next.probe = PROBE_NONE;
 	core_round(1000, PWR_OFF, 1, 0);
 	ck_assert_uint_eq(D.acts.n, 0);
+	probe_next.probe = PROBE_SILENT;
+	probe_next.probe_seq = 1;
+	probe_next.probe_power_seq = 1;
 	core_round(2000, PWR_OFF, 2, 0);
 	ck_assert_int_eq(core_host_view(D.core, HOST)->state, HS_FENCED);
 	ck_assert_int_eq(core_host_view(D.core, HOST)->fenced_by, FS_BMC);
@@ -424,6 +505,8 @@ act_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_fence_audit_then_request_then_read_back);
 	tcase_add_test(tc, test_result_recorded_before_next_fence);
+	tcase_add_test(tc,
+	    test_console_release_before_fence_result_references_it);
 	tcase_add_test(tc, test_db_down_no_audit_no_fence);
 	tcase_add_test(tc, test_audit_fails_fence_not_sent);
 	tcase_add_test(tc, test_standby_no_audit_no_fence);

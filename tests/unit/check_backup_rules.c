@@ -15,17 +15,26 @@ START_TEST(test_classify_table)
 		struct backup_look	 b;
 		enum sweep_bk_verdict	 want;
 	} t[] = {
+		/* { host_id, host_observed, dom_paused, dom_running, job } */
 		/* no host wins over everything else */
-		{ { 0, 1, 1, SJ_NONE }, SBK_NO_HOST },
-		{ { 0, 0, 0, SJ_NONE }, SBK_NO_HOST },
-		{ { 3, 0, 1, SJ_NONE }, SBK_HOST_UNOBSERVED },
-		{ { 3, 1, 0, SJ_NONE }, SBK_NOT_PAUSED },
+		{ { 0, 1, 1, 0, SJ_NONE }, SBK_NO_HOST },
+		{ { 0, 0, 0, 0, SJ_NONE }, SBK_NO_HOST },
+		{ { 3, 0, 1, 0, SJ_NONE }, SBK_HOST_UNOBSERVED },
+		{ { 3, 0, 0, 1, SJ_NONE }, SBK_HOST_UNOBSERVED },
+		/* neither paused nor running there: kept (may run elsewhere) */
+		{ { 3, 1, 0, 0, SJ_NONE }, SBK_NO_DOMAIN },
+		{ { 3, 1, 0, 0, SJ_ACTIVE }, SBK_NO_DOMAIN },
 		/* paused with no job, or no job API: reapable */
-		{ { 3, 1, 1, SJ_NONE }, SBK_WOULD_REAP },
-		{ { 3, 1, 1, SJ_UNSUPPORTED }, SBK_WOULD_REAP },
+		{ { 3, 1, 1, 0, SJ_NONE }, SBK_WOULD_REAP },
+		{ { 3, 1, 1, 0, SJ_UNSUPPORTED }, SBK_WOULD_REAP },
+		/* running again with no job (issue 12): reapable too */
+		{ { 3, 1, 0, 1, SJ_NONE }, SBK_WOULD_REAP },
+		{ { 3, 1, 0, 1, SJ_UNSUPPORTED }, SBK_WOULD_REAP },
 		/* a job, or one that could not be read: kept */
-		{ { 3, 1, 1, SJ_ACTIVE }, SBK_JOB_ACTIVE },
-		{ { 3, 1, 1, SJ_UNKNOWN }, SBK_JOB_ACTIVE },
+		{ { 3, 1, 1, 0, SJ_ACTIVE }, SBK_JOB_ACTIVE },
+		{ { 3, 1, 1, 0, SJ_UNKNOWN }, SBK_JOB_ACTIVE },
+		{ { 3, 1, 0, 1, SJ_ACTIVE }, SBK_JOB_ACTIVE },
+		{ { 3, 1, 0, 1, SJ_UNKNOWN }, SBK_JOB_ACTIVE },
 	};
 	size_t	i;
 
@@ -48,7 +57,7 @@ START_TEST(test_next_table)
 		{ SBK_WOULD_REAP, 0, 1, BKN_REAP_OFF },
 		{ SBK_WOULD_REAP, 0, 0, BKN_REAP_OFF },
 		{ SBK_JOB_ACTIVE, 1, 1, BKN_KEEP },
-		{ SBK_NOT_PAUSED, 1, 1, BKN_KEEP },
+		{ SBK_NO_DOMAIN, 1, 1, BKN_KEEP },
 		{ SBK_HOST_UNOBSERVED, 1, 1, BKN_KEEP },
 		{ SBK_NO_HOST, 1, 1, BKN_KEEP },
 	};
@@ -68,6 +77,7 @@ START_TEST(test_outcome)
 	ck_assert_int_eq(backup_rule_outcome(0, 1), SBK_REAPED);
 	ck_assert_str_eq(sweep_bk_verdict_name(SBK_WOULD_REAP), "would-reap");
 	ck_assert_str_eq(sweep_bk_verdict_name(SBK_REAP_OFF), "reap-off");
+	ck_assert_str_eq(sweep_bk_verdict_name(SBK_NO_DOMAIN), "no-domain");
 }
 END_TEST
 

@@ -185,8 +185,11 @@ START_TEST(test_s2_two_offs_fenced_and_reconciled)
 	ck_assert_int_eq(st(2), HS_ALIVE);
 	ck_assert_int_eq(count(ACT_RECONCILE, 0, -1), 0);
 	rig_tick();			/* 7000: second off reading */
+	ck_assert_int_eq(st(2), HS_SUSPECT);	/* no libvirt endpoint: */
+	ck_assert_int_eq(view(2)->hold, WHY_BMC_OFF_UNCONFIRMED);
+	rig_tick();	/* 8000: unchanged for interval + tick since 6000 */
 	ck_assert_int_eq(st(2), HS_FENCED);
-	ck_assert_int_eq(first_t(ACT_RECONCILE, 2), 7000);
+	ck_assert_int_eq(first_t(ACT_RECONCILE, 2), 8000);
 	ck_assert_int_eq(count(ACT_FENCE, 0, -1), 0);
 	/* VMs still recorded: reconcile again; once gone: quiet. */
 	rig_tick();
@@ -311,7 +314,9 @@ START_TEST(test_fence_fails_then_off_lands)
 	R.h[hx(2)].power = PWR_OFF;	/* the off lands late */
 	rig_tick();
 	ck_assert_int_eq(st(2), HS_DEAD);
-	rig_tick();
+	rig_tick();			/* second off: corroboration pending */
+	ck_assert_int_eq(st(2), HS_DEAD);
+	rig_tick();			/* interval + tick after the first */
 	ck_assert_int_eq(st(2), HS_FENCED);
 	ck_assert_int_eq(view(2)->why, WHY_POWER_OFF_CONFIRMED);
 	ck_assert_int_eq(count(ACT_FENCE, 2, -1), 1);

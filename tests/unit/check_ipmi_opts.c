@@ -395,6 +395,35 @@ START_TEST(pool_api)
 }
 END_TEST
 
+/* BMC System GUID vs SMBIOS UUID: the three byte orders BMCs use. */
+START_TEST(guid_matches_any_encoding)
+{
+	static const uint8_t g[16] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
+	    0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10 };
+	char	f[37];
+
+	ipmi_guid_format(g, f);
+	ck_assert_str_eq(f, "01020304-0506-0708-090a-0b0c0d0e0f10");
+	ck_assert_int_eq(ipmi_guid_matches(g, f), 1);
+	ck_assert_int_eq(ipmi_guid_matches(g,
+	    "0102030405060708090A0B0C0D0E0F10"), 1);
+	/* SMBIOS: first three fields little-endian */
+	ck_assert_int_eq(ipmi_guid_matches(g,
+	    "04030201-0605-0807-090a-0b0c0d0e0f10"), 1);
+	/* all 16 bytes reversed */
+	ck_assert_int_eq(ipmi_guid_matches(g,
+	    "100f0e0d-0c0b-0a09-0807-060504030201"), 1);
+	/* another machine */
+	ck_assert_int_eq(ipmi_guid_matches(g,
+	    "01020304-0506-0708-090a-0b0c0d0e0f11"), 0);
+	ck_assert_int_eq(ipmi_guid_matches(g, "not-a-uuid"), -1);
+	ck_assert_int_eq(ipmi_guid_matches(g, "0102"), -1);
+	ck_assert_int_eq(ipmi_guid_matches(g, NULL), -1);
+	ck_assert_int_eq(ipmi_guid_matches(g,
+	    "01020304-0506-0708-090a-0b0c0d0e0f1011"), -1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -413,6 +442,7 @@ main(void)
 	tcase_add_test(tc, retransmit_boundary);
 	tcase_add_test(tc, silent_bmc_no_password_in_errors);
 	tcase_add_test(tc, pool_api);
+	tcase_add_test(tc, guid_matches_any_encoding);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -43,6 +43,14 @@ struct sim_host {
 	uint32_t	 vms;
 	enum ign_reason	 ign;
 	int		 confirm;
+	/* libvirt endpoint and the executor's probe; hawatch.alerts */
+	enum { LV_NONE, LV_REAL, LV_ANSWER, LV_SILENT } lv;
+	int		 probe_pending;
+	enum probe_obs	 probe;
+	uint64_t	 probe_seq, probe_pseq, probe_pseq_done;
+	enum bmc_identity identity;
+	int		 contra_open;
+	uint64_t	 contra_row, contra_cleared;
 };
 
 struct sim_pool {
@@ -62,6 +70,8 @@ struct sim {
 	size_t		 outn;
 	char		 err[512];
 };
+
+static uint64_t	 g_alert_rows;	/* hawatch.alerts ids handed out */
 
 static void
 outf(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -184,6 +194,7 @@ sim_defaults(struct sim *s)
 	s->pol.fence_quiet_ms = 4000;
 	s->pol.rearm_after_ms = 20000;
 	s->tick = 1000;
+	s->pol.tick_ms = 1000;
 	s->end = 30000;
 	s->leader = 1;
 }
@@ -243,8 +254,12 @@ apply(struct sim *s, char **w, int n)
 		if (num(w[1], &a) == -1 || (h = host_get(s, a)) == NULL)
 			return -1;
 	}
-	if (strcmp(w[0], "tick") == 0 && n == 2)
-		return num(w[1], &s->tick);
+	if (strcmp(w[0], "tick") == 0 && n == 2) {
+		if (num(w[1], &s->tick) == -1)
+			return -1;
+		s->pol.tick_ms = s->tick;
+		return 0;
+	}
 	if (strcmp(w[0], "end") == 0 && n == 1)
 		return 0;	/* time handled by the caller */
 	if (strcmp(w[0], "policy") == 0 && n == 3)
@@ -379,7 +394,31 @@ apply(struct sim *s, char **w, int n)
 		h->confirm = 1;
 	else if (strcmp(w[0], "unconfirm") == 0 && n == 2)
 		h->confirm = 0;
-	else if (strcmp(w[0], "view") == 0 && n == 2)
+	else if (strcmp(w[0], "libvirt") == 0 && n == 3) {
+		static const char *const lv[] = { "none", "real", "answer",
+		    "silent" };
+
+		for (i = 0; i < 4 && strcmp(w[2], lv[i]) != 0; i++)
+			;
+		if (i == 4)
+			return -1;
+		h->lv = (int)i;
+	} else if (strcmp(w[0], "identity") == 0 && n == 3) {
+		if (strcmp(w[2], "unknown") == 0)
+			h->identity = BMC_ID_UNKNOWN;
+		else if (strcmp(w[2], "match") == 0)
+			h->identity = BMC_ID_MATCH;
+		else if (strcmp(w[2], "mismatch") == 0)
+			h->identity = BMC_ID_MISMATCH;
+		else
+			return -1;
+	} else if (strcmp(w[0], "clear") == 0 && n == 3 &&
+	    strcmp(w[2], "bmc_contradiction") == 0) {
+		if (!h->contra_open)	/* the CLI refuses: no open alert */
+			return -1;
+		h->contra_open = 0;
+		h->contra_cleared = h->contra_row;
+	} else if (strcmp(w[0], "view") == 0 && n == 2)
 		return 1;	/* printed after the tick */
 	else
 		return -1;
@@ -421,10 +460,22 @@ world(struct sim *s)
 			while (h->next_beat <= s->now)
 				h->next_beat += h->every;
 		}
+		if (h->probe_pending) {	/* last tick's probe is back */
+			h->probe_pending = 0;
+			h->probe = (h->lv == LV_ANSWER || (h->lv == LV_REAL &&
+			    h->powered)) ? PROBE_ANSWERED : PROBE_SILENT;
+			h->probe_pseq_done = h->probe_pseq;
+			h->probe_seq++;
+		}
 		if (!h->bmc_none) {
 			h->pseq++;
 			h->bmc = h->bmc_set ? h->bmc :
 			    (h->powered ? PWR_ON : PWR_OFF);
+		}
+		/* the executor probes libvirt while the BMC reads off */
+		if (h->lv != LV_NONE && h->bmc == PWR_OFF) {
+			h->probe_pending = 1;
+			h->probe_pseq = h->pseq;
 		}
 	}
 }
@@ -473,6 +524,13 @@ build_obs(struct sim *s, struct host_obs *ho, struct pool_obs *po)
 		ho[n].fence_seq = h->fseq;
 		ho[n].vms_active = h->vms;
 		ho[n].operator_confirmed_off = h->confirm;
+		ho[n].probe = h->lv == LV_NONE ? PROBE_NO_ENDPOINT :
+		    h->probe_seq == 0 ? PROBE_NONE : h->probe;
+		ho[n].probe_seq = h->probe_seq;
+		ho[n].probe_power_seq = h->probe_pseq_done;
+		ho[n].identity = h->identity;
+		ho[n].contradiction_open = h->contra_open;
+		ho[n].contradiction_cleared = h->contra_cleared;
 		n++;
 	}
 	return n;
@@ -626,6 +684,12 @@ run_script(struct sim *s, const char *path)
 				fence_start(h, s->now);
 			if (h != NULL && av[i].kind == ACT_RECONCILE)
 				h->vms = 0;
+			if (h != NULL && av[i].kind == ACT_ALERT &&
+			    av[i].why == WHY_BMC_CONTRADICTION &&
+			    !h->contra_open) {	/* the alerts row */
+				h->contra_open = 1;
+				h->contra_row = ++g_alert_rows;
+			}
 		}
 		if (s->tick == 0)
 			break;

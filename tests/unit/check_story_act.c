@@ -5,7 +5,8 @@
  * act_run() runs against fake adapter tables (act.h) that log every call
  * in order and fail on demand; the story sets how each adapter answers,
  * what the core decided (either by driving the real core_step() for host
- * 7 with BMC readings, `power`, or by naming actions, `action`), and what
+ * 7 with BMC readings, `power`, one second apart unless `at <ms>` sets
+ * the next round's clock, or by naming actions, `action`), and what
  * the BMC pool read back (`news`), then `run` executes one round and
  * prints the calls in order and what the daemon remembers (last action,
  * alerts, leadership).  Language: tests/scenarios/README.
@@ -170,8 +171,13 @@ core_round(const char *power, int confirm, char *out, size_t *outn)
 	acts.cap = 64;
 	D.evs.n = 0;
 	if (core_state_reserve(D.core, 1, 0) == -1 ||
-	    core_step(&D.pol, D.core, &o, &acts, &D.evs) == -1)
+	    core_step(&D.pol, D.core, &o, &acts, &D.evs) == -1) {
+		char	err[512];
+
+		core_obs_check(&D.pol, D.core, &o, &acts, &D.evs, err);
+		sg_out(out, outn, "core: step refused: %s\n", err);
 		return -1;
+	}
 	for (i = 0; i < D.evs.n; i++)
 		sg_out(out, outn, "core: host %llu: %s -> %s (%s)\n",
 		    (unsigned long long)EV[i].host_id,
@@ -288,7 +294,9 @@ one_line(char **w, int n, char *out, size_t *outn)
 		else if (strcmp(w[1], "fail") == 0)
 			snprintf(F.reconcile_err, sizeof(F.reconcile_err),
 			    "deadlock found when trying to get lock");
-	} else if (strcmp(w[0], "power") == 0 && n >= 2)
+	} else if (strcmp(w[0], "at") == 0 && n == 2)
+		core_now = sg_u64(w[1]) - 1000;	/* the next round's clock */
+	else if (strcmp(w[0], "power") == 0 && n >= 2)
 		return core_round(w[1], sg_flag(w, n, 2, "confirm"), out, outn);
 	else if (strcmp(w[0], "action") == 0)
 		return action_line(w, n);

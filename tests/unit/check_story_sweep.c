@@ -14,6 +14,7 @@
  */
 #include <check.h>
 
+#include "backup_progress.h"
 #include "story_golden.h"
 #include "sweep_core.h"
 
@@ -92,8 +93,11 @@ dom_facts(struct sdom *x, char **w, int n, int from)
 		else
 			return -1;
 	}
-	if ((v = sg_kw(w, n, from, "bytes")) != NULL)
+	if ((v = sg_kw(w, n, from, "bytes")) != NULL) {
+		/* a push-mode backup's main counter */
 		d->job_processed = sg_u64(v);
+		bp_set(&d->job_progress, BPF_DISK_PROCESSED, d->job_processed);
+	}
 	if ((v = sg_kw(w, n, from, "op")) != NULL)
 		d->job_op = (int)sg_u64(v);
 	if ((v = sg_kw(w, n, from, "marker")) != NULL)

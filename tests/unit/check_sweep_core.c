@@ -52,6 +52,16 @@ dom(const char *uuid, int reason)
 	return d;
 }
 
+/* An active backup job reporting disk_processed = bytes (push mode). */
+static void
+job_disk(struct sweep_dom *d, uint64_t bytes)
+{
+	d->job = SJ_ACTIVE;
+	d->job_op = 9;
+	bp_set(&d->job_progress, BPF_DISK_PROCESSED, bytes);
+	d->job_processed = bytes;
+}
+
 /* One tick over host 1 (alive, observed) holding the given domains. */
 static void
 tick(uint64_t now, const struct sweep_dom *d, size_t n)
@@ -110,10 +120,9 @@ START_TEST(test_progress)
 	const struct sweep_action	*a;
 	uint64_t			 t;
 
-	d.job = SJ_ACTIVE;
-	d.job_op = 9;
+	job_disk(&d, 0);
 	for (t = 0; t <= 6 * 3600 * 1000ULL; t += 540000) {	/* 6 h */
-		d.job_processed += 1 * GB;
+		job_disk(&d, d.job_progress.v[BPF_DISK_PROCESSED] + 1 * GB);
 		a = tick1(t, &d);
 		expect(a, SWA_LEAVE, SWW_JOB_PROGRESSING);
 		ck_assert_uint_eq(a->at_ms, t + 600000);
@@ -131,9 +140,7 @@ START_TEST(test_stall_then_abort_then_resume)
 	struct sweep_dom		 d = dom(U1, SPR_IOERROR);
 	const struct sweep_action	*a;
 
-	d.job = SJ_ACTIVE;
-	d.job_op = 9;
-	d.job_processed = 4096;
+	job_disk(&d, 4096);
 	expect(tick1(1000, &d), SWA_LEAVE, SWW_JOB_PROGRESSING);
 	a = tick1(600999, &d);
 	expect(a, SWA_LEAVE, SWW_JOB_IDLE);
@@ -141,6 +148,7 @@ START_TEST(test_stall_then_abort_then_resume)
 	a = tick1(601000, &d);
 	expect(a, SWA_ABORT_JOB, SWW_JOB_STALLED);
 	ck_assert_ptr_nonnull(strstr(a->text, "has not moved for 600000 ms"));
+	ck_assert_ptr_nonnull(strstr(a->text, "disk_processed=4096"));
 	report(601100, U1, SWR_ABORTED);
 	/* the next look sees no job: grace (from 1000) long past -> resume */
 	d.job = SJ_NONE;
@@ -155,7 +163,7 @@ START_TEST(test_abort_failed_backs_off)
 	struct sweep_dom		 d = dom(U1, SPR_IOERROR);
 	const struct sweep_action	*a;
 
-	d.job = SJ_ACTIVE;
+	job_disk(&d, 0);
 	expect(tick1(0, &d), SWA_LEAVE, SWW_JOB_PROGRESSING);
 	expect(tick1(600000, &d), SWA_ABORT_JOB, SWW_JOB_STALLED);
 	report(600010, U1, SWR_ABORT_FAILED);
@@ -197,7 +205,7 @@ START_TEST(test_optout_config)
 	expect(tick1(0, &d), SWA_SKIP, SWW_OPTOUT_CONFIG);
 	expect(tick1(10 * 3600 * 1000ULL, &d), SWA_SKIP, SWW_OPTOUT_CONFIG);
 	/* opted out: a stalled job is not aborted either */
-	d.job = SJ_ACTIVE;
+	job_disk(&d, 1);
 	expect(tick1(20 * 3600 * 1000ULL, &d), SWA_SKIP, SWW_OPTOUT_CONFIG);
 }
 END_TEST
@@ -235,7 +243,7 @@ START_TEST(test_snapshot_in_progress)
 	d.snapshot_in_progress = 1;
 	expect(tick1(0, &d), SWA_SKIP, SWW_SNAPSHOT_IN_PROGRESS);
 	/* even with a long-stalled job: the job may be the snapshot's */
-	d.job = SJ_ACTIVE;
+	job_disk(&d, 1);
 	expect(tick1(1000, &d), SWA_SKIP, SWW_SNAPSHOT_IN_PROGRESS);
 	expect(tick1(7200000, &d), SWA_SKIP, SWW_SNAPSHOT_IN_PROGRESS);
 }
@@ -488,7 +496,7 @@ START_TEST(test_policy_and_names)
 	ck_assert_ptr_nonnull(strstr(err, "resume_backoff_max_ms"));
 	for (i = SWA_ABORT_JOB; i <= SWA_LEAVE; i++)
 		ck_assert_str_ne(sweep_act_name(i), "invalid");
-	for (i = SWW_RESUMABLE; i <= SWW_TRACK_FULL; i++)
+	for (i = SWW_RESUMABLE; i <= SWW_PULL_ROW_IN_PROGRESS; i++)
 		ck_assert_str_ne(sweep_why_name(i), "invalid");
 	for (i = SWR_RESUMED; i <= SWR_VANISHED; i++)
 		ck_assert_str_ne(sweep_result_name(i), "invalid");
@@ -501,6 +509,150 @@ START_TEST(test_policy_and_names)
 	ck_assert_str_eq(sweep_preason_name(5), "ioerror");
 	ck_assert_str_eq(sweep_why_name(SWW_CS_NOT_RUNNING_HERE),
 	    "cs-not-running-here");
+}
+END_TEST
+
+/* Issue 12: a push backup reports disk_* only; a throttled one moves a
+ * few MiB per look and is never aborted, and the text names the counter. */
+START_TEST(test_disk_counters_progress)
+{
+	struct sweep_dom		 d = dom(U1, SPR_USER);
+	const struct sweep_action	*a;
+	uint64_t			 t, b = 176ULL << 20;
+
+	job_disk(&d, b);
+	bp_set(&d.job_progress, BPF_DISK_TOTAL, 512ULL << 20);
+	for (t = 0; t < 20 * 700000ULL; t += 700000) {	/* > stall each */
+		b += 4ULL << 20;
+		job_disk(&d, b);
+		bp_set(&d.job_progress, BPF_DISK_REMAINING, (512ULL << 20) - b);
+		a = tick1(t, &d);
+		expect(a, SWA_LEAVE, SWW_JOB_PROGRESSING);
+		ck_assert_ptr_nonnull(strstr(a->text, "disk_processed="));
+	}
+	ck_assert_uint_eq(ST.v[0].job_moved_field, BPF_DISK_PROCESSED);
+	/* stuck (1 byte/s rounds to nothing): aborted after the stall */
+	expect(tick1(t - 700000 + 599999, &d), SWA_LEAVE, SWW_JOB_IDLE);
+	expect(tick1(t - 700000 + 600000, &d), SWA_ABORT_JOB, SWW_JOB_STALLED);
+}
+END_TEST
+
+/* Only the remaining counter moves (a migration's memory, say): moving. */
+START_TEST(test_remaining_counter_moves)
+{
+	struct sweep_dom	d = dom(U1, SPR_USER);
+
+	d.job = SJ_ACTIVE;
+	d.job_op = 5;
+	bp_set(&d.job_progress, BPF_MEM_REMAINING, 1000);
+	expect(tick1(0, &d), SWA_LEAVE, SWW_JOB_PROGRESSING);
+	bp_set(&d.job_progress, BPF_MEM_REMAINING, 900);
+	expect(tick1(700000, &d), SWA_LEAVE, SWW_JOB_PROGRESSING);
+	ck_assert_uint_eq(ST.v[0].job_moved_field, BPF_MEM_REMAINING);
+	/* a total that changes is no movement */
+	bp_set(&d.job_progress, BPF_MEM_TOTAL, 5);
+	expect(tick1(1299999, &d), SWA_LEAVE, SWW_JOB_IDLE);
+	expect(tick1(1300000, &d), SWA_ABORT_JOB, SWW_JOB_STALLED);
+}
+END_TEST
+
+/* A job reporting no progress counter is unknown: never aborted. */
+START_TEST(test_no_progress_is_unknown)
+{
+	struct sweep_dom		 d = dom(U1, SPR_IOERROR);
+	const struct sweep_action	*a;
+	uint64_t			 t;
+
+	d.job = SJ_ACTIVE;
+	d.job_op = 9;
+	for (t = 0; t <= 24 * 3600 * 1000ULL; t += 3600000) {
+		a = tick1(t, &d);
+		expect(a, SWA_LEAVE, SWW_JOB_NO_PROGRESS);
+		ck_assert_ptr_nonnull(strstr(a->text, "never treated as stalled"));
+	}
+}
+END_TEST
+
+/* Pull mode: its client's; reported past pull_job_max_age, never aborted;
+ * resumed only once the job is gone and the backup row left BackingUp. */
+START_TEST(test_pull_job)
+{
+	struct sweep_dom		 d = dom(U1, SPR_IOERROR);
+	const struct sweep_action	*a;
+
+	d.job = SJ_ACTIVE;
+	d.job_op = 9;
+	d.job_pull = 1;
+	d.backup_known = 1;
+	d.backup_id = 77;
+	strcpy(d.backup_status, "BackingUp");
+	d.job_elapsed_ms = 1000;
+	expect(tick1(0, &d), SWA_LEAVE, SWW_JOB_PULL);
+	d.job_elapsed_ms = 7200000;
+	expect(tick1(7200000, &d), SWA_LEAVE, SWW_JOB_PULL);
+	P.pull_job_max_age_ms = 3600000;
+	a = tick1(7200001, &d);
+	expect(a, SWA_LEAVE, SWW_PULL_JOB_OVERDUE);
+	ck_assert_ptr_nonnull(strstr(a->text, "open for 7200 s"));
+	/* the job is gone, the row still BackingUp: not yet */
+	d.job = SJ_NONE;
+	a = tick1(7300000, &d);
+	expect(a, SWA_LEAVE, SWW_PULL_ROW_IN_PROGRESS);
+	ck_assert_ptr_nonnull(strstr(a->text, "backup 77"));
+	/* the row went to Error: resume */
+	strcpy(d.backup_status, "Error");
+	expect(tick1(7300001, &d), SWA_RESUME, SWW_RESUMABLE);
+}
+END_TEST
+
+START_TEST(test_pull_no_row_resumes)
+{
+	struct sweep_dom	d = dom(U1, SPR_IOERROR);
+
+	d.job = SJ_ACTIVE;
+	d.job_op = 9;
+	d.job_pull = 1;
+	expect(tick1(0, &d), SWA_LEAVE, SWW_JOB_PULL);
+	d.job = SJ_NONE;
+	expect(tick1(120000, &d), SWA_RESUME, SWW_RESUMABLE);
+}
+END_TEST
+
+START_TEST(test_bp_counters)
+{
+	struct bp_counters	x, y;
+	enum bp_field		f;
+	char			buf[64];
+
+	memset(&x, 0, sizeof(x));
+	memset(&y, 0, sizeof(y));
+	ck_assert_int_eq(bp_known(&x), 0);
+	ck_assert_int_eq(bp_main(&x), BPF_NONE);
+	bp_describe(&x, BPF_NONE, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "no progress reported");
+	bp_set(&x, BPF_DISK_TOTAL, 10);
+	ck_assert_int_eq(bp_known(&x), 0);	/* a total alone is no progress */
+	bp_set(&x, BPF_DATA_PROCESSED, 5);
+	bp_set(&x, BPF_DISK_PROCESSED, 7);
+	ck_assert_int_eq(bp_known(&x), 1);
+	ck_assert_int_eq(bp_main(&x), BPF_DISK_PROCESSED);
+	y = x;
+	ck_assert_int_eq(bp_moved(&x, &y, &f), 0);
+	bp_set(&y, BPF_DATA_PROCESSED, 6);
+	ck_assert_int_eq(bp_moved(&x, &y, &f), 1);
+	ck_assert_int_eq(f, BPF_DATA_PROCESSED);
+	bp_set(&y, BPF_DISK_PROCESSED, 8);
+	ck_assert_int_eq(bp_moved(&x, &y, &f), 1);
+	ck_assert_int_eq(f, BPF_DISK_PROCESSED);	/* the main one wins */
+	bp_describe(&y, f, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "disk_processed=8");
+	/* a counter appearing counts as movement */
+	y = x;
+	bp_set(&y, BPF_MEM_REMAINING, 1);
+	ck_assert_int_eq(bp_moved(&x, &y, &f), 1);
+	for (f = 0; f <= BPF_N; f++)
+		ck_assert_str_ne(bp_field_name(f), "invalid");
+	ck_assert_str_eq(bp_field_name(BPF_MEM_PROCESSED), "memory_processed");
 }
 END_TEST
 
@@ -521,6 +673,12 @@ sweep_suite(void)
 	tcase_add_test(tc, test_cs_state_mismatch);
 	tcase_add_test(tc, test_snapshot_in_progress);
 	tcase_add_test(tc, test_job_unknown_and_unsupported);
+	tcase_add_test(tc, test_disk_counters_progress);
+	tcase_add_test(tc, test_remaining_counter_moves);
+	tcase_add_test(tc, test_no_progress_is_unknown);
+	tcase_add_test(tc, test_pull_job);
+	tcase_add_test(tc, test_pull_no_row_resumes);
+	tcase_add_test(tc, test_bp_counters);
 	tcase_add_test(tc, test_attempts_exhausted);
 	tcase_add_test(tc, test_backoff_values);
 	tcase_add_test(tc, test_repause_counting);

@@ -16,6 +16,8 @@
 #   hb.interval_ms writer period
 #   writer.pid     pid (= process group) of the running writer
 #   chassis.log    one timestamped line per "set" the BMC received
+#   bmc_reads_off  when present, "get power" says off whatever the power
+#                  (a BMC mapped to another, powered-off machine)
 # "Host running" means the writer is alive.  Power off SIGKILLs the writer's
 # whole process group (an abrupt power cut, its sleep dies too); power on
 # starts a new writer.  Tests count "set power 0" lines in chassis.log.
@@ -80,6 +82,8 @@ get)
 	for p in "$@"; do
 		case $p in
 		power)	read -r v 2>/dev/null <"$H/power" || v=0
+			# a lying BMC (chaos bmc_lies): reads off, host runs
+			[ -e "$H/bmc_reads_off" ] && v=0
 			echo "power:$v";;
 		boot)	echo "boot:default";;
 		*)	echo "bad get $p"; exit 1;;
