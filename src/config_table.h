@@ -107,7 +107,6 @@ extern const struct cfg_table	sweep_config_table;
 extern const struct cfg_table	reconcile_config_table;
 extern const struct cfg_table	pool_config_table;
 extern const struct cfg_table	metrics_config_table;
-extern const struct cfg_table	reconcile_config_table;
 
 /* format a checked path: at = "bmc.hosts[3]" etc. */
 void	cfg_at(char *at, size_t atlen, const char *fmt, ...)
