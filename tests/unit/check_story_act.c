@@ -1,0 +1,344 @@
+/*
+ * check_story_act.c -- golden stories of the executor (src/act.c)
+ * (`layer act` scripts under tests/scenarios/).
+ *
+ * act_run() runs against fake adapter tables (act.h) that log every call
+ * in order and fail on demand; the story sets how each adapter answers,
+ * what the core decided (either by driving the real core_step() for host
+ * 7 with BMC readings, `power`, one second apart unless `at <ms>` sets
+ * the next round's clock, or by naming actions, `action`), and what
+ * the BMC pool read back (`news`), then `run` executes one round and
+ * prints the calls in order and what the daemon remembers (last action,
+ * alerts, leadership).  Language: tests/scenarios/README.
+ */
+#include <check.h>
+
+#include "act.h"
+#include "daemon.h"
+#include "story_golden.h"
+
+#define HOST	7
+
+static struct fake {
+	char	*out;
+	size_t	*outn;
+	int	 audit_fail, returned_fail, request_rc;
+	char	 reconcile_err[128];	/* "" succeeds */
+} F;
+
+static int
+fake_request_fence(struct daemon *d, uint32_t host, unsigned timeout_ms)
+{
+	(void)d;
+	sg_out(F.out, F.outn, "  call bmc.request_fence %u timeout=%u -> %d\n",
+	    host, timeout_ms, F.request_rc);
+	return F.request_rc;
+}
+
+static int
+fake_audit(struct daemon *d, const char *action, uint64_t host,
+    const char *reason, const char *evidence, char *err)
+{
+	(void)d;
+	(void)evidence;
+	sg_out(F.out, F.outn, "  call db.audit %s host=%llu reason=\"%s\" -> %s\n",
+	    action, (unsigned long long)host, reason,
+	    F.audit_fail ? "error" : "ok");
+	if (F.audit_fail) {
+		set_err(err, "fake: MySQL server has gone away");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fake_returned(struct daemon *d, uint64_t host, const char *reason,
+    const char *evidence, char *err)
+{
+	(void)d;
+	(void)evidence;
+	sg_out(F.out, F.outn, "  call db.returned host=%llu reason=%s -> %s\n",
+	    (unsigned long long)host, reason, F.returned_fail ? "error" : "ok");
+	if (F.returned_fail) {
+		set_err(err, "fake: lock wait timeout");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fake_reconcile(struct daemon *d, uint64_t host, const struct rec_opts *o,
+    struct rec_result *r, char *err)
+{
+	(void)d;
+	sg_out(F.out, F.outn, "  call db.reconcile host=%llu confirm=%s -> %s\n",
+	    (unsigned long long)host, fence_source_name(o->confirm),
+	    F.reconcile_err[0] ? F.reconcile_err : "ok");
+	memset(r, 0, sizeof(*r));
+	if (F.reconcile_err[0]) {
+		set_err(err, "%s", F.reconcile_err);
+		return -1;
+	}
+	r->n_changed = 2;
+	r->n_requeued = 1;
+	return 0;
+}
+
+static const struct act_bmc_funcs fake_bmc = {
+	.request_fence = fake_request_fence,
+};
+
+static const struct act_db_funcs fake_db = {
+	.audit = fake_audit,
+	.returned = fake_returned,
+	.reconcile = fake_reconcile,
+};
+
+static struct daemon		 D;
+static struct action		 AV[64];
+static struct core_event	 EV[64];
+static uint64_t			 pseq, core_now;
+
+static void
+daemon_setup(void)
+{
+	memset(&D, 0, sizeof(D));
+	D.bmc_funcs = &fake_bmc;
+	D.db_funcs = &fake_db;
+	D.is_leader = D.db_up = 1;
+	D.leader.held = 1;
+	snprintf(D.leader.lock, sizeof(D.leader.lock), "hawatch.test");
+	snprintf(D.actor, sizeof(D.actor), "test");
+	D.cfg.daemon.fence_timeout_ms = 30000;
+	D.cfg.daemon.rearm_after_ms = 600000;
+	D.inv.hosts = calloc(1, sizeof(*D.inv.hosts));
+	D.inv.nhosts = 1;
+	D.inv.hosts[0].id = HOST;
+	D.inv.hosts[0].cluster_id = 1;
+	snprintf(D.inv.hosts[0].ip, sizeof(D.inv.hosts[0].ip), "10.0.0.7");
+	D.inv.hw_schema = 1;
+	D.extra = calloc(1, sizeof(*D.extra));
+	D.extra[0].id = HOST;
+	D.core = core_state_new();
+	core_policy_defaults(&D.pol);
+	D.acts.v = AV;
+	D.acts.cap = 64;
+	D.evs.v = EV;
+	D.evs.cap = 64;
+	pseq = core_now = 0;
+}
+
+static void
+daemon_free(void)
+{
+	free(D.inv.hosts);
+	free(D.extra);
+	free(D.fence_news);
+	free(D.alerts);
+	core_state_free(D.core);
+}
+
+/* One core_step() for host 7 (no heartbeat pool: only BMC readings and
+ * operator confirmations move it); its actions join the round. */
+static int
+core_round(const char *power, int confirm, char *out, size_t *outn)
+{
+	struct host_obs	 h;
+	struct core_obs	 o;
+	struct actions	 acts;
+	struct action	 av[64];
+	size_t		 i;
+	int		 pw;
+
+	for (pw = 0; pw <= PWR_LAST; pw++)
+		if (strcmp(pwr_obs_name((enum pwr_obs)pw), power) == 0)
+			break;
+	if (pw > PWR_LAST)
+		return -1;
+	memset(&h, 0, sizeof(h));
+	h.host_id = HOST;
+	h.cluster_id = 1;
+	h.power = (enum pwr_obs)pw;
+	h.power_seq = ++pseq;
+	h.operator_confirmed_off = confirm;
+	memset(&o, 0, sizeof(o));
+	o.now_ms = (core_now += 1000);
+	o.is_leader = D.is_leader;
+	o.hosts = &h;
+	o.nhosts = 1;
+	acts.v = av;
+	acts.n = 0;
+	acts.cap = 64;
+	D.evs.n = 0;
+	if (core_state_reserve(D.core, 1, 0) == -1 ||
+	    core_step(&D.pol, D.core, &o, &acts, &D.evs) == -1) {
+		char	err[512];
+
+		core_obs_check(&D.pol, D.core, &o, &acts, &D.evs, err);
+		sg_out(out, outn, "core: step refused: %s\n", err);
+		return -1;
+	}
+	for (i = 0; i < D.evs.n; i++)
+		sg_out(out, outn, "core: host %llu: %s -> %s (%s)\n",
+		    (unsigned long long)EV[i].host_id,
+		    host_state_name(EV[i].from), host_state_name(EV[i].to),
+		    act_why_name(EV[i].why));
+	for (i = 0; i < acts.n && D.acts.n < D.acts.cap; i++) {
+		sg_out(out, outn, "core: host %llu: %s (%s)\n",
+		    (unsigned long long)av[i].host_id,
+		    act_kind_name(av[i].kind), act_why_name(av[i].why));
+		D.acts.v[D.acts.n++] = av[i];
+	}
+	return 0;
+}
+
+static int
+why_parse(const char *s, enum act_why *out)
+{
+	int	w;
+
+	for (w = 0; w <= WHY_LAST; w++)
+		if (strcmp(act_why_name((enum act_why)w), s) == 0) {
+			*out = (enum act_why)w;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+action_line(char **w, int n)
+{
+	struct action	*a;
+	enum act_why	 why = WHY_HB_DEAD;
+	int		 k;
+
+	if (n < 2 || D.acts.n == D.acts.cap)
+		return -1;
+	for (k = 0; k <= ACT_LAST; k++)
+		if (strcmp(act_kind_name((enum act_kind)k), w[1]) == 0)
+			break;
+	if (k > ACT_LAST || (n == 3 && why_parse(w[2], &why) == -1))
+		return -1;
+	a = &D.acts.v[D.acts.n++];
+	memset(a, 0, sizeof(*a));
+	a->kind = (enum act_kind)k;
+	a->host_id = HOST;
+	a->cluster_id = 1;
+	a->why = why;
+	return 0;
+}
+
+/* news <fence_result> <bmc_status> [error words]: an attempt finished */
+static int
+news_line(char **w, int n)
+{
+	struct fence_news	*x;
+	int			 r, b, i;
+
+	for (r = 0; r <= FENCE_LAST; r++)
+		if (strcmp(fence_result_name((enum fence_result)r), w[1]) == 0)
+			break;
+	for (b = 0; b <= BMC_ERROR; b++)
+		if (strcmp(bmc_status_name((enum bmc_status)b), w[2]) == 0)
+			break;
+	if (r > FENCE_LAST || b > BMC_ERROR)
+		return -1;
+	D.fence_news = realloc(D.fence_news, (D.nfence_news + 1) *
+	    sizeof(*D.fence_news));
+	x = &D.fence_news[D.nfence_news++];
+	D.cap_fence_news = D.nfence_news;
+	memset(x, 0, sizeof(*x));
+	x->host_id = HOST;
+	x->v.fence = (enum fence_result)r;
+	x->v.fence_seq = 1;
+	x->v.last_status = (enum bmc_status)b;
+	for (i = 3; i < n; i++)
+		snprintf(x->v.fence_err + strlen(x->v.fence_err),
+		    sizeof(x->v.fence_err) - strlen(x->v.fence_err), "%s%s",
+		    i > 3 ? " " : "", w[i]);
+	return 0;
+}
+
+static void
+run_round(char *out, size_t *outn, int round)
+{
+	sg_out(out, outn, "round %d:\n", round);
+	act_run(&D);
+	sg_out(out, outn, "  last_action=\"%s\" alerts=%zu leader=%s\n",
+	    D.extra[0].last_action, D.nalerts, D.leader.held ? "held" :
+	    "lost");
+	D.acts.n = 0;
+}
+
+static int
+one_line(char **w, int n, char *out, size_t *outn)
+{
+	if (strcmp(w[0], "leader") == 0 && n == 2)
+		D.is_leader = sg_u64(w[1]) != 0;
+	else if (strcmp(w[0], "db") == 0 && n == 2)
+		D.db_up = strcmp(w[1], "up") == 0;
+	else if (strcmp(w[0], "schema") == 0 && n == 2)
+		D.inv.hw_schema = sg_u64(w[1]) != 0;
+	else if (strcmp(w[0], "audit") == 0 && n == 2)
+		F.audit_fail = strcmp(w[1], "fail") == 0;
+	else if (strcmp(w[0], "returned") == 0 && n == 2)
+		F.returned_fail = strcmp(w[1], "fail") == 0;
+	else if (strcmp(w[0], "request") == 0 && n == 2)
+		F.request_rc = strcmp(w[1], "running") == 0 ? 1 :
+		    strcmp(w[1], "unknown") == 0 ? -1 : 0;
+	else if (strcmp(w[0], "reconcile") == 0 && n >= 2) {
+		F.reconcile_err[0] = '\0';
+		if (strcmp(w[1], "lost") == 0)
+			snprintf(F.reconcile_err, sizeof(F.reconcile_err),
+			    "leadership lost before commit");
+		else if (strcmp(w[1], "fail") == 0)
+			snprintf(F.reconcile_err, sizeof(F.reconcile_err),
+			    "deadlock found when trying to get lock");
+	} else if (strcmp(w[0], "at") == 0 && n == 2)
+		core_now = sg_u64(w[1]) - 1000;	/* the next round's clock */
+	else if (strcmp(w[0], "power") == 0 && n >= 2)
+		return core_round(w[1], sg_flag(w, n, 2, "confirm"), out, outn);
+	else if (strcmp(w[0], "action") == 0)
+		return action_line(w, n);
+	else if (strcmp(w[0], "news") == 0 && n >= 3)
+		return news_line(w, n);
+	else
+		return -1;
+	return 0;
+}
+
+static int
+run_story(const char *script, char *out, size_t *outn, char *err,
+    size_t errsz)
+{
+	static char		buf[64 * 1024];
+	static struct sg_line	L[256];
+	size_t			nl, i;
+	uint64_t		end = 0;
+	int			round = 0, rc = 0;
+
+	memset(&F, 0, sizeof(F));
+	F.out = out;
+	F.outn = outn;
+	if (sg_parse(script, buf, sizeof(buf), L, 256, &nl, &end, err,
+	    errsz) == -1)
+		return -1;
+	daemon_setup();
+	for (i = 0; i < nl && rc == 0; i++) {
+		if (strcmp(L[i].w[0], "run") == 0 && L[i].n == 1)
+			run_round(out, outn, ++round);
+		else if (one_line(L[i].w, L[i].n, out, outn) == -1) {
+			sg_fmt(err, errsz, "%s:%d: bad line", script,
+			    L[i].lineno);
+			rc = -1;
+		}
+	}
+	daemon_free();
+	return rc;
+}
+
+int
+main(void)
+{
+	return sg_main("act", run_story);
+}
