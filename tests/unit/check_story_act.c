@@ -9,7 +9,11 @@
  * the next round's clock, or by naming actions, `action`), and what
  * the BMC pool read back (`news`), then `run` executes one round and
  * prints the calls in order and what the daemon remembers (last action,
- * alerts, leadership).  Language: tests/scenarios/README.
+ * alerts, leadership).  The core hears what observe.c would pass it: the
+ * executor's own fence answers (not started, running) and the BMC pool's
+ * results in order, the attempts recorded in hawatch's schema, and, once
+ * `heartbeat` turned it on, one heartbeat pool that host 7 and a peer
+ * (host 8) write to.  Language: tests/scenarios/README.
  */
 #include <check.h>
 
@@ -18,12 +22,19 @@
 #include "story_golden.h"
 
 #define HOST	7
+#define PEER	8	/* writes the heartbeat pool too: host 7's silence is
+			   the host's, not the pool's */
+/* room for one round's actions and events (core_out_bound() of one host
+ * is about 70) */
+#define ROUND_CAP	256
 
 static struct fake {
 	char	*out;
 	size_t	*outn;
-	int	 audit_fail, returned_fail, request_rc;
+	int	 audit_fail, returned_fail, reset_fail, request_rc;
 	char	 reconcile_err[128];	/* "" succeeds */
+	int	 hb_on, hb_writing;	/* the pool exists / host 7 writes */
+	uint64_t hb_value;		/* host 7's heartbeat file */
 } F;
 
 static int
@@ -46,6 +57,43 @@ fake_audit(struct daemon *d, const char *action, uint64_t host,
 	    F.audit_fail ? "error" : "ok");
 	if (F.audit_fail) {
 		set_err(err, "fake: MySQL server has gone away");
+		return -1;
+	}
+	return 0;
+}
+
+static struct daemon	D;
+
+/* A written fence_requested row is the host's attempt count in hawatch's
+ * schema: the next inventory read (here: the next round) sees it. */
+static int
+fake_fence_requested(struct daemon *d, uint64_t host, unsigned attempt,
+    const char *reason, const char *evidence, char *err)
+{
+	(void)d;
+	(void)evidence;
+	sg_out(F.out, F.outn, "  call db.fence_requested host=%llu attempt=%u "
+	    "reason=\"%s\" -> %s\n", (unsigned long long)host, attempt,
+	    reason, F.audit_fail ? "error" : "ok");
+	if (F.audit_fail) {
+		set_err(err, "fake: MySQL server has gone away");
+		return -1;
+	}
+	if (attempt > D.inv.hosts[0].fence_attempts_recorded)
+		D.inv.hosts[0].fence_attempts_recorded = attempt;
+	return 0;
+}
+
+static int
+fake_budget_reset(struct daemon *d, uint64_t host, const char *reason,
+    char *err)
+{
+	(void)d;
+	sg_out(F.out, F.outn, "  call db.budget_reset host=%llu reason=%s -> "
+	    "%s\n", (unsigned long long)host, reason,
+	    F.reset_fail ? "error" : "ok");
+	if (F.reset_fail) {
+		set_err(err, "fake: read-only");
 		return -1;
 	}
 	return 0;
@@ -90,13 +138,14 @@ static const struct act_bmc_funcs fake_bmc = {
 
 static const struct act_db_funcs fake_db = {
 	.audit = fake_audit,
+	.fence_requested = fake_fence_requested,
+	.budget_reset = fake_budget_reset,
 	.returned = fake_returned,
 	.reconcile = fake_reconcile,
 };
 
-static struct daemon		 D;
-static struct action		 AV[64];
-static struct core_event	 EV[64];
+static struct action		 AV[ROUND_CAP];
+static struct core_event	 EV[ROUND_CAP];
 static uint64_t			 pseq, core_now;
 
 static void
@@ -122,9 +171,9 @@ daemon_setup(void)
 	D.core = core_state_new();
 	core_policy_defaults(&D.pol);
 	D.acts.v = AV;
-	D.acts.cap = 64;
+	D.acts.cap = ROUND_CAP;
 	D.evs.v = EV;
-	D.evs.cap = 64;
+	D.evs.cap = ROUND_CAP;
 	pseq = core_now = 0;
 }
 
@@ -138,15 +187,49 @@ daemon_free(void)
 	core_state_free(D.core);
 }
 
-/* One core_step() for host 7 (no heartbeat pool: only BMC readings and
- * operator confirmations move it); its actions join the round. */
+/* The heartbeat pool's files this round: value = seconds, mtime = ms of
+ * the round's clock; host 7's stays as it was while it does not write. */
+static void
+hb_obs(struct host_obs *h, uint64_t now, int writes)
+{
+	h->nhb = 1;
+	h->hb[0].pool_id = 1;
+	h->hb[0].status = HB_OK;
+	if (writes)
+		h->hb[0].value = now / 1000;
+	h->hb[0].mtime_ms = (int64_t)h->hb[0].value * 1000;
+}
+
+static void
+core_print(char *out, size_t *outn, const struct action *av, size_t nav)
+{
+	size_t	i;
+
+	for (i = 0; i < D.evs.n; i++)
+		sg_out(out, outn, "core: host %llu: %s -> %s (%s)\n",
+		    (unsigned long long)EV[i].host_id,
+		    host_state_name(EV[i].from), host_state_name(EV[i].to),
+		    act_why_name(EV[i].why));
+	for (i = 0; i < nav; i++)
+		sg_out(out, outn, "core: host %llu: %s (%s)\n",
+		    (unsigned long long)av[i].host_id,
+		    act_kind_name(av[i].kind), act_why_name(av[i].why));
+}
+
+/*
+ * One core_step() for host 7 with what observe.c would pass (BMC
+ * reading, operator confirmation, the executor's fence answers, the
+ * recorded attempts; the heartbeat pool once turned on); its actions
+ * join the round.
+ */
 static int
 core_round(const char *power, int confirm, char *out, size_t *outn)
 {
-	struct host_obs	 h;
+	struct host_obs	 h[2];
+	struct pool_obs	 pool = { 1, 1 };
 	struct core_obs	 o;
 	struct actions	 acts;
-	struct action	 av[64];
+	struct action	 av[ROUND_CAP];
 	size_t		 i;
 	int		 pw;
 
@@ -155,22 +238,38 @@ core_round(const char *power, int confirm, char *out, size_t *outn)
 			break;
 	if (pw > PWR_LAST)
 		return -1;
-	memset(&h, 0, sizeof(h));
-	h.host_id = HOST;
-	h.cluster_id = 1;
-	h.power = (enum pwr_obs)pw;
-	h.power_seq = ++pseq;
-	h.operator_confirmed_off = confirm;
+	memset(h, 0, sizeof(h));
 	memset(&o, 0, sizeof(o));
 	o.now_ms = (core_now += 1000);
+	h[0].host_id = HOST;
+	h[0].cluster_id = 1;
+	h[0].power = (enum pwr_obs)pw;
+	h[0].power_seq = ++pseq;
+	h[0].operator_confirmed_off = confirm;
+	h[0].fence = D.extra[0].fence_out;
+	h[0].fence_seq = D.extra[0].fence_seq_out;
+	h[0].fence_attempts_recorded = D.inv.hosts[0].fence_attempts_recorded;
 	o.is_leader = D.is_leader;
-	o.hosts = &h;
+	o.hosts = h;
 	o.nhosts = 1;
+	if (F.hb_on) {
+		h[0].hb[0].value = F.hb_value;
+		hb_obs(&h[0], o.now_ms, F.hb_writing);
+		F.hb_value = h[0].hb[0].value;
+		h[1].host_id = PEER;
+		h[1].cluster_id = 1;
+		h[1].power = PWR_ON;
+		h[1].power_seq = pseq;
+		hb_obs(&h[1], o.now_ms, 1);
+		o.nhosts = 2;
+		o.pools = &pool;
+		o.npools = 1;
+	}
 	acts.v = av;
 	acts.n = 0;
-	acts.cap = 64;
+	acts.cap = ROUND_CAP;
 	D.evs.n = 0;
-	if (core_state_reserve(D.core, 1, 0) == -1 ||
+	if (core_state_reserve(D.core, o.nhosts, o.npools) == -1 ||
 	    core_step(&D.pol, D.core, &o, &acts, &D.evs) == -1) {
 		char	err[512];
 
@@ -178,18 +277,26 @@ core_round(const char *power, int confirm, char *out, size_t *outn)
 		sg_out(out, outn, "core: step refused: %s\n", err);
 		return -1;
 	}
-	for (i = 0; i < D.evs.n; i++)
-		sg_out(out, outn, "core: host %llu: %s -> %s (%s)\n",
-		    (unsigned long long)EV[i].host_id,
-		    host_state_name(EV[i].from), host_state_name(EV[i].to),
-		    act_why_name(EV[i].why));
-	for (i = 0; i < acts.n && D.acts.n < D.acts.cap; i++) {
-		sg_out(out, outn, "core: host %llu: %s (%s)\n",
-		    (unsigned long long)av[i].host_id,
-		    act_kind_name(av[i].kind), act_why_name(av[i].why));
+	core_print(out, outn, av, acts.n);
+	for (i = 0; i < acts.n && D.acts.n < D.acts.cap; i++)
 		D.acts.v[D.acts.n++] = av[i];
-	}
 	return 0;
+}
+
+/* show: the core's view of host 7 and the attempts recorded for it */
+static void
+show_line(char *out, size_t *outn)
+{
+	const struct host_core_view	*v = core_host_view(D.core, HOST);
+
+	if (v == NULL) {
+		sg_out(out, outn, "show: host %d unknown to the core\n", HOST);
+		return;
+	}
+	sg_out(out, outn, "show: host %d state=%s hold=%s attempts=%u "
+	    "recorded=%u\n", HOST, host_state_name(v->state),
+	    act_why_name(v->hold), v->fence_attempts,
+	    D.inv.hosts[0].fence_attempts_recorded);
 }
 
 static int
@@ -228,12 +335,14 @@ action_line(char **w, int n)
 	return 0;
 }
 
-/* news <fence_result> <bmc_status> [error words]: an attempt finished */
+/* news <fence_result> <bmc_status> [error words]: an attempt finished,
+ * read back by observe.c (act_fence_news(): queued for the audit, and
+ * the core's next fence result) */
 static int
 news_line(char **w, int n)
 {
-	struct fence_news	*x;
-	int			 r, b, i;
+	struct bmc_view	v;
+	int		r, b, i;
 
 	for (r = 0; r <= FENCE_LAST; r++)
 		if (strcmp(fence_result_name((enum fence_result)r), w[1]) == 0)
@@ -243,19 +352,15 @@ news_line(char **w, int n)
 			break;
 	if (r > FENCE_LAST || b > BMC_ERROR)
 		return -1;
-	D.fence_news = realloc(D.fence_news, (D.nfence_news + 1) *
-	    sizeof(*D.fence_news));
-	x = &D.fence_news[D.nfence_news++];
-	D.cap_fence_news = D.nfence_news;
-	memset(x, 0, sizeof(*x));
-	x->host_id = HOST;
-	x->v.fence = (enum fence_result)r;
-	x->v.fence_seq = 1;
-	x->v.last_status = (enum bmc_status)b;
+	memset(&v, 0, sizeof(v));
+	v.fence = (enum fence_result)r;
+	v.fence_seq = 1;
+	v.last_status = (enum bmc_status)b;
 	for (i = 3; i < n; i++)
-		snprintf(x->v.fence_err + strlen(x->v.fence_err),
-		    sizeof(x->v.fence_err) - strlen(x->v.fence_err), "%s%s",
+		snprintf(v.fence_err + strlen(v.fence_err),
+		    sizeof(v.fence_err) - strlen(v.fence_err), "%s%s",
 		    i > 3 ? " " : "", w[i]);
+	act_fence_news(&D, HOST, &v);
 	return 0;
 }
 
@@ -281,6 +386,15 @@ one_line(char **w, int n, char *out, size_t *outn)
 		D.inv.hw_schema = sg_u64(w[1]) != 0;
 	else if (strcmp(w[0], "audit") == 0 && n == 2)
 		F.audit_fail = strcmp(w[1], "fail") == 0;
+	else if (strcmp(w[0], "reset") == 0 && n == 2)
+		F.reset_fail = strcmp(w[1], "fail") == 0;
+	else if (strcmp(w[0], "recorded") == 0 && n == 2)
+		D.inv.hosts[0].fence_attempts_recorded = (uint32_t)sg_u64(w[1]);
+	else if (strcmp(w[0], "heartbeat") == 0 && n == 2) {
+		F.hb_on = 1;
+		F.hb_writing = strcmp(w[1], "writing") == 0;
+	} else if (strcmp(w[0], "show") == 0 && n == 1)
+		show_line(out, outn);
 	else if (strcmp(w[0], "returned") == 0 && n == 2)
 		F.returned_fail = strcmp(w[1], "fail") == 0;
 	else if (strcmp(w[0], "request") == 0 && n == 2)
@@ -328,8 +442,12 @@ run_story(const char *script, char *out, size_t *outn, char *err,
 		if (strcmp(L[i].w[0], "run") == 0 && L[i].n == 1)
 			run_round(out, outn, ++round);
 		else if (one_line(L[i].w, L[i].n, out, outn) == -1) {
-			sg_fmt(err, errsz, "%s:%d: bad line", script,
-			    L[i].lineno);
+			const char	*last = *outn > 0 ? out + *outn - 1 : out;
+
+			while (last > out && last[-1] != '\n')
+				last--;	/* the runner's last line says why */
+			sg_fmt(err, errsz, "%s:%d: bad line (%.*s)", script,
+			    L[i].lineno, (int)strcspn(last, "\n"), last);
 			rc = -1;
 		}
 	}
