@@ -299,6 +299,22 @@ show_line(char *out, size_t *outn)
 	    D.inv.hosts[0].fence_attempts_recorded);
 }
 
+/* metrics: the fence counters `hawatch status`/Prometheus would show */
+static void
+metrics_line(char *out, size_t *outn)
+{
+	int	r;
+
+	sg_out(out, outn, "metrics: fence_requests=%llu",
+	    (unsigned long long)D.mcount.fence_requests);
+	for (r = 0; r <= FENCE_LAST; r++)
+		if (D.mcount.fences[r] > 0)
+			sg_out(out, outn, " %s=%llu",
+			    fence_result_name((enum fence_result)r),
+			    (unsigned long long)D.mcount.fences[r]);
+	sg_out(out, outn, "\n");
+}
+
 static int
 why_parse(const char *s, enum act_why *out)
 {
@@ -395,6 +411,8 @@ one_line(char **w, int n, char *out, size_t *outn)
 		F.hb_writing = strcmp(w[1], "writing") == 0;
 	} else if (strcmp(w[0], "show") == 0 && n == 1)
 		show_line(out, outn);
+	else if (strcmp(w[0], "metrics") == 0 && n == 1)
+		metrics_line(out, outn);
 	else if (strcmp(w[0], "returned") == 0 && n == 2)
 		F.returned_fail = strcmp(w[1], "fail") == 0;
 	else if (strcmp(w[0], "request") == 0 && n == 2)
