@@ -224,7 +224,9 @@ run_loop(struct daemon *d, int sfd)
 		t0 = clock_mono_us();
 		(void)tick_run(d, clock_mono_ms());
 		d->last_tick_us = clock_mono_us() - t0;
+		t0 = clock_mono_us();
 		status_write(d);
+		d->last_status_us = clock_mono_us() - t0;
 		notify_tick(d);
 		next += d->cfg.daemon.tick_interval_ms;
 		now = clock_mono_ms();

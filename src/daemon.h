@@ -117,6 +117,8 @@ struct daemon {
 	uint64_t		 ticks;
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;
+	uint64_t		 last_status_us;	/* the status file write
+						   after the last tick */
 	/* phases of the last tick, us: database+inventory, heartbeats+BMC
 	   views, core_step, actions */
 	uint64_t		 phase_us[4];

@@ -231,54 +231,105 @@ fence_news_add(struct daemon *d, uint64_t host_id, const struct bmc_view *v)
 	d->nfence_news++;
 }
 
-/* One round's heartbeat reads: res is np x nh (compacted pool rows). */
+/*
+ * One round's heartbeat reads.  Each open pool reads only the hosts it
+ * serves (inv_host.pools: the hosts attached to it, cluster or zone
+ * scope), never every host: at zone scale 5 pools x 10,000 hosts would be
+ * 50,000 reads, 40,000 of them "missing".  res is compact per pool
+ * (hb_read_hosts), and at[i * INV_MAX_POOLS_PER_HOST + j] is the row of
+ * host i's j-th pool, or (size_t)-1 when that pool is not open.
+ */
 struct hb_round {
 	struct hb_pool		**pools;	/* open pools, compacted */
 	size_t			  npools;
 	struct hb_result	 *res;
-	size_t			 *row_of_slot;	/* slot -> row, or (size_t)-1 */
+	size_t			 *at;
 };
+
+/* Per open pool, the hosts it reads; fills r->at.  Returns the rows. */
+static size_t
+round_select(struct daemon *d, struct hb_round *r, const size_t *row_of_slot,
+    struct hb_pool_hosts *sel, uint32_t *idx)
+{
+	size_t	*off = xcalloc(r->npools + 1, sizeof(*off));
+	size_t	 i, j, k, nh = d->inv.nhosts, total;
+
+	for (i = 0; i < nh; i++)	/* count per pool */
+		for (j = 0; j < d->inv.hosts[i].npools; j++)
+			if ((k = row_of_slot[d->inv.hosts[i].pools[j]]) !=
+			    (size_t)-1)
+				off[k + 1]++;
+	for (k = 0; k < r->npools; k++) {
+		off[k + 1] += off[k];
+		sel[k].idx = idx + off[k];
+		sel[k].n = 0;
+	}
+	total = off[r->npools];
+	for (i = 0; i < nh; i++)
+		for (j = 0; j < INV_MAX_POOLS_PER_HOST; j++) {
+			r->at[i * INV_MAX_POOLS_PER_HOST + j] = (size_t)-1;
+			if (j >= d->inv.hosts[i].npools ||
+			    (k = row_of_slot[d->inv.hosts[i].pools[j]]) ==
+			    (size_t)-1)
+				continue;
+			r->at[i * INV_MAX_POOLS_PER_HOST + j] = off[k] +
+			    sel[k].n;
+			idx[off[k] + sel[k].n++] = (uint32_t)i;
+		}
+	free(off);
+	return total;
+}
 
 static void
 read_heartbeats(struct daemon *d, struct hb_round *r)
 {
 	struct hb_pool_status	*pst;
+	struct hb_pool_hosts	*sel;
 	const char		**ips;
-	size_t			  i, j, k, np = d->nslots, nh = d->inv.nhosts;
+	uint32_t		 *idx;
+	size_t			 *row_of_slot, rows, i, j, k;
+	size_t			  np = d->nslots, nh = d->inv.nhosts;
 
 	r->pools = xcalloc(np, sizeof(*r->pools));
-	r->row_of_slot = xcalloc(np, sizeof(*r->row_of_slot));
-	r->res = xcalloc(np * nh, sizeof(*r->res));
-	ips = xcalloc(nh, sizeof(*ips));
-	pst = xcalloc(np, sizeof(*pst));
+	row_of_slot = xcalloc(np, sizeof(*row_of_slot));
+	r->at = xcalloc(nh * INV_MAX_POOLS_PER_HOST + 1, sizeof(*r->at));
+	ips = xcalloc(nh + 1, sizeof(*ips));
+	pst = xcalloc(np + 1, sizeof(*pst));
+	sel = xcalloc(np + 1, sizeof(*sel));
+	idx = xcalloc(nh * INV_MAX_POOLS_PER_HOST + 1, sizeof(*idx));
 	/* pools that failed to open stay NULL: every read on them is unknown */
 	for (j = 0, k = 0; j < np; j++) {
-		r->row_of_slot[j] = (size_t)-1;
+		row_of_slot[j] = (size_t)-1;
 		if (d->slots[j].pool != NULL) {
-			r->row_of_slot[j] = k;
+			row_of_slot[j] = k;
 			r->pools[k++] = d->slots[j].pool;
 		}
 	}
 	r->npools = k;
+	rows = round_select(d, r, row_of_slot, sel, idx);
+	r->res = xcalloc(rows + 1, sizeof(*r->res));
 	for (i = 0; i < nh; i++)
 		ips[i] = d->inv.hosts[i].ip;
-	if (k > 0 && nh > 0 && hb_read_all(r->pools, k, ips, nh,
+	if (k > 0 && nh > 0 && hb_read_hosts(r->pools, k, ips, nh, sel,
 	    d->cfg.daemon.hb_read_deadline_ms, r->res, pst) == -1)
 		log_err("heartbeat.read", "error=\"bad arguments\"");
-	/* map the compacted rows back to slots */
+	/* map the compacted pool rows back to slots */
 	for (j = 0; j < np; j++) {
 		d->obs_pools[j].pool_id = (uint32_t)d->slots[j].pool_id;
 		if (d->slots[j].pool == NULL) {
 			memset(&d->slots[j].st, 0, sizeof(d->slots[j].st));
 			continue;
 		}
-		k = r->row_of_slot[j];
+		k = row_of_slot[j];
 		d->slots[j].st = pst[k];
 		d->obs_pools[j].readable = pst[k].readable;
 		d->slots[j].pool = r->pools[k];
 	}
+	free(row_of_slot);
 	free(ips);
 	free(pst);
+	free(sel);
+	free(idx);
 }
 
 static void
@@ -286,7 +337,7 @@ observe_heartbeats(struct daemon *d, const struct hb_round *r, size_t i,
     struct host_obs *ho)
 {
 	const struct inv_host	*h = &d->inv.hosts[i];
-	size_t			 j, nh = d->inv.nhosts;
+	size_t			 j, at;
 
 	for (j = 0; j < h->npools && ho->nhb < CORE_MAX_POOLS_PER_HOST; j++) {
 		size_t			 s = h->pools[j];
@@ -295,9 +346,10 @@ observe_heartbeats(struct daemon *d, const struct hb_round *r, size_t i,
 
 		rd->pool_id = (uint32_t)d->slots[s].pool_id;
 		rd->status = HB_UNKNOWN;
-		if (d->slots[s].pool == NULL)
+		at = r->at[i * INV_MAX_POOLS_PER_HOST + j];
+		if (d->slots[s].pool == NULL || at == (size_t)-1)
 			continue;
-		res = &r->res[r->row_of_slot[s] * nh + i];
+		res = &r->res[at];
 		rd->status = res->status;
 		rd->value = res->value;
 		rd->mtime_ms = res->mtime_ms;
@@ -372,6 +424,6 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 	o->pools = d->obs_pools;
 	o->npools = np;
 	free(r.pools);
-	free(r.row_of_slot);
+	free(r.at);
 	free(r.res);
 }

@@ -249,12 +249,14 @@ status_write(struct daemon *d)
 	sbuf_json_str(&o, d->instance);
 	sbuf_add(&o, ",\"pid\":%d,\"updated_wall_ms\":%llu,\"tick\":%llu,"
 	    "\"tick_ms\":%.1f,\"phase_ms\":{\"inventory\":%.1f,"
-	    "\"observe\":%.1f,\"core\":%.1f,\"act\":%.1f},\"uptime_ms\":%llu,\"leader\":%s,\"db\":\"%s\","
+	    "\"observe\":%.1f,\"core\":%.1f,\"act\":%.1f},"
+	    "\"status_write_ms\":%.1f,\"uptime_ms\":%llu,\"leader\":%s,\"db\":\"%s\","
 	    "\"db_error\":", (int)getpid(),
 	    (unsigned long long)clock_wall_ms(), (unsigned long long)d->ticks,
 	    d->last_tick_us / 1000.0, d->phase_us[0] / 1000.0,
 	    d->phase_us[1] / 1000.0, d->phase_us[2] / 1000.0,
-	    d->phase_us[3] / 1000.0, (unsigned long long)(now - d->start_ms),
+	    d->phase_us[3] / 1000.0, d->last_status_us / 1000.0,
+	    (unsigned long long)(now - d->start_ms),
 	    d->is_leader ? "true" : "false", d->db_up ? "up" : "down");
 	sbuf_json_str(&o, d->db_up ? NULL : d->db_err);
 	sbuf_add(&o, ",\"hosts\":[");

@@ -16,7 +16,9 @@
 #
 # Timing knobs (env, before simcluster_start): SIM_HB_MS heartbeat write
 # interval (500), SIM_DEAD_AFTER ("4s"), SIM_TICK ("250ms"), SIM_REARM ("30s"),
-# SIM_BMC_POLL ("500ms").
+# SIM_BMC_POLL ("500ms").  SIM_POOLS: the config's pools list instead of
+# pool 1 on the "nfs" ganesha (simcluster_zone_pools writes one per
+# cluster).
 
 source "$TOP/tests/lib/mariadb.sh"
 source "$TOP/tests/lib/ganesha.sh"
@@ -60,7 +62,8 @@ simcluster_start() {
 
 # simcluster_conf FILE NAME: a hawatch config for instance NAME
 simcluster_conf() {
-	local f=$1 name=$2 i
+	local f=$1 name=$2 i pools=${SIM_POOLS:-}
+	[ -n "$pools" ] || pools="{ id = 1; url = \"$(ganesha_url nfs)\"; }"
 	: >"$f"
 	hawatch_conf_db "$f"
 	cat >>"$f" <<-CONF
@@ -82,7 +85,7 @@ simcluster_conf() {
 		  agent_heartbeat_retry_sleep = "500ms";
 		  ${SIM_DAEMON_EXTRA:-}
 		};
-		pools = ( { id = 1; url = "$(ganesha_url nfs)"; } );
+		pools = ( $pools );
 		bmc = {
 		  user = "admin";
 		  workarounds = "opensesspriv";
@@ -103,6 +106,22 @@ simcluster_conf() {
 		sweep = { ${SIM_SWEEP:-enabled = false;} };
 	CONF
 	chmod 600 "$f"
+}
+
+# simcluster_zone_pools NAME CLUSTERS: a pools list for SIM_POOLS, pool K
+# (cluster K's) on export K of ganesha NAME (started with
+# GANESHA_EXPORTS=CLUSTERS)
+simcluster_zone_pools() {
+	local k
+	for k in $(seq 1 "$2"); do
+		printf '{ id = %d; url = "%s"; }%s' "$k" \
+		    "$(ganesha_url "$1" "$([ "$k" = 1 ] || echo "$k")")" \
+		    "$([ "$k" -lt "$2" ] && echo ', ')"
+	done
+}
+# simcluster_export_dir K: the directory of export K of the last ganesha
+simcluster_export_dir() {
+	if [ "$1" = 1 ]; then echo "$GANESHA_EXPORT"; else echo "$GANESHA_DIR/export$1"; fi
 }
 
 # simcluster_libvirt: give every host a libvirtd (test driver) holding one
