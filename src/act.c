@@ -40,12 +40,41 @@ real_request_fence(struct daemon *d, uint32_t host, unsigned timeout_ms)
 	return bmc_pool_request_fence(d->bmc, host, timeout_ms);
 }
 
+/* a lock name no connection ever takes: writes under it fail closed */
+#define ACT_NO_SHARD_LOCK	"hawatch.no-shard"
+
+const char *
+act_lock_of(const struct daemon *d, uint64_t host)
+{
+	const struct inv_host	*h;
+	const struct shard	*s;
+
+	if (d->cfg.daemon.shard_by != SHARD_BY_CLUSTER)
+		return d->leader.lock;
+	h = inventory_host(&d->inv, host);
+	s = h != NULL ? shards_find(&d->shards, h->cluster_id) : NULL;
+	return s != NULL ? s->lock : ACT_NO_SHARD_LOCK;
+}
+
+int
+act_may_write(const struct daemon *d, uint64_t host)
+{
+	const struct inv_host	*h;
+
+	if (!d->db_up)
+		return 0;
+	if (d->cfg.daemon.shard_by != SHARD_BY_CLUSTER)
+		return d->is_leader;
+	h = inventory_host(&d->inv, host);
+	return h != NULL && shards_holds(&d->shards, h->cluster_id);
+}
+
 static void
-writer_of(const struct daemon *d, struct audit_writer *w)
+writer_of(const struct daemon *d, uint64_t host, struct audit_writer *w)
 {
 	w->actor = d->actor;
 	w->command = "run";
-	w->leader_lock = d->leader.lock;
+	w->leader_lock = act_lock_of(d, host);
 }
 
 static int
@@ -54,7 +83,7 @@ real_audit(struct daemon *d, const char *action, uint64_t host,
 {
 	struct audit_writer	w;
 
-	writer_of(d, &w);
+	writer_of(d, host, &w);
 	return audit_record(&d->db, &w, NULL, action, host, reason, evidence,
 	    err);
 }
@@ -65,7 +94,7 @@ real_returned(struct daemon *d, uint64_t host, const char *reason,
 {
 	struct audit_writer	w;
 
-	writer_of(d, &w);
+	writer_of(d, host, &w);
 	return fence_log_clear(&d->db, &w, host, reason, evidence, err);
 }
 
@@ -164,15 +193,16 @@ alert_set(struct daemon *d, const struct action *a, int on)
 
 /* --- audit ------------------------------------------------------------- */
 
-/* One audit row, only while leader with the database up (logged on
- * failure). */
+/* One audit row, only while this instance may write for the host (the
+ * leader, or the holder of the host's shard) with the database up
+ * (logged on failure). */
 static int
 audit(struct daemon *d, const char *action, uint64_t host,
     const char *reason, const char *evidence)
 {
 	char	err[ERR_LEN];
 
-	if (!d->is_leader || !d->db_up)
+	if (!act_may_write(d, host))
 		return -1;
 	if (db_of(d)->audit(d, action, host, reason, evidence, err) == -1) {
 		log_err("audit.failed", "action=%s host=%llu error=\"%s\"",
@@ -292,14 +322,16 @@ do_reconcile(struct daemon *d, uint64_t host)
 	o.confirm_evidence = ev.s;
 	o.actor = d->actor;
 	o.command = "run";
-	o.leader_lock = d->leader.lock;
+	o.leader_lock = act_lock_of(d, host);
 	o.now_wall_ms = clock_wall_ms();
 	o.cloudstack_grace_ms = d->cfg.reconcile.cloudstack_grace_ms;
 	o.ms_dead_after_ms = d->cfg.db.ms_dead_after_ms;
 	if (db_of(d)->reconcile(d, host, &o, &r, err) == -1) {
 		log_err("reconcile.error", "host=%llu error=\"%s\"",
 		    (unsigned long long)host, err);
-		if (strstr(err, "leadership lost") != NULL)
+		/* a lost shard shows at the next tick's look at the locks */
+		if (strstr(err, "leadership lost") != NULL &&
+		    d->cfg.daemon.shard_by != SHARD_BY_CLUSTER)
 			leader_lost(&d->leader, err);
 		sbuf_free(&ev);
 		return;
@@ -320,7 +352,7 @@ do_returned(struct daemon *d, uint64_t host, enum act_why why)
 	    (unsigned long long)host, act_why_name(why),
 	    (unsigned long long)d->cfg.daemon.rearm_after_ms);
 	set_last_action(d, host, "returned after fence (%s)", act_why_name(why));
-	if (!d->is_leader || !d->inv.hw_schema || !d->db_up)
+	if (!act_may_write(d, host) || !d->inv.hw_schema)
 		return;
 	sbuf_init(&ev);
 	host_evidence(d, host, &ev);
@@ -350,7 +382,7 @@ do_action(struct daemon *d, const struct action *a)
 		do_fence(d, a->host_id);
 		break;
 	case ACT_RECONCILE:
-		if (d->db_up && d->is_leader)
+		if (act_may_write(d, a->host_id))
 			do_reconcile(d, a->host_id);
 		break;
 	case ACT_ALERT:

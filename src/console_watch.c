@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act.h"
 #include "bmc_target.h"
 #include "clock.h"
 #include "console_log.h"
@@ -181,7 +182,7 @@ cw_store(struct daemon *d, uint64_t id, const struct sol_result *r)
 	uint64_t			row = 0;
 	char				err[ERR_LEN];
 
-	if (!d->is_leader || !d->db_up)
+	if (!act_may_write(d, id))
 		return 0;
 	memset(&in, 0, sizeof(in));
 	in.host_id = id;
@@ -196,7 +197,7 @@ cw_store(struct daemon *d, uint64_t id, const struct sol_result *r)
 	    err) == -1)
 		goto fail;
 	if (console_log_insert(&d->db, &in, &row, err) == -1 ||
-	    db_check_holds_lock(&d->db, d->leader.lock, err) == -1) {
+	    db_check_holds_lock(&d->db, act_lock_of(d, id), err) == -1) {
 		db_rollback(&d->db);
 		goto fail;
 	}

@@ -65,6 +65,7 @@ daemon_setup(struct daemon *d, char *err)
 	d->hb_opts.mount_timeout_ms = (uint32_t)d->cfg.daemon.hb_read_deadline_ms;
 	daemon_identity(d);
 	leader_init(&d->leader, &d->cfg.db, d->instance);
+	shards_init(&d->shards, &d->cfg.db, d->instance);
 	return 0;
 }
 
@@ -105,9 +106,11 @@ shutdown_daemon(struct daemon *d)
 	sd_notify(0, "STOPPING=1");
 	sweep_thread_stop(&d->sweep);
 	if (d->db_up) {
+		shards_release(&d->shards, &d->db);
 		leader_release(&d->leader, &d->db);
 		db_close(&d->db);
 	}
+	shards_free(&d->shards);
 	if (d->bmc != NULL)
 		bmc_pool_free(d->bmc);
 	corroborate_free(d->corr);

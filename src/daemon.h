@@ -22,6 +22,7 @@
 #include "inventory.h"
 #include "leader.h"
 #include "restart_assurance.h"
+#include "shard.h"
 #include "sweep_thread.h"
 #include "vm_reconcile.h"
 
@@ -32,6 +33,9 @@ struct host_extra {
 	uint64_t		 last_action_wall_ms;
 	uint64_t		 fence_seq_seen;
 	int			 has_bmc;
+	int			 mine;		/* this instance acts on it: not
+						   sharded, or its cluster's
+						   shard is held (shard.c) */
 	/* BMC trust (corroborate.c, alerts.c) */
 	char			 lv_uri[512];	/* libvirt endpoint, or "" */
 	int			 contra_open;	/* hawatch.alerts, last read */
@@ -76,7 +80,8 @@ struct daemon {
 	char			 db_err[ERR_LEN];
 	uint64_t		 db_next_try_ms;
 	struct leader		 leader;
-	int			 is_leader;
+	int			 is_leader;	/* holds the global lock */
+	struct shards		 shards;	/* shard_by = "cluster" */
 
 	struct inventory	 inv;
 	struct host_extra	*extra;		/* parallel to inv.hosts */

@@ -32,6 +32,7 @@ db_down(struct daemon *d, const char *err)
 	d->db_up = 0;
 	d->is_leader = 0;
 	leader_lost(&d->leader, "database unavailable");
+	shards_lost(&d->shards, "database unavailable");
 	db_close(&d->db);
 }
 
@@ -150,7 +151,8 @@ bmc_sync(struct daemon *d)
 
 	for (i = 0; i < d->inv.nhosts; i++) {
 		d->extra[i].has_bmc = 0;
-		if (bmc_target(d, &d->inv.hosts[i], &t[n]) == -1)
+		if (!d->extra[i].mine ||
+		    bmc_target(d, &d->inv.hosts[i], &t[n]) == -1)
 			continue;
 		d->extra[i].has_bmc = 1;
 		ids[n] = (uint32_t)d->inv.hosts[i].id;
@@ -188,7 +190,30 @@ inventory_refresh(struct daemon *d)
 	d->inv = inv;
 	d->extra = x;
 	slots_sync(d, &d->inv);
-	bmc_sync(d);
+}
+
+/*
+ * Which hosts this instance acts on this round: every host, or (shard_by
+ * "cluster") those of the shards it holds after this round's look at the
+ * locks.  The others are neither read, polled nor judged here.
+ */
+static void
+shards_round(struct daemon *d, uint64_t now)
+{
+	const struct daemon_config	*c = &d->cfg.daemon;
+	char				 err[ERR_LEN];
+	size_t				 i;
+	int				 sharded = c->shard_by == SHARD_BY_CLUSTER;
+
+	/* an instance is dead after three missed ticks or retries */
+	if (sharded && d->db_up && shards_tick(&d->shards, &d->db, &d->inv,
+	    now, c->leader_retry_ms, 3 * (c->tick_interval_ms >
+	    c->leader_retry_ms ? c->tick_interval_ms : c->leader_retry_ms),
+	    err) == -1)
+		db_down(d, err);
+	for (i = 0; i < d->inv.nhosts; i++)
+		d->extra[i].mine = !sharded ||
+		    shards_holds(&d->shards, d->inv.hosts[i].cluster_id);
 }
 
 void
@@ -206,6 +231,8 @@ observe_database(struct daemon *d, uint64_t now)
 		d->is_leader = r == 1;
 	}
 	inventory_refresh(d);
+	shards_round(d, now);
+	bmc_sync(d);
 	trust_inventory(d);
 }
 
@@ -244,6 +271,7 @@ struct hb_round {
 	size_t			  npools;
 	struct hb_result	 *res;
 	size_t			 *at;
+	size_t			  nobs;		/* obs_pools filled */
 };
 
 /* Per open pool, the hosts it reads; fills r->at.  Returns the rows. */
@@ -255,7 +283,8 @@ round_select(struct daemon *d, struct hb_round *r, const size_t *row_of_slot,
 	size_t	 i, j, k, nh = d->inv.nhosts, total;
 
 	for (i = 0; i < nh; i++)	/* count per pool */
-		for (j = 0; j < d->inv.hosts[i].npools; j++)
+		for (j = 0; d->extra[i].mine && j < d->inv.hosts[i].npools;
+		    j++)
 			if ((k = row_of_slot[d->inv.hosts[i].pools[j]]) !=
 			    (size_t)-1)
 				off[k + 1]++;
@@ -268,7 +297,7 @@ round_select(struct daemon *d, struct hb_round *r, const size_t *row_of_slot,
 	for (i = 0; i < nh; i++)
 		for (j = 0; j < INV_MAX_POOLS_PER_HOST; j++) {
 			r->at[i * INV_MAX_POOLS_PER_HOST + j] = (size_t)-1;
-			if (j >= d->inv.hosts[i].npools ||
+			if (!d->extra[i].mine || j >= d->inv.hosts[i].npools ||
 			    (k = row_of_slot[d->inv.hosts[i].pools[j]]) ==
 			    (size_t)-1)
 				continue;
@@ -288,6 +317,7 @@ read_heartbeats(struct daemon *d, struct hb_round *r)
 	const char		**ips;
 	uint32_t		 *idx;
 	size_t			 *row_of_slot, rows, i, j, k;
+	int			 *used;
 	size_t			  np = d->nslots, nh = d->inv.nhosts;
 
 	r->pools = xcalloc(np, sizeof(*r->pools));
@@ -307,24 +337,36 @@ read_heartbeats(struct daemon *d, struct hb_round *r)
 	}
 	r->npools = k;
 	rows = round_select(d, r, row_of_slot, sel, idx);
+	used = xcalloc(np + 1, sizeof(*used));
+	for (i = 0; i < nh; i++)
+		for (j = 0; d->extra[i].mine && j < d->inv.hosts[i].npools; j++)
+			used[d->inv.hosts[i].pools[j]] = 1;
 	r->res = xcalloc(rows + 1, sizeof(*r->res));
 	for (i = 0; i < nh; i++)
 		ips[i] = d->inv.hosts[i].ip;
 	if (k > 0 && nh > 0 && hb_read_hosts(r->pools, k, ips, nh, sel,
 	    d->cfg.daemon.hb_read_deadline_ms, r->res, pst) == -1)
 		log_err("heartbeat.read", "error=\"bad arguments\"");
-	/* map the compacted pool rows back to slots */
+	/* map the compacted pool rows back to slots; the core sees the
+	 * pools that serve a host this instance watches */
+	r->nobs = 0;
 	for (j = 0; j < np; j++) {
-		d->obs_pools[j].pool_id = (uint32_t)d->slots[j].pool_id;
-		if (d->slots[j].pool == NULL) {
+		struct pool_obs	*po = &d->obs_pools[r->nobs];
+
+		po->pool_id = (uint32_t)d->slots[j].pool_id;
+		po->readable = 0;
+		if (d->slots[j].pool == NULL)
 			memset(&d->slots[j].st, 0, sizeof(d->slots[j].st));
-			continue;
+		else {
+			k = row_of_slot[j];
+			d->slots[j].st = pst[k];
+			po->readable = pst[k].readable;
+			d->slots[j].pool = r->pools[k];
 		}
-		k = row_of_slot[j];
-		d->slots[j].st = pst[k];
-		d->obs_pools[j].readable = pst[k].readable;
-		d->slots[j].pool = r->pools[k];
+		if (used[j])
+			r->nobs++;
 	}
+	free(used);
 	free(row_of_slot);
 	free(ips);
 	free(pst);
@@ -391,7 +433,7 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 {
 	struct hb_round	 r;
 	struct host_obs	*ho;
-	size_t		 i, np = d->nslots, nh = d->inv.nhosts;
+	size_t		 i, k = 0, np = d->nslots, nh = d->inv.nhosts;
 
 	if (nh > d->obs_cap) {
 		free(d->obs_hosts);
@@ -405,7 +447,9 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 	for (i = 0; i < nh; i++) {
 		const struct inv_host	*h = &d->inv.hosts[i];
 
-		ho = &d->obs_hosts[i];
+		if (!d->extra[i].mine)
+			continue;
+		ho = &d->obs_hosts[k++];
 		memset(ho, 0, sizeof(*ho));
 		ho->host_id = h->id;
 		ho->cluster_id = h->cluster_id;
@@ -418,11 +462,13 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 		trust_observe(d, i, ho, now);
 	}
 	o->now_ms = now;
-	o->is_leader = d->is_leader;
+	/* sharded: every host handed to the core is one this instance holds */
+	o->is_leader = d->cfg.daemon.shard_by == SHARD_BY_CLUSTER ?
+	    d->db_up : d->is_leader;
 	o->hosts = d->obs_hosts;
-	o->nhosts = nh;
+	o->nhosts = k;
 	o->pools = d->obs_pools;
-	o->npools = np;
+	o->npools = r.nobs;
 	free(r.pools);
 	free(r.at);
 	free(r.res);

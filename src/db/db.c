@@ -104,6 +104,9 @@ db_close(struct db *db)
 		mysql_close(db->m);
 	db->m = NULL;
 	explicit_bzero(db->cfg.password, sizeof(db->cfg.password));
+	free(db->tokens);
+	db->tokens = NULL;
+	db->ntokens = 0;
 }
 
 int
@@ -259,10 +262,64 @@ check_lock(struct db *db, const char *lock, const char *owner, char *err)
 	return 0;
 }
 
+static struct db_token *
+token_of(struct db *db, const char *lock)
+{
+	size_t	i;
+
+	for (i = 0; i < db->ntokens; i++)
+		if (strcmp(db->tokens[i].lock, lock) == 0)
+			return &db->tokens[i];
+	return NULL;
+}
+
+void
+db_token_set(struct db *db, const char *lock, const char *sql, uint64_t gen)
+{
+	struct db_token	*t = token_of(db, lock);
+
+	if (t == NULL) {
+		t = realloc(db->tokens, (db->ntokens + 1) * sizeof(*t));
+		if (t == NULL)
+			abort();
+		db->tokens = t;
+		t = &db->tokens[db->ntokens++];
+	}
+	snprintf(t->lock, sizeof(t->lock), "%s", lock);
+	snprintf(t->sql, sizeof(t->sql), "%s", sql);
+	t->gen = gen;
+}
+
+void
+db_token_drop(struct db *db, const char *lock)
+{
+	struct db_token	*t = token_of(db, lock);
+
+	if (t != NULL)
+		*t = db->tokens[--db->ntokens];
+}
+
 int
 db_check_holds_lock(struct db *db, const char *lock, char *err)
 {
-	return check_lock(db, lock, "CONNECTION_ID()", err);
+	struct db_token	*t;
+	uint64_t	 cur = 0;
+	int		 r;
+
+	if (check_lock(db, lock, "CONNECTION_ID()", err) == -1)
+		return -1;
+	if ((t = token_of(db, lock)) == NULL)
+		return 0;
+	if ((r = db_query_u64(db, "check fencing token", t->sql, &cur,
+	    err)) == -1)
+		return -1;
+	if (r == 1 || cur != t->gen) {
+		set_err(err, "leadership lost: lock %s has generation %llu, "
+		    "this writer holds it under %llu; rolled back", lock,
+		    (unsigned long long)cur, (unsigned long long)t->gen);
+		return -1;
+	}
+	return 0;
 }
 
 int

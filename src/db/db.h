@@ -24,6 +24,17 @@
 #include "config.h"
 #include "sbuf.h"
 
+/*
+ * A fencing token bound to a named lock (src/shard.c): while this
+ * connection holds `lock`, its writes also require `sql` (one u64, read
+ * under a shared row lock) to still return `gen`.
+ */
+struct db_token {
+	char		lock[96];
+	char		sql[256];
+	uint64_t	gen;
+};
+
 struct db {
 	MYSQL			*m;
 	struct db_config	 cfg;
@@ -31,6 +42,10 @@ struct db {
 	int			 in_txn;
 	int			 hw_ready;	/* hawatch schema: 0 unknown,
 						   1 absent/old, 2 current */
+	struct db_token		*tokens;	/* db_token_set; freed by
+						   db_close (locks die with
+						   the connection) */
+	size_t			 ntokens;
 };
 
 int	 db_connect(struct db *, const struct db_config *, char *err);
@@ -52,10 +67,16 @@ int	 db_commit(struct db *, char *err);
 void	 db_rollback(struct db *);
 
 /*
- * Does this connection hold the named lock (GET_LOCK)?  0 yes; -1 no or
- * error, with err saying which.  Used inside write transactions (S4).
+ * Does this connection hold the named lock (GET_LOCK), and does the
+ * fencing token bound to that lock (db_token_set), if any, still carry
+ * its generation?  0 yes; -1 no or error, with err saying which.  Used
+ * inside write transactions (S4).
  */
 int	 db_check_holds_lock(struct db *, const char *lock, char *err);
+/* bind (or rebind) a token to lock; db_token_drop unbinds it */
+void	 db_token_set(struct db *, const char *lock, const char *sql,
+	    uint64_t gen);
+void	 db_token_drop(struct db *, const char *lock);
 /*
  * Is the named lock held by connection owner_id (another connection of
  * this same instance, e.g. the daemon's main one)?  0 yes; -1 no or error.

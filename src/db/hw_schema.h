@@ -17,6 +17,9 @@
  *                   alerts.c, `hawatch alerts`)
  *   console_log     a host's console captured over SOL at fence time
  *                   (level 4; console_log.c)
+ *   instance        running daemons, heartbeat by the database clock
+ *   shard           per cluster: fencing token and last owner (level 5;
+ *                   src/shard.c, daemon.shard_by = "cluster")
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -25,7 +28,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	4
+#define HW_SCHEMA_VERSION	5
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);

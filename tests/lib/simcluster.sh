@@ -16,7 +16,9 @@
 #
 # Timing knobs (env, before simcluster_start): SIM_HB_MS heartbeat write
 # interval (500), SIM_DEAD_AFTER ("4s"), SIM_TICK ("250ms"), SIM_REARM ("30s"),
-# SIM_BMC_POLL ("500ms").  SIM_POOLS: the config's pools list instead of
+# SIM_BMC_POLL ("500ms").  SIM_CLUSTERS: the hosts in that many equal
+# clusters, each with its own pool on its own export of the one ganesha
+# (sets SIM_POOLS).  SIM_POOLS: the config's pools list instead of
 # pool 1 on the "nfs" ganesha (simcluster_zone_pools writes one per
 # cluster).
 
@@ -47,14 +49,18 @@ simcluster_start() {
 	mariadb_start
 	mariadb_load "$TOP/tests/sql/cloudstack-schema.sql"
 	mariadb_load "$TOP/tests/sql/cloudstack-schema-ha.sql"
-	{ echo "SET @nhosts = $n, @nvms = $vms;"; cat "$TOP/tests/sql/sim-inventory.sql"; } >"$T/sim.sql"
+	local c=${SIM_CLUSTERS:-1} k
+	{ echo "SET @nhosts = $n, @nvms = $vms, @nclusters = $c;"; cat "$TOP/tests/sql/sim-inventory.sql"; } >"$T/sim.sql"
 	mariadb_load "$T/sim.sql"
-	ganesha_start nfs >/dev/null
+	GANESHA_EXPORTS=$c ganesha_start nfs >/dev/null
 	SIM_EXPORT=$GANESHA_EXPORT
-	mkdir -p "$SIM_EXPORT/KVMHA"
+	for k in $(seq 1 "$c"); do mkdir -p "$(simcluster_export_dir "$k")/KVMHA"; done
+	[ "$c" = 1 ] || SIM_POOLS=$(simcluster_zone_pools nfs "$c")
 	for i in $(seq 1 "$n"); do
 		ip=$(sim_ip "$i")
-		IPMISIM_SOL=$(_sim_sol "$i") ipmisim_start_host "h$i" "$SIM_EXPORT/KVMHA/hb-$ip" "$SIM_HB_MS" >/dev/null
+		k=$(( (i - 1) / ((n + c - 1) / c) + 1 ))
+		IPMISIM_SOL=$(_sim_sol "$i") ipmisim_start_host "h$i" \
+		    "$(simcluster_export_dir "$k")/KVMHA/hb-$ip" "$SIM_HB_MS" >/dev/null
 		sql "UPDATE oobm SET address = '$(ipmisim_addr "h$i")', port = '$(ipmisim_port "h$i")' WHERE host_id = $i"
 	done
 	simcluster_conf "$T/hawatch.conf" a
