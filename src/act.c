@@ -29,6 +29,7 @@
 #include "daemon.h"
 #include "fence_log.h"
 #include "log.h"
+#include "owner.h"
 #include "trust.h"
 #include "util.h"
 
@@ -40,41 +41,12 @@ real_request_fence(struct daemon *d, uint32_t host, unsigned timeout_ms)
 	return bmc_pool_request_fence(d->bmc, host, timeout_ms);
 }
 
-/* a lock name no connection ever takes: writes under it fail closed */
-#define ACT_NO_SHARD_LOCK	"hawatch.no-shard"
-
-const char *
-act_lock_of(const struct daemon *d, uint64_t host)
-{
-	const struct inv_host	*h;
-	const struct shard	*s;
-
-	if (d->cfg.daemon.shard_by != SHARD_BY_CLUSTER)
-		return d->leader.lock;
-	h = inventory_host(&d->inv, host);
-	s = h != NULL ? shards_find(&d->shards, h->cluster_id) : NULL;
-	return s != NULL ? s->lock : ACT_NO_SHARD_LOCK;
-}
-
-int
-act_may_write(const struct daemon *d, uint64_t host)
-{
-	const struct inv_host	*h;
-
-	if (!d->db_up)
-		return 0;
-	if (d->cfg.daemon.shard_by != SHARD_BY_CLUSTER)
-		return d->is_leader;
-	h = inventory_host(&d->inv, host);
-	return h != NULL && shards_holds(&d->shards, h->cluster_id);
-}
-
 static void
 writer_of(const struct daemon *d, uint64_t host, struct audit_writer *w)
 {
 	w->actor = d->actor;
 	w->command = "run";
-	w->leader_lock = act_lock_of(d, host);
+	w->leader_lock = owner_lock(d, host);
 }
 
 static int
@@ -202,7 +174,7 @@ audit(struct daemon *d, const char *action, uint64_t host,
 {
 	char	err[ERR_LEN];
 
-	if (!act_may_write(d, host))
+	if (!owner_may_write(d, host))
 		return -1;
 	if (db_of(d)->audit(d, action, host, reason, evidence, err) == -1) {
 		log_err("audit.failed", "action=%s host=%llu error=\"%s\"",
@@ -322,7 +294,7 @@ do_reconcile(struct daemon *d, uint64_t host)
 	o.confirm_evidence = ev.s;
 	o.actor = d->actor;
 	o.command = "run";
-	o.leader_lock = act_lock_of(d, host);
+	o.leader_lock = owner_lock(d, host);
 	o.now_wall_ms = clock_wall_ms();
 	o.cloudstack_grace_ms = d->cfg.reconcile.cloudstack_grace_ms;
 	o.ms_dead_after_ms = d->cfg.db.ms_dead_after_ms;
@@ -352,7 +324,7 @@ do_returned(struct daemon *d, uint64_t host, enum act_why why)
 	    (unsigned long long)host, act_why_name(why),
 	    (unsigned long long)d->cfg.daemon.rearm_after_ms);
 	set_last_action(d, host, "returned after fence (%s)", act_why_name(why));
-	if (!act_may_write(d, host) || !d->inv.hw_schema)
+	if (!owner_may_write(d, host) || !d->inv.hw_schema)
 		return;
 	sbuf_init(&ev);
 	host_evidence(d, host, &ev);
@@ -382,7 +354,7 @@ do_action(struct daemon *d, const struct action *a)
 		do_fence(d, a->host_id);
 		break;
 	case ACT_RECONCILE:
-		if (act_may_write(d, a->host_id))
+		if (owner_may_write(d, a->host_id))
 			do_reconcile(d, a->host_id);
 		break;
 	case ACT_ALERT:

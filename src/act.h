@@ -60,14 +60,7 @@ extern const struct act_db_funcs act_db_real;
 
 /* Record new fence results, log transitions, execute d->acts. */
 void	act_run(struct daemon *);
-/*
- * Who may write for a host: the lock its write transactions must hold
- * (the global leader's, or its cluster's shard's; never NULL: a host of
- * no known shard gets a lock nobody holds), and whether this instance
- * holds it now with the database up.
- */
-const char *act_lock_of(const struct daemon *, uint64_t host);
-int	act_may_write(const struct daemon *, uint64_t host);
+
 
 /* Hand the sweeper thread the hosts it may sweep: the core's ALIVE ones. */
 void	act_publish_sweep(struct daemon *);

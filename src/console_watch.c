@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act.h"
 #include "bmc_target.h"
 #include "clock.h"
 #include "console_log.h"
@@ -15,6 +14,7 @@
 #include "daemon.h"
 #include "hw_schema.h"
 #include "log.h"
+#include "owner.h"
 #include "sol_capture.h"
 #include "util.h"
 
@@ -182,7 +182,7 @@ cw_store(struct daemon *d, uint64_t id, const struct sol_result *r)
 	uint64_t			row = 0;
 	char				err[ERR_LEN];
 
-	if (!act_may_write(d, id))
+	if (!owner_may_write(d, id))
 		return 0;
 	memset(&in, 0, sizeof(in));
 	in.host_id = id;
@@ -197,7 +197,7 @@ cw_store(struct daemon *d, uint64_t id, const struct sol_result *r)
 	    err) == -1)
 		goto fail;
 	if (console_log_insert(&d->db, &in, &row, err) == -1 ||
-	    db_check_holds_lock(&d->db, act_lock_of(d, id), err) == -1) {
+	    db_check_holds_lock(&d->db, owner_lock(d, id), err) == -1) {
 		db_rollback(&d->db);
 		goto fail;
 	}
