@@ -219,6 +219,7 @@ record_fence_result(struct daemon *d, const struct fence_news *n)
 	const struct bmc_view	*v = &n->v;
 	struct sbuf		 ev;
 
+	metrics_count_fence(&d->mcount, v->fence);
 	set_last_action(d, n->host_id, "fence %s", fence_result_name(v->fence));
 	sbuf_init(&ev);
 	sbuf_add(&ev, "{\"result\":\"%s\",\"bmc_error\":",
@@ -253,6 +254,7 @@ do_fence(struct daemon *d, uint64_t host)
 		bmc_of(d)->console_release(d, host);
 	r = bmc_of(d)->request_fence(d, (uint32_t)host,
 	    (unsigned)d->cfg.daemon.fence_timeout_ms);
+	metrics_count_fence_request(&d->mcount);
 	v = core_host_view(d->core, host);
 	log_warn("fence.requested", "host=%llu attempt=%u evidence=%s%s",
 	    (unsigned long long)host, v ? v->fence_attempts : 0, ev.s,
@@ -285,6 +287,7 @@ do_reconcile(struct daemon *d, uint64_t host)
 	struct rec_opts			 o;
 	struct sbuf			 ev;
 	char				 err[ERR_LEN];
+	int				 rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
@@ -298,7 +301,9 @@ do_reconcile(struct daemon *d, uint64_t host)
 	o.now_wall_ms = clock_wall_ms();
 	o.cloudstack_grace_ms = d->cfg.reconcile.cloudstack_grace_ms;
 	o.ms_dead_after_ms = d->cfg.db.ms_dead_after_ms;
-	if (db_of(d)->reconcile(d, host, &o, &r, err) == -1) {
+	rc = db_of(d)->reconcile(d, host, &o, &r, err);
+	metrics_count_reconcile(&d->mcount, rc == -1 ? NULL : &r);
+	if (rc == -1) {
 		log_err("reconcile.error", "host=%llu error=\"%s\"",
 		    (unsigned long long)host, err);
 		/* a lost shard shows at the next tick's look at the locks */

@@ -161,6 +161,13 @@ struct reconcile_config {
 	uint64_t	requeue_after_ms;	/* spacing between them */
 };
 
+/* metrics: the Prometheus endpoint (src/metrics_http.c), off by default */
+struct metrics_config {
+	char		listen[CFG_STR];	/* "127.0.0.1:9631"; "": off */
+	unsigned	max_connections;	/* scrapes served at once */
+	uint64_t	connection_timeout_ms;	/* idle connection closed */
+};
+
 struct config {
 	char			 path[CFG_STR];
 	enum log_level		 log_level;
@@ -172,6 +179,7 @@ struct config {
 	struct bmc_config	 bmc;
 	struct sweep_config	 sweep;
 	struct reconcile_config	 reconcile;
+	struct metrics_config	 metrics;
 };
 
 void	config_defaults(struct config *);

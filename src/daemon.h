@@ -1,12 +1,14 @@
 /*
  * daemon.h -- the state of `hawatch run`, shared by daemon.c (lifecycle:
  * signals, reload, systemd), tick.c (one observe -> decide -> act round,
- * with observe.c and act.c) and status.c (the status file).
+ * with observe.c and act.c), status.c (the status file) and
+ * metrics_publish.c (the Prometheus snapshot).
  *
  * Threads: the main thread owns everything here and runs the ticks.  The
- * BMC worker pool and the heartbeat reader's local-pool workers are the
- * only other threads; they are reached through their own APIs, which
- * never block the tick on I/O.
+ * BMC worker pool, the heartbeat reader's local-pool workers, the sweeper
+ * thread and the metrics endpoint's thread are the only other threads;
+ * they are reached through their own APIs, which never block the tick on
+ * I/O (the metrics thread only ever sees copies: metrics.h).
  */
 #ifndef HAWATCH_DAEMON_H
 #define HAWATCH_DAEMON_H
@@ -21,6 +23,7 @@
 #include "heartbeat.h"
 #include "inventory.h"
 #include "leader.h"
+#include "metrics.h"
 #include "restart_assurance.h"
 #include "shard.h"
 #include "sweep_thread.h"
@@ -128,6 +131,13 @@ struct daemon {
 	   views, core_step, actions */
 	uint64_t		 phase_us[4];
 	int			 ready_sent;
+	uint64_t		 start_wall_ms;
+
+	/* metrics (metrics.h): counters kept always, the endpoint and its
+	   snapshot only when metrics.listen is set */
+	struct metrics_counters	 mcount;
+	struct metrics_snap	 msnap;
+	struct metrics_server	*metrics;
 };
 
 /* tick.c */
@@ -135,6 +145,12 @@ int	tick_run(struct daemon *, uint64_t now_ms);
 
 /* status.c */
 void	status_write(struct daemon *);
+
+/* metrics_publish.c */
+void	metrics_publish(struct daemon *);
+void	metrics_daemon_start(struct daemon *);
+void	metrics_daemon_reload(struct daemon *, const struct metrics_config *old);
+void	metrics_daemon_stop(struct daemon *);
 
 /* console_watch.c: stop running captures, free (shutdown) */
 void	console_watch_free(struct console_watch *);

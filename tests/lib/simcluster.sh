@@ -48,7 +48,6 @@ simcluster_start() {
 	SIM_N=$n
 	mariadb_start
 	mariadb_load "$TOP/tests/sql/cloudstack-schema.sql"
-	mariadb_load "$TOP/tests/sql/cloudstack-schema-ha.sql"
 	local c=${SIM_CLUSTERS:-1} k
 	{ echo "SET @nhosts = $n, @nvms = $vms, @nclusters = $c;"; cat "$TOP/tests/sql/sim-inventory.sql"; } >"$T/sim.sql"
 	mariadb_load "$T/sim.sql"
