@@ -101,10 +101,11 @@ simcluster_conf() {
 		  ${SIM_BMC_EXTRA:-}
 		  hosts = (
 	CONF
-	for i in $(seq 1 "$SIM_N"); do
-		printf '    { host_id = %d; password_file = "%s"; }%s\n' "$i" \
-			"$(ipmisim_pass_file "h$i")" "$([ "$i" -lt "$SIM_N" ] && echo ,)" >>"$f"
-	done
+	# SIM_BMC_HOSTS: the hosts with a simulated BMC (default 1..SIM_N)
+	for i in ${SIM_BMC_HOSTS:-$(seq 1 "$SIM_N")}; do
+		printf '    { host_id = %d; password_file = "%s"; }\n' "$i" \
+			"$(ipmisim_pass_file "h$i")"
+	done | sed '$!s/}$/},/' >>"$f"
 	cat >>"$f" <<-CONF
 		  );
 		};
