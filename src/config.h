@@ -122,6 +122,7 @@ struct daemon_config {
 	unsigned	storm_fraction_permille;
 	uint64_t	self_fence_after_ms;	/* 0: off */
 	uint64_t	rearm_after_ms;
+	unsigned	cluster_fence_max;	/* per rearm_after; 0: off */
 	uint64_t	hb_read_deadline_ms;
 	uint64_t	leader_retry_ms;
 	uint64_t	corroborate_timeout_ms;	/* libvirt probe bound */

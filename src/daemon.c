@@ -6,9 +6,13 @@
  * start the BMC worker pool, then tick every tick_interval:
  *
  *   for (;;) { tick_run(); status_write(); sd_notify(WATCHDOG, STATUS);
- *              poll(signalfd, time left in this tick); }
+ *              poll(signalfd + BMC wake fd, time left in this tick); }
  *
- * The wait is a poll() on the signalfd, so SIGTERM ends the loop at once.
+ * The wait is a poll() on the signalfd, so SIGTERM ends the loop at once,
+ * and on the BMC pool's wake fd: a power change read or confirmed, or a
+ * fence result, runs an extra round at once (TICK_WAKE_GAP_MS after the
+ * last one at the earliest) instead of at the next tick; the regular
+ * schedule stays as it was.
  * READY=1 goes out after the first complete tick; WATCHDOG=1 after every
  * tick, so systemd restarts a loop that stalls.  SIGHUP reloads the config
  * (a bad new config is logged and the old one kept).  SIGTERM/SIGINT: stop
@@ -185,26 +189,69 @@ signals_open(char *err)
 	return sfd;
 }
 
-/* Sleep until next (monotonic ms), serving signals: 1 to stop, else 0. */
+/*
+ * A woken round starts at least this long after the previous one ended:
+ * a burst of BMC news (a rack losing power) then costs a few rounds, not a
+ * busy loop, while a power-off still reaches the core within a round.
+ */
+#define TICK_WAKE_GAP_MS	50
+
+enum wait_end { WAIT_TICK, WAIT_WOKEN, WAIT_STOP };
+
+/* Drain the wake fds that fired; 1 if any had. */
 static int
-wait_next_tick(struct daemon *d, int sfd, uint64_t next)
+wake_drain(const struct pollfd *pfd, size_t n)
+{
+	uint64_t	v;
+	size_t		i;
+	int		fired = 0;
+
+	for (i = 0; i < n; i++)
+		if ((pfd[i].revents & POLLIN) &&
+		    read(pfd[i].fd, &v, sizeof(v)) == sizeof(v))
+			fired = 1;
+	return fired;
+}
+
+/*
+ * Sleep until next (monotonic ms), serving signals, or until the BMC pool
+ * or a libvirt probe has news and TICK_WAKE_GAP_MS have passed since
+ * last_end.
+ */
+static enum wait_end
+wait_next_tick(struct daemon *d, int sfd, uint64_t next, uint64_t last_end)
 {
 	struct signalfd_siginfo	 si;
-	struct pollfd		 pfd;
-	uint64_t		 now;
-	int			 r, stop = 0;
+	struct pollfd		 pfd[3];
+	uint64_t		 now, until = next;
+	int			 r, stop = 0, woken = 0;
+	nfds_t			 n = 2;
 
+	pfd[0].fd = sfd;
+	pfd[1].fd = bmc_pool_wake_fd(d->bmc);
+	if ((pfd[2].fd = corroborate_wake_fd(d->corr)) != -1)
+		n = 3;
+	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 	for (;;) {
 		now = clock_mono_ms();
-		pfd.fd = sfd;
-		pfd.events = POLLIN;
-		r = poll(&pfd, 1, next > now ? (int)(next - now) : 0);
+		if (woken && now >= until)
+			return WAIT_WOKEN;
+		r = poll(pfd, woken ? 1 : n, until > now ? (int)(until - now) : 0);
 		if (r == -1 && errno != EINTR) {
 			log_err("daemon.poll", "error=\"%s\"", strerror(errno));
-			return 1;
+			return WAIT_STOP;
 		}
-		if (r <= 0)
-			return 0;
+		if (r == 0)
+			return woken ? WAIT_WOKEN : WAIT_TICK;
+		if (r < 0)
+			continue;
+		if (!woken && wake_drain(&pfd[1], n - 1)) {
+			woken = 1;
+			if (last_end + TICK_WAKE_GAP_MS < until)
+				until = last_end + TICK_WAKE_GAP_MS;
+		}
+		if (!(pfd[0].revents & POLLIN))
+			continue;
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGHUP)
 				reload(d);
@@ -215,19 +262,20 @@ wait_next_tick(struct daemon *d, int sfd, uint64_t next)
 			}
 		}
 		if (stop)
-			return 1;
+			return WAIT_STOP;
 	}
 }
 
-/* Ticks at tick_interval until a signal says stop. */
+/* Ticks at tick_interval, and at once on BMC news, until a signal says
+ * stop.  A woken round does not move the regular schedule. */
 static void
 run_loop(struct daemon *d, int sfd)
 {
 	uint64_t	next, now, t0;
-	int		stop = 0;
+	enum wait_end	w = WAIT_TICK;
 
 	next = clock_mono_ms();
-	while (!stop) {
+	while (w != WAIT_STOP) {
 		t0 = clock_mono_us();
 		(void)tick_run(d, clock_mono_ms());
 		d->last_tick_us = clock_mono_us() - t0;
@@ -236,11 +284,14 @@ run_loop(struct daemon *d, int sfd)
 		d->last_status_us = clock_mono_us() - t0;
 		metrics_publish(d);
 		notify_tick(d);
-		next += d->cfg.daemon.tick_interval_ms;
+		if (w == WAIT_TICK)
+			next += d->cfg.daemon.tick_interval_ms;
+		else
+			d->woken_ticks++;
 		now = clock_mono_ms();
 		if (next < now)		/* overran: start the next tick now */
 			next = now;
-		stop = wait_next_tick(d, sfd, next);
+		w = wait_next_tick(d, sfd, next, now);
 	}
 }
 

@@ -39,6 +39,12 @@ struct host_extra {
 	int			 mine;		/* this instance acts on it: not
 						   sharded, or its cluster's
 						   shard is held (shard.c) */
+	/* the fence result the core sees: the BMC pool's, or the
+	   executor's own (not_started, or running once sent); act.c */
+	enum fence_result	 fence_out;
+	uint64_t		 fence_seq_out;
+	enum act_why		 returned_pending;	/* fence record still
+						   to close (WHY_NONE: no) */
 	/* BMC trust (corroborate.c, alerts.c) */
 	char			 lv_uri[512];	/* libvirt endpoint, or "" */
 	int			 contra_open;	/* hawatch.alerts, last read */
@@ -53,11 +59,12 @@ struct hb_pool_slot {
 	struct hb_pool_status	 st;
 };
 
-/* A fence attempt that finished since the last round: observe_build()
- * queues it, act_run() records it in the audit (S9). */
+/* A fence attempt that finished: observe_build() queues it, act_run()
+ * records it in the audit (S9) and keeps it queued while that fails. */
 struct fence_news {
 	uint64_t		 host_id;
 	struct bmc_view		 v;
+	unsigned		 tries;		/* audit writes tried */
 };
 
 struct act_bmc_funcs;
@@ -100,6 +107,9 @@ struct daemon {
 	struct fence_news	*fence_news;	/* this round's, act_run */
 	size_t			 nfence_news, cap_fence_news;
 
+	/* the tick's clock (tick.c); NULL: clock_mono_ms() */
+	uint64_t		(*mono_ms)(void);
+
 	/* the executor's adapters (act.h); NULL: the real ones */
 	const struct act_bmc_funcs *bmc_funcs;
 	const struct act_db_funcs *db_funcs;
@@ -123,6 +133,7 @@ struct daemon {
 	struct console_watch	*console;	/* console_watch.c; lazy */
 
 	uint64_t		 ticks;
+	uint64_t		 woken_ticks;	/* extra rounds run on BMC news */
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;
 	uint64_t		 last_status_us;	/* the status file write
@@ -140,8 +151,9 @@ struct daemon {
 	struct metrics_server	*metrics;
 };
 
-/* tick.c */
-int	tick_run(struct daemon *, uint64_t now_ms);
+/* tick.c: one round started at start_ms; the core's time is taken after
+ * the heartbeat reads */
+int	tick_run(struct daemon *, uint64_t start_ms);
 
 /* status.c */
 void	status_write(struct daemon *);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act.h"
 #include "bmc_target.h"
 #include "daemon.h"
 #include "ipmi.h"
@@ -238,140 +239,110 @@ observe_database(struct daemon *d, uint64_t now)
 
 /* --- heartbeats and BMC views ------------------------------------------ */
 
-/* queue a finished fence attempt for act_run() to record */
-static void
-fence_news_add(struct daemon *d, uint64_t host_id, const struct bmc_view *v)
-{
-	struct fence_news	*n;
-
-	if (d->nfence_news == d->cap_fence_news) {
-		d->cap_fence_news = d->cap_fence_news ?
-		    d->cap_fence_news * 2 : 8;
-		n = realloc(d->fence_news,
-		    d->cap_fence_news * sizeof(*d->fence_news));
-		if (n == NULL)
-			abort();
-		d->fence_news = n;
-	}
-	d->fence_news[d->nfence_news].host_id = host_id;
-	d->fence_news[d->nfence_news].v = *v;
-	d->nfence_news++;
-}
-
-/*
- * One round's heartbeat reads.  Each open pool reads only the hosts it
- * serves (inv_host.pools: the hosts attached to it, cluster or zone
- * scope), never every host: at zone scale 5 pools x 10,000 hosts would be
- * 50,000 reads, 40,000 of them "missing".  res is compact per pool
- * (hb_read_hosts), and at[i * INV_MAX_POOLS_PER_HOST + j] is the row of
- * host i's j-th pool, or (size_t)-1 when that pool is not open.
- */
+/* One round's heartbeat reads: res is np x nh (compacted pool rows). */
 struct hb_round {
 	struct hb_pool		**pools;	/* open pools, compacted */
 	size_t			  npools;
-	struct hb_result	 *res;
-	size_t			 *at;
-	size_t			  nobs;		/* obs_pools filled */
+	struct hb_result	 *res;		/* compact, as hb_read_hosts */
+	size_t			 *row_of_slot;	/* slot -> row, or (size_t)-1 */
+	size_t			 *at;		/* host i's j-th pool: res index
+						   at[i * INV_MAX_POOLS_PER_HOST
+						   + j], or (size_t)-1 */
+	struct hb_pool_hosts	 *sel;		/* per row: attached hosts */
+	uint32_t		 *idx;		/* sel[].idx storage */
 };
 
-/* Per open pool, the hosts it reads; fills r->at.  Returns the rows. */
-static size_t
-round_select(struct daemon *d, struct hb_round *r, const size_t *row_of_slot,
-    struct hb_pool_hosts *sel, uint32_t *idx)
+/*
+ * Each open pool reads only the hosts mapped to it (attached, by
+ * storage_pool_host_ref; a config-only pool by cluster): a host is never
+ * judged by a file on a pool it does not write.  Fills r->sel, r->idx,
+ * r->at and r->res (sized for the lists).
+ */
+static void
+attach_lists(struct daemon *d, struct hb_round *r)
 {
-	size_t	*off = xcalloc(r->npools + 1, sizeof(*off));
-	size_t	 i, j, k, nh = d->inv.nhosts, total;
+	const struct inv_host	*h;
+	size_t			*off, *cnt, i, j, k, s, n = 0, nh = d->inv.nhosts;
 
-	for (i = 0; i < nh; i++)	/* count per pool */
+	off = xcalloc(r->npools + 1, sizeof(*off));
+	cnt = xcalloc(r->npools + 1, sizeof(*cnt));
+	r->at = xcalloc(nh * INV_MAX_POOLS_PER_HOST + 1, sizeof(*r->at));
+	for (i = 0; i < nh; i++)
 		for (j = 0; d->extra[i].mine && j < d->inv.hosts[i].npools;
 		    j++)
-			if ((k = row_of_slot[d->inv.hosts[i].pools[j]]) !=
+			if ((k = r->row_of_slot[d->inv.hosts[i].pools[j]]) !=
 			    (size_t)-1)
-				off[k + 1]++;
+				cnt[k]++;
 	for (k = 0; k < r->npools; k++) {
-		off[k + 1] += off[k];
-		sel[k].idx = idx + off[k];
-		sel[k].n = 0;
+		off[k] = n;
+		n += cnt[k];
+		cnt[k] = 0;
 	}
-	total = off[r->npools];
-	for (i = 0; i < nh; i++)
-		for (j = 0; j < INV_MAX_POOLS_PER_HOST; j++) {
+	r->idx = xcalloc(n + 1, sizeof(*r->idx));
+	r->res = xcalloc(n + 1, sizeof(*r->res));
+	r->sel = xcalloc(r->npools + 1, sizeof(*r->sel));
+	for (i = 0; i < nh; i++) {
+		h = &d->inv.hosts[i];
+		for (j = 0; j < INV_MAX_POOLS_PER_HOST; j++)
 			r->at[i * INV_MAX_POOLS_PER_HOST + j] = (size_t)-1;
-			if (!d->extra[i].mine || j >= d->inv.hosts[i].npools ||
-			    (k = row_of_slot[d->inv.hosts[i].pools[j]]) ==
-			    (size_t)-1)
+		for (j = 0; d->extra[i].mine && j < h->npools; j++) {
+			s = h->pools[j];
+			if ((k = r->row_of_slot[s]) == (size_t)-1)
 				continue;
-			r->at[i * INV_MAX_POOLS_PER_HOST + j] = off[k] +
-			    sel[k].n;
-			idx[off[k] + sel[k].n++] = (uint32_t)i;
+			r->at[i * INV_MAX_POOLS_PER_HOST + j] = off[k] + cnt[k];
+			r->idx[off[k] + cnt[k]++] = (uint32_t)i;
 		}
+	}
+	for (k = 0; k < r->npools; k++) {
+		r->sel[k].idx = r->idx + off[k];
+		r->sel[k].n = cnt[k];
+	}
 	free(off);
-	return total;
+	free(cnt);
 }
 
 static void
 read_heartbeats(struct daemon *d, struct hb_round *r)
 {
 	struct hb_pool_status	*pst;
-	struct hb_pool_hosts	*sel;
 	const char		**ips;
-	uint32_t		 *idx;
-	size_t			 *row_of_slot, rows, i, j, k;
-	int			 *used;
-	size_t			  np = d->nslots, nh = d->inv.nhosts;
+	size_t			  i, j, k, np = d->nslots, nh = d->inv.nhosts;
 
-	r->pools = xcalloc(np, sizeof(*r->pools));
-	row_of_slot = xcalloc(np, sizeof(*row_of_slot));
-	r->at = xcalloc(nh * INV_MAX_POOLS_PER_HOST + 1, sizeof(*r->at));
+	r->pools = xcalloc(np + 1, sizeof(*r->pools));
+	r->row_of_slot = xcalloc(np + 1, sizeof(*r->row_of_slot));
 	ips = xcalloc(nh + 1, sizeof(*ips));
-	pst = xcalloc(np + 1, sizeof(*pst));
-	sel = xcalloc(np + 1, sizeof(*sel));
-	idx = xcalloc(nh * INV_MAX_POOLS_PER_HOST + 1, sizeof(*idx));
+	pst = xcalloc(np, sizeof(*pst));
 	/* pools that failed to open stay NULL: every read on them is unknown */
 	for (j = 0, k = 0; j < np; j++) {
-		row_of_slot[j] = (size_t)-1;
+		r->row_of_slot[j] = (size_t)-1;
 		if (d->slots[j].pool != NULL) {
-			row_of_slot[j] = k;
+			r->row_of_slot[j] = k;
 			r->pools[k++] = d->slots[j].pool;
 		}
 	}
 	r->npools = k;
-	rows = round_select(d, r, row_of_slot, sel, idx);
-	used = xcalloc(np + 1, sizeof(*used));
-	for (i = 0; i < nh; i++)
-		for (j = 0; d->extra[i].mine && j < d->inv.hosts[i].npools; j++)
-			used[d->inv.hosts[i].pools[j]] = 1;
-	r->res = xcalloc(rows + 1, sizeof(*r->res));
+	attach_lists(d, r);
 	for (i = 0; i < nh; i++)
 		ips[i] = d->inv.hosts[i].ip;
-	if (k > 0 && nh > 0 && hb_read_hosts(r->pools, k, ips, nh, sel,
+	if (k > 0 && nh > 0 && hb_read_hosts(r->pools, k, ips, nh, r->sel,
 	    d->cfg.daemon.hb_read_deadline_ms, r->res, pst) == -1)
 		log_err("heartbeat.read", "error=\"bad arguments\"");
-	/* map the compacted pool rows back to slots; the core sees the
-	 * pools that serve a host this instance watches */
-	r->nobs = 0;
+	/* map the compacted rows back to slots */
 	for (j = 0; j < np; j++) {
-		struct pool_obs	*po = &d->obs_pools[r->nobs];
-
-		po->pool_id = (uint32_t)d->slots[j].pool_id;
-		po->readable = 0;
-		if (d->slots[j].pool == NULL)
+		d->obs_pools[j].pool_id = (uint32_t)d->slots[j].pool_id;
+		if (d->slots[j].pool == NULL) {
 			memset(&d->slots[j].st, 0, sizeof(d->slots[j].st));
-		else {
-			k = row_of_slot[j];
-			d->slots[j].st = pst[k];
-			po->readable = pst[k].readable;
-			d->slots[j].pool = r->pools[k];
+			continue;
 		}
-		if (used[j])
-			r->nobs++;
+		k = r->row_of_slot[j];
+		d->slots[j].st = pst[k];
+		/* a pool no host is attached to reads nothing and judges
+		 * nobody: not "unreadable" */
+		d->obs_pools[j].readable = pst[k].readable || r->sel[k].n == 0;
+		d->slots[j].pool = r->pools[k];
 	}
-	free(used);
-	free(row_of_slot);
 	free(ips);
 	free(pst);
-	free(sel);
-	free(idx);
 }
 
 static void
@@ -409,7 +380,8 @@ observe_bmc(struct daemon *d, size_t i, struct host_obs *ho)
 	struct host_extra	*x = &d->extra[i];
 	struct bmc_view		 v;
 
-	if (bmc_pool_snapshot(d->bmc, (uint32_t)h->id, &v) == -1) {
+	if (d->bmc == NULL ||
+	    bmc_pool_snapshot(d->bmc, (uint32_t)h->id, &v) == -1) {
 		memset(&v, 0, sizeof(v));
 		v.power = PWR_UNKNOWN;
 	}
@@ -420,12 +392,14 @@ observe_bmc(struct daemon *d, size_t i, struct host_obs *ho)
 	else
 		ho->power = v.power;
 	ho->power_seq = v.power_seq;
-	ho->fence = v.fence;
-	ho->fence_seq = v.fence_seq;
 	if (v.fence_seq != x->fence_seq_seen) {
 		x->fence_seq_seen = v.fence_seq;
-		fence_news_add(d, h->id, &v);
+		act_fence_news(d, h->id, &v);
 	}
+	/* the BMC pool's results and the executor's own answers (not
+	 * started, sent), in the order they happened */
+	ho->fence = x->fence_out;
+	ho->fence_seq = x->fence_seq_out;
 }
 
 void
@@ -442,8 +416,7 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 	}
 	free(d->obs_pools);
 	d->obs_pools = xcalloc(np, sizeof(*d->obs_pools));
-	d->nfence_news = 0;
-	read_heartbeats(d, &r);
+	read_heartbeats(d, &r);	/* d->fence_news keeps unrecorded results */
 	for (i = 0; i < nh; i++) {
 		const struct inv_host	*h = &d->inv.hosts[i];
 
@@ -457,6 +430,8 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 		ho->vms_active = h->vms_active;
 		ho->operator_confirmed_off = h->fence_record &&
 		    h->fence_source == FS_OPERATOR;
+		ho->dup_ip = h->dup_ip;
+		ho->fence_attempts_recorded = h->fence_attempts_recorded;
 		observe_heartbeats(d, &r, i, ho);
 		observe_bmc(d, i, ho);
 		trust_observe(d, i, ho, now);
@@ -468,8 +443,11 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 	o->hosts = d->obs_hosts;
 	o->nhosts = k;
 	o->pools = d->obs_pools;
-	o->npools = r.nobs;
+	o->npools = np;
 	free(r.pools);
-	free(r.at);
+	free(r.row_of_slot);
 	free(r.res);
+	free(r.at);
+	free(r.sel);
+	free(r.idx);
 }

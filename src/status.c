@@ -22,6 +22,28 @@
 #include "log.h"
 #include "sbuf.h"
 
+/* The BMC pool's counters: session handshakes, reuse, wake-ups. */
+static void
+status_bmc_json(struct daemon *d, struct sbuf *o)
+{
+	struct bmc_pool_stats	st;
+
+	if (d->bmc == NULL)
+		return;
+	bmc_pool_stats(d->bmc, &st);
+	sbuf_add(o, ",\"bmc\":{\"sessions_open\":%llu,\"opens\":%llu,"
+	    "\"open_failures\":%llu,\"polls\":%llu,\"reads_reused\":%llu,"
+	    "\"reopen_idle\":%llu,\"reopen_error\":%llu,\"confirms\":%llu,"
+	    "\"wakes\":%llu,\"woken_ticks\":%llu}",
+	    (unsigned long long)st.sessions_open,
+	    (unsigned long long)st.opens, (unsigned long long)st.open_failures,
+	    (unsigned long long)st.polls, (unsigned long long)st.reads_reused,
+	    (unsigned long long)st.reopen_idle,
+	    (unsigned long long)st.reopen_error,
+	    (unsigned long long)st.confirms, (unsigned long long)st.wakes,
+	    (unsigned long long)d->woken_ticks);
+}
+
 static void
 host_json(struct daemon *d, struct sbuf *o, size_t i, uint64_t now)
 {
@@ -40,7 +62,8 @@ host_json(struct daemon *d, struct sbuf *o, size_t i, uint64_t now)
 	sbuf_json_str(o, h->status);
 	sbuf_add(o, ",\"resource_state\":");
 	sbuf_json_str(o, h->resource_state);
-	sbuf_add(o, ",\"vms_active\":%u,\"mine\":%s", h->vms_active,
+	sbuf_add(o, ",\"vms_active\":%u,\"duplicate_ip\":%s,\"mine\":%s",
+	    h->vms_active, h->dup_ip ? "true" : "false",
 	    x->mine ? "true" : "false");
 	if (v != NULL) {
 		sbuf_add(o, ",\"state\":\"%s\",\"since_ms_ago\":%llu,"
@@ -149,6 +172,14 @@ shards_json(const struct daemon *d, struct sbuf *o)
 	sbuf_add(o, "]");
 }
 
+/* what follows the head: BMC sessions, shards */
+static void
+status_extras(struct daemon *d, struct sbuf *o)
+{
+	shards_json(d, o);
+	status_bmc_json(d, o);
+}
+
 static void
 shards_text(const struct daemon *d, struct sbuf *o)
 {
@@ -178,6 +209,22 @@ fmt_age(char *buf, size_t len, int64_t ms)
 		snprintf(buf, len, "%llds", (long long)(ms / 1000));
 	else
 		snprintf(buf, len, "%lldm", (long long)(ms / 60000));
+}
+
+/* one line naming the hosts that share a private IP (issue 11) */
+static void
+status_dup_ips(struct daemon *d, struct sbuf *o)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < d->inv.nhosts; i++)
+		if (d->inv.hosts[i].dup_ip)
+			sbuf_add(o, "%s %llu (%s)", n++ ? "," : "duplicate IPs "
+			    "(one heartbeat file, held, never fenced):",
+			    (unsigned long long)d->inv.hosts[i].id,
+			    d->inv.hosts[i].ip);
+	if (n > 0)
+		sbuf_add(o, "\n");
 }
 
 static void
@@ -230,8 +277,10 @@ status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 		    v ? host_state_name(v->state) : "-", a,
 		    v ? pwr_obs_name(v->power) : "-",
 		    pools[0] ? pools : "-", h->vms_active,
-		    v && v->alert ? act_why_name(v->alert_why) : "-", act);
+		    h->dup_ip ? "duplicate_ip" : v && v->alert ?
+		    act_why_name(v->alert_why) : "-", act);
 	}
+	status_dup_ips(d, o);
 	sweep_thread_summary(&d->sweep, &sw);
 	if (!d->cfg.sweep.enabled)
 		sbuf_add(o, "sweeper: disabled\n");
@@ -305,7 +354,7 @@ status_write(struct daemon *d)
 	    (unsigned long long)(now - d->start_ms),
 	    d->is_leader ? "true" : "false", d->db_up ? "up" : "down");
 	sbuf_json_str(&o, d->db_up ? NULL : d->db_err);
-	shards_json(d, &o);
+	status_extras(d, &o);
 	sbuf_add(&o, ",\"hosts\":[");
 	for (i = 0; i < d->inv.nhosts; i++)
 		host_json(d, &o, i, now);

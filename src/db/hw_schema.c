@@ -138,14 +138,28 @@ static const char *const level4[] = {
 };
 
 /*
- * Level 5: shards (daemon.shard_by = "cluster", src/shard.c).  Additive:
+ * Level 5 (issue 11): the fence attempt budget per host, written with the
+ * host.fence_requested audit row, so a new leader continues the count.
+ */
+static const char *const level5[] = {
+	"CREATE TABLE IF NOT EXISTS %s.`fence_attempt` ("
+	" `host_id` bigint unsigned NOT NULL,"
+	" `attempts` int unsigned NOT NULL COMMENT 'of this episode',"
+	" `updated_at` datetime(3) NOT NULL COMMENT 'UTC',"
+	" `actor` varchar(255) NOT NULL,"
+	" PRIMARY KEY (`host_id`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+
+/*
+ * Level 6: shards (daemon.shard_by = "cluster", src/shard.c).  Additive:
  * two new tables.  `instance`: every running daemon, its heartbeat by the
  * database clock and the named lock it holds while alive; `shard`: per
  * cluster, the fencing token (generation, +1 per new owner) that every
  * write for the cluster's hosts checks inside its transaction, and who
  * took it last.
  */
-static const char *const level5[] = {
+static const char *const level6[] = {
 	"CREATE TABLE IF NOT EXISTS %s.`instance` ("
 	" `instance` varchar(255) NOT NULL,"
 	" `connection_id` bigint unsigned NOT NULL,"
@@ -178,6 +192,7 @@ static const struct level levels[] = {
 	{ level3, NELEM(level3) },
 	{ level4, NELEM(level4) },
 	{ level5, NELEM(level5) },
+	{ level6, NELEM(level6) },
 };
 
 const char *

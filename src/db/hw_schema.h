@@ -17,8 +17,10 @@
  *                   alerts.c, `hawatch alerts`)
  *   console_log     a host's console captured over SOL at fence time
  *                   (level 4; console_log.c)
+ *   fence_attempt   fence attempts spent per host in the current episode
+ *                   (level 5), so the budget survives a leader failover
  *   instance        running daemons, heartbeat by the database clock
- *   shard           per cluster: fencing token and last owner (level 5;
+ *   shard           per cluster: fencing token and last owner (level 6;
  *                   src/shard.c, daemon.shard_by = "cluster")
  */
 #ifndef HAWATCH_HW_SCHEMA_H
@@ -28,7 +30,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	5
+#define HW_SCHEMA_VERSION	6
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);

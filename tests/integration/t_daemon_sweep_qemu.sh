@@ -23,7 +23,11 @@ QE="$TOP/tests/lib/qemu-ioerror.sh"
 QB="$TOP/tests/lib/qemu-backup.sh"
 export S=$T/qemu
 why=$(bash "$QE" check) || skip "t_daemon_sweep_qemu: $why"
-qemu_down() { bash "$QE" down >/dev/null 2>&1 || true; }
+# backups go to another filesystem than the disks (qemu-backup.sh: QEMU then
+# copies through bounded buffers, so the throttle lands before the copy ends)
+export QB_OUT
+QB_OUT=$(mktemp -d /dev/shm/hawatch-qb.XXXXXX)
+qemu_down() { bash "$QE" down >/dev/null 2>&1 || true; rm -rf "$QB_OUT"; }
 T_CLEANUP_HOOKS+=(qemu_down)
 
 SIM_SWEEP="enabled = true; interval = \"1s\"; pause_grace = \"3s\"; job_stall_after = \"4s\";
@@ -77,8 +81,8 @@ pass "4 MiB/s backup left alone across $(( $(runs) - r0 )) sweeper passes (disk_
 # lift the throttle: it completes, then the paused domain is resumed
 bash "$QB" throttle i-2-1001-VM 0
 wait_for 30 eval '[ "$(bash "$QB" job i-2-1001-VM)" = 0 ]' || fail "1001 backup did not complete"
-[ "$(stat -c %s "$S/out/i-2-1001-VM.raw")" -eq $((512 * 1024 * 1024)) ] ||
-	fail "backup file size $(stat -c %s "$S/out/i-2-1001-VM.raw")"
+[ "$(stat -c %s "$QB_OUT/i-2-1001-VM.raw")" -eq $((512 * 1024 * 1024)) ] ||
+	fail "backup file size $(stat -c %s "$QB_OUT/i-2-1001-VM.raw")"
 wait_for 20 eval 'virsh -q -c "$U" domstate i-2-1001-VM | grep -q running' ||
 	fail "1001 not resumed after its backup completed: $(audits)"
 wait_for 10 eval '[ "$(audits)" = "vm.job_aborted:1002,vm.resumed:1002,vm.resumed:1001" ]' ||
