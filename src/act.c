@@ -321,8 +321,7 @@ audit_fence_requested(struct daemon *d, uint64_t host, unsigned attempt,
 	char	err[ERR_LEN];
 
 	if (!owner_may_write(d, host)) {
-		set_err(err, "%s", !d->db_up ? "database down" :
-		    "not the leader or shard owner");
+		set_err(err, "%s", d->db_up ? "not the writer" : "db down");
 	} else if (db_of(d)->fence_requested(d, host, attempt,
 	    "heartbeat dead", evidence, err) == 0)
 		return 0;
@@ -433,7 +432,8 @@ do_reconcile(struct daemon *d, uint64_t host)
 	if (rc == -1) {
 		log_err("reconcile.error", "host=%llu error=\"%s\"",
 		    (unsigned long long)host, err);
-		if (strstr(err, "leadership lost") && strstr(err, d->leader.lock))
+		if (strstr(err, "leadership lost") != NULL &&
+		    d->cfg.daemon.shard_by != SHARD_BY_CLUSTER)
 			leader_lost(&d->leader, err);
 		sbuf_free(&ev);
 		return;

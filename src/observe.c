@@ -172,7 +172,8 @@ bmc_sync(struct daemon *d)
 	free(ids);
 }
 
-static void
+/* 1 if a new inventory was read, 0 if the last one stays */
+static int
 inventory_refresh(struct daemon *d)
 {
 	struct inventory	 inv;
@@ -180,10 +181,10 @@ inventory_refresh(struct daemon *d)
 	char			 err[ERR_LEN];
 
 	if (!d->db_up)
-		return;
+		return 0;
 	if (inventory_load(&d->db, &d->cfg, &inv, err) == -1) {
 		db_down(d, err);
-		return;
+		return 0;
 	}
 	x = extra_rebuild(d, &inv);
 	free(d->extra);
@@ -191,6 +192,7 @@ inventory_refresh(struct daemon *d)
 	d->inv = inv;
 	d->extra = x;
 	slots_sync(d, &d->inv);
+	return 1;
 }
 
 /*
@@ -231,9 +233,10 @@ observe_database(struct daemon *d, uint64_t now)
 			db_down(d, err);
 		d->is_leader = r == 1;
 	}
-	inventory_refresh(d);
+	r = inventory_refresh(d);
 	shards_round(d, now);
-	bmc_sync(d);
+	if (r == 1)
+		bmc_sync(d);
 	trust_inventory(d);
 }
 
