@@ -70,6 +70,7 @@ struct fence_news {
 struct act_bmc_funcs;
 struct act_db_funcs;
 struct corroborate;
+struct reload_job;
 
 struct alert {
 	uint64_t	host_id;
@@ -149,6 +150,10 @@ struct daemon {
 	struct metrics_counters	 mcount;
 	struct metrics_snap	 msnap;
 	struct metrics_server	*metrics;
+
+	/* SIGHUP: the new config is parsed on its own thread (daemon.c) */
+	struct reload_job	*reload;
+	int			 reload_again;
 };
 
 /* tick.c: one round started at start_ms; the core's time is taken after

@@ -42,7 +42,10 @@ struct db {
 	int			 in_txn;
 	int			 hw_ready;	/* hawatch schema: 0 unknown,
 						   1 absent/old, 2 current */
-	struct db_token		*tokens;	/* db_token_set; freed by
+	uint64_t		 leader_gen;	/* fencing token this connection
+						   writes under (leader.c); 0 none */
+	struct db_token		*tokens;	/* per-lock tokens (shards),
+						   db_token_set; freed by
 						   db_close (locks die with
 						   the connection) */
 	size_t			 ntokens;
@@ -67,24 +70,22 @@ int	 db_commit(struct db *, char *err);
 void	 db_rollback(struct db *);
 
 /*
- * Does this connection hold the named lock (GET_LOCK), and does the
- * fencing token bound to that lock (db_token_set), if any, still carry
- * its generation?  0 yes; -1 no or error, with err saying which.  Used
- * inside write transactions (S4).
+ * Leadership inside a write transaction (S4).  db_check_holds_lock: this
+ * connection holds the named lock (GET_LOCK) and its fencing token still
+ * holds: the token bound to that lock (db_token_set: a shard's), else,
+ * when db->leader_gen is set, hawatch's leader row's generation.
+ * db_check_generation: the leader row carries generation gen (a worker
+ * thread's own connection, writing for the daemon's leadership).  The
+ * row is read LOCK IN SHARE MODE, so a new leader's increment waits for
+ * this transaction to end: every write is ordered before or after a
+ * change of leader, never across one.  0 yes; -1 no or error, err says.
  */
 int	 db_check_holds_lock(struct db *, const char *lock, char *err);
+int	 db_check_generation(struct db *, uint64_t gen, char *err);
 /* bind (or rebind) a token to lock; db_token_drop unbinds it */
 void	 db_token_set(struct db *, const char *lock, const char *sql,
 	    uint64_t gen);
 void	 db_token_drop(struct db *, const char *lock);
-/*
- * Is the named lock held by connection owner_id (another connection of
- * this same instance, e.g. the daemon's main one)?  0 yes; -1 no or error.
- * Lets a worker thread's own connection verify leadership inside its
- * write transactions.
- */
-int	 db_check_lock_owner(struct db *, const char *lock, uint64_t owner_id,
-	    char *err);
 /* CONNECTION_ID() of this session; 0 on error */
 uint64_t db_connection_id(struct db *);
 

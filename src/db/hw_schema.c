@@ -152,14 +152,26 @@ static const char *const level5[] = {
 };
 
 /*
- * Level 6: shards (daemon.shard_by = "cluster", src/shard.c).  Additive:
+ * Level 6: the leader's fencing token (S4).  Each new leader increments
+ * `generation` in the transaction that records it; every write
+ * transaction reads the row under a shared lock and commits only while
+ * the generation is still the one its writer leads under.
+ */
+static const char *const level6[] = {
+	"ALTER TABLE %s.`leader` ADD COLUMN IF NOT EXISTS `generation`"
+	" bigint unsigned NOT NULL DEFAULT 0"
+	" COMMENT 'fencing token: +1 per new leader'",
+};
+
+/*
+ * Level 7: shards (daemon.shard_by = "cluster", src/shard.c).  Additive:
  * two new tables.  `instance`: every running daemon, its heartbeat by the
  * database clock and the named lock it holds while alive; `shard`: per
  * cluster, the fencing token (generation, +1 per new owner) that every
  * write for the cluster's hosts checks inside its transaction, and who
  * took it last.
  */
-static const char *const level6[] = {
+static const char *const level7[] = {
 	"CREATE TABLE IF NOT EXISTS %s.`instance` ("
 	" `instance` varchar(255) NOT NULL,"
 	" `connection_id` bigint unsigned NOT NULL,"
@@ -193,6 +205,7 @@ static const struct level levels[] = {
 	{ level4, NELEM(level4) },
 	{ level5, NELEM(level5) },
 	{ level6, NELEM(level6) },
+	{ level7, NELEM(level7) },
 };
 
 const char *

@@ -10,7 +10,9 @@
  *                   daemon's BMC reads, by self-fence timeout, or by an
  *                   operator (reconcile --confirm-fenced)
  *   host_exclusion  hosts an operator excluded (hawatch maintenance on)
- *   leader          who holds leadership, for `hawatch status`
+ *   leader          who holds leadership, for `hawatch status`, and the
+ *                   fencing token (generation) every write checks (S4;
+ *                   the column: level 6)
  *   ha_requeue      the HA rows hawatch queued, watched until the VM runs
  *                   again or hawatch gives up (restart assurance, S10)
  *   alerts          host alerts an operator clears (level 3: src/db/
@@ -20,7 +22,7 @@
  *   fence_attempt   fence attempts spent per host in the current episode
  *                   (level 5), so the budget survives a leader failover
  *   instance        running daemons, heartbeat by the database clock
- *   shard           per cluster: fencing token and last owner (level 6;
+ *   shard           per cluster: fencing token and last owner (level 7;
  *                   src/shard.c, daemon.shard_by = "cluster")
  */
 #ifndef HAWATCH_HW_SCHEMA_H
@@ -30,7 +32,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	6
+#define HW_SCHEMA_VERSION	7
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);
