@@ -10,7 +10,10 @@
 #   bench/cloudstack_alone.sh the same power-off with CloudStack's own HA
 #                             only (scaled timings, reported in real time)
 #   bench/scale.sh            tick cost and RSS at 100, 500, 2,000 hosts
-#                             with 50 real ipmi_sim BMCs
+#                             and 10,000 (5 clusters x 2,000) with 50 real
+#                             ipmi_sim BMCs, and database statements/tick
+#   bench/shards.sh           10,000 hosts across three shard_by = "cluster"
+#                             instances: tick p50 each, takeover after kill
 #   bench/reconcile.sh        one host with 1,000 VMs: time and statements
 #   bench/hb_zone.sh          heartbeat round at 10,000 hosts on 5 pools of
 #                             one ganesha, NFSv4 and NFSv3
@@ -37,6 +40,11 @@ out="$here/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$(hostname -s).txt"
 	echo
 	echo "--- tick cost against host count (1 s tick, heartbeats on one nfs-ganesha, 50 ipmi_sim BMCs)"
 	bash "$here/scale.sh" 2>&1 | grep -vE '^ok|phase_ms' 
+	echo "NFSv3 (private namespace with its own rpcbind):"
+	NFS_VERSION=3 SIZES=10000x5 bash "$here/scale.sh" 2>&1 | grep -vE '^ok|phase_ms'
+	echo
+	echo "--- 10,000 hosts across three shard instances (shard_by = \"cluster\", 6 clusters, one machine)"
+	bash "$here/shards.sh" 2>&1 | grep -vE '^ok'
 	echo
 	echo "--- reconcile cost: one fenced host with 1,000 VMs"
 	bash "$here/reconcile.sh" 2>&1 | grep -E '^(reconcile|FAIL)'

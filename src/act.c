@@ -36,6 +36,7 @@
 #include "daemon.h"
 #include "fence_log.h"
 #include "log.h"
+#include "owner.h"
 #include "trust.h"
 #include "util.h"
 
@@ -48,11 +49,11 @@ real_request_fence(struct daemon *d, uint32_t host, unsigned timeout_ms)
 }
 
 static void
-writer_of(const struct daemon *d, struct audit_writer *w)
+writer_of(const struct daemon *d, uint64_t host, struct audit_writer *w)
 {
 	w->actor = d->actor;
 	w->command = "run";
-	w->leader_lock = d->leader.lock;
+	w->leader_lock = owner_lock(d, host);
 }
 
 static int
@@ -61,7 +62,7 @@ real_audit(struct daemon *d, const char *action, uint64_t host,
 {
 	struct audit_writer	w;
 
-	writer_of(d, &w);
+	writer_of(d, host, &w);
 	return audit_record(&d->db, &w, NULL, action, host, reason, evidence,
 	    err);
 }
@@ -72,7 +73,7 @@ real_fence_requested(struct daemon *d, uint64_t host, unsigned attempt,
 {
 	struct audit_writer	w;
 
-	writer_of(d, &w);
+	writer_of(d, host, &w);
 	return fence_log_requested(&d->db, &w, host, attempt, reason, evidence,
 	    err);
 }
@@ -83,7 +84,7 @@ real_budget_reset(struct daemon *d, uint64_t host, const char *reason,
 {
 	struct audit_writer	w;
 
-	writer_of(d, &w);
+	writer_of(d, host, &w);
 	return fence_log_budget_reset(&d->db, &w, host, reason, err);
 }
 
@@ -93,7 +94,7 @@ real_returned(struct daemon *d, uint64_t host, const char *reason,
 {
 	struct audit_writer	w;
 
-	writer_of(d, &w);
+	writer_of(d, host, &w);
 	return fence_log_clear(&d->db, &w, host, reason, evidence, err);
 }
 
@@ -194,15 +195,15 @@ alert_set(struct daemon *d, const struct action *a, int on)
 
 /* --- audit ------------------------------------------------------------- */
 
-/* One audit row, only while leader with the database up (logged on
- * failure). */
+/* One audit row, only while this instance may write for the host
+ * (owner.c; logged on failure). */
 static int
 audit(struct daemon *d, const char *action, uint64_t host,
     const char *reason, const char *evidence)
 {
 	char	err[ERR_LEN];
 
-	if (!d->is_leader || !d->db_up)
+	if (!owner_may_write(d, host))
 		return -1;
 	if (db_of(d)->audit(d, action, host, reason, evidence, err) == -1) {
 		log_err("audit.failed", "action=%s host=%llu error=\"%s\"",
@@ -312,16 +313,15 @@ record_fence_result(struct daemon *d, struct fence_news *n)
 
 /* --- actions ------------------------------------------------------------ */
 
-/* "host.fence_requested" with the attempt number, leader only */
+/* "host.fence_requested" with the attempt number, by its writer only */
 static int
 audit_fence_requested(struct daemon *d, uint64_t host, unsigned attempt,
     const char *evidence)
 {
 	char	err[ERR_LEN];
 
-	if (!d->is_leader || !d->db_up) {
-		set_err(err, "%s", !d->db_up ? "database down" :
-		    "not the leader");
+	if (!owner_may_write(d, host)) {
+		set_err(err, "%s", d->db_up ? "not the writer" : "db down");
 	} else if (db_of(d)->fence_requested(d, host, attempt,
 	    "heartbeat dead", evidence, err) == 0)
 		return 0;
@@ -423,7 +423,7 @@ do_reconcile(struct daemon *d, uint64_t host)
 	o.confirm_evidence = ev.s;
 	o.actor = d->actor;
 	o.command = "run";
-	o.leader_lock = d->leader.lock;
+	o.leader_lock = owner_lock(d, host);
 	o.now_wall_ms = clock_wall_ms();
 	o.cloudstack_grace_ms = d->cfg.reconcile.cloudstack_grace_ms;
 	o.ms_dead_after_ms = d->cfg.db.ms_dead_after_ms;
@@ -432,7 +432,8 @@ do_reconcile(struct daemon *d, uint64_t host)
 	if (rc == -1) {
 		log_err("reconcile.error", "host=%llu error=\"%s\"",
 		    (unsigned long long)host, err);
-		if (strstr(err, "leadership lost") != NULL)
+		if (strstr(err, "leadership lost") != NULL &&
+		    d->cfg.daemon.shard_by != SHARD_BY_CLUSTER)
 			leader_lost(&d->leader, err);
 		sbuf_free(&ev);
 		return;
@@ -450,8 +451,8 @@ close_fence_record(struct daemon *d, uint64_t host, enum act_why why)
 	char		err[ERR_LEN];
 	int		rc;
 
-	if (!d->is_leader || !d->inv.hw_schema || !d->db_up)
-		return 0;	/* the leader's own return event closes it */
+	if (!owner_may_write(d, host) || !d->inv.hw_schema)
+		return 0;	/* the writer's own return event closes it */
 	sbuf_init(&ev);
 	host_evidence(d, host, &ev);
 	rc = db_of(d)->returned(d, host, act_why_name(why), ev.s, err);
@@ -505,7 +506,7 @@ retry_host_records(struct daemon *d)
 		}
 		if (h->fence_attempts_recorded == 0 || v == NULL ||
 		    (v->state != HS_ALIVE && v->state != HS_IGNORED) ||
-		    !d->is_leader || !d->db_up || !d->inv.hw_schema)
+		    !owner_may_write(d, h->id) || !d->inv.hw_schema)
 			continue;
 		if (db_of(d)->budget_reset(d, h->id, host_state_name(v->state),
 		    err) == -1)
@@ -537,7 +538,7 @@ do_action(struct daemon *d, const struct action *a)
 		do_fence(d, a->host_id);
 		break;
 	case ACT_RECONCILE:
-		if (d->db_up && d->is_leader)
+		if (owner_may_write(d, a->host_id))
 			do_reconcile(d, a->host_id);
 		break;
 	case ACT_ALERT:

@@ -103,6 +103,13 @@ struct bmc_config {
 	size_t		nhosts;
 };
 
+/* daemon.shard_by: who acts on which hosts (src/shard.c) */
+enum shard_by {
+	SHARD_BY_NONE,		/* one leader (GET_LOCK <schema>.leader) */
+	SHARD_BY_CLUSTER,	/* one lock and token per CloudStack cluster */
+};
+extern const char *const shard_by_names[];
+
 struct daemon_config {
 	uint64_t	tick_interval_ms;
 	uint64_t	dead_after_ms;
@@ -120,6 +127,7 @@ struct daemon_config {
 	uint64_t	db_tick_budget_ms;	/* tick's DB work per round */
 	uint64_t	leader_retry_ms;
 	uint64_t	corroborate_timeout_ms;	/* libvirt probe bound */
+	int		shard_by;		/* enum shard_by */
 	char		status_file[CFG_STR];
 	char		instance_name[CFG_STR];	/* default: hostname */
 	/* the CloudStack agent's own heartbeat timings (agent.properties) */

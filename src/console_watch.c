@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "hw_schema.h"
 #include "log.h"
+#include "owner.h"
 #include "sol_capture.h"
 #include "util.h"
 
@@ -31,11 +32,14 @@ struct console_watch {
 	size_t		 n, cap;
 };
 
+/* The host's entry, kept sorted by id (a status file looks every host up
+ * each tick: a linear scan was quadratic at 10,000 hosts); created when
+ * asked.  Creating one may move the others. */
 static struct cw_host *
 cw_host(struct daemon *d, uint64_t id, int create)
 {
 	struct console_watch	*w;
-	size_t			 i;
+	size_t			 lo = 0, hi, mid;
 
 	if (d->console == NULL) {
 		if (!create)
@@ -43,9 +47,15 @@ cw_host(struct daemon *d, uint64_t id, int create)
 		d->console = xcalloc(1, sizeof(*d->console));
 	}
 	w = d->console;
-	for (i = 0; i < w->n; i++)
-		if (w->v[i].id == id)
-			return &w->v[i];
+	for (hi = w->n; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if (w->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < w->n && w->v[lo].id == id)
+		return &w->v[lo];
 	if (!create)
 		return NULL;
 	if (w->n == w->cap) {
@@ -53,9 +63,11 @@ cw_host(struct daemon *d, uint64_t id, int create)
 		if ((w->v = realloc(w->v, w->cap * sizeof(*w->v))) == NULL)
 			abort();
 	}
-	memset(&w->v[w->n], 0, sizeof(w->v[w->n]));
-	w->v[w->n].id = id;
-	return &w->v[w->n++];
+	memmove(&w->v[lo + 1], &w->v[lo], (w->n - lo) * sizeof(*w->v));
+	memset(&w->v[lo], 0, sizeof(w->v[lo]));
+	w->v[lo].id = id;
+	w->n++;
+	return &w->v[lo];
 }
 
 /*
@@ -181,7 +193,7 @@ cw_store(struct daemon *d, uint64_t id, const struct sol_result *r)
 	uint64_t			row = 0;
 	char				err[ERR_LEN];
 
-	if (!d->is_leader || !d->db_up)
+	if (!owner_may_write(d, id))
 		return 0;
 	memset(&in, 0, sizeof(in));
 	in.host_id = id;
@@ -196,7 +208,7 @@ cw_store(struct daemon *d, uint64_t id, const struct sol_result *r)
 	    err) == -1)
 		goto fail;
 	if (console_log_insert(&d->db, &in, &row, err) == -1 ||
-	    db_check_holds_lock(&d->db, d->leader.lock, err) == -1) {
+	    db_check_holds_lock(&d->db, owner_lock(d, id), err) == -1) {
 		db_rollback(&d->db);
 		goto fail;
 	}

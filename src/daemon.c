@@ -74,6 +74,7 @@ daemon_setup(struct daemon *d, char *err)
 	d->hb_opts.mount_timeout_ms = (uint32_t)d->cfg.daemon.hb_read_deadline_ms;
 	daemon_identity(d);
 	leader_init(&d->leader, &d->cfg.db, d->instance);
+	shards_init(&d->shards, &d->cfg.db, d->instance);
 	return 0;
 }
 
@@ -197,9 +198,11 @@ shutdown_daemon(struct daemon *d)
 	metrics_daemon_stop(d);
 	sweep_thread_stop(&d->sweep);
 	if (d->db_up) {
+		shards_release(&d->shards, &d->db);
 		leader_release(&d->leader, &d->db);
 		db_close(&d->db);
 	}
+	shards_free(&d->shards);
 	if (d->bmc != NULL)
 		bmc_pool_free(d->bmc);
 	corroborate_free(d->corr);
@@ -402,7 +405,9 @@ run_loop(struct daemon *d, int sfd)
 		t0 = clock_mono_us();
 		(void)tick_run(d, clock_mono_ms());
 		d->last_tick_us = clock_mono_us() - t0;
+		t0 = clock_mono_us();
 		status_write(d);
+		d->last_status_us = clock_mono_us() - t0;
 		metrics_publish(d);
 		notify_tick(d);
 		if (w == WAIT_TICK)

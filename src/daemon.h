@@ -26,6 +26,7 @@
 #include "metrics.h"
 #include "resolver.h"
 #include "restart_assurance.h"
+#include "shard.h"
 #include "sweep_thread.h"
 #include "vm_reconcile.h"
 
@@ -36,6 +37,9 @@ struct host_extra {
 	uint64_t		 last_action_wall_ms;
 	uint64_t		 fence_seq_seen;
 	int			 has_bmc;
+	int			 mine;		/* this instance acts on it: not
+						   sharded, or its cluster's
+						   shard is held (shard.c) */
 	/* the fence result the core sees: the BMC pool's, or the
 	   executor's own (not_started, or running once sent); act.c */
 	enum fence_result	 fence_out;
@@ -92,7 +96,8 @@ struct daemon {
 	uint64_t		 db_deadline_ms;	/* this round's DB budget
 							   ends (mono ms); 0 none */
 	struct leader		 leader;
-	int			 is_leader;
+	int			 is_leader;	/* holds the global lock */
+	struct shards		 shards;	/* shard_by = "cluster" */
 
 	struct inventory	 inv;
 	struct host_extra	*extra;		/* parallel to inv.hosts */
@@ -139,6 +144,8 @@ struct daemon {
 	uint64_t		 woken_ticks;	/* extra rounds run on BMC news */
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;
+	uint64_t		 last_status_us;	/* the status file write
+						   after the last tick */
 	/* phases of the last tick, us: database+inventory, heartbeats+BMC
 	   views, core_step, actions */
 	uint64_t		 phase_us[4];

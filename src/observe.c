@@ -35,6 +35,7 @@ db_down(struct daemon *d, const char *err)
 	d->db_up = 0;
 	d->is_leader = 0;
 	leader_lost(&d->leader, "database unavailable");
+	shards_lost(&d->shards, "database unavailable");
 	db_close(&d->db);
 }
 
@@ -205,7 +206,8 @@ bmc_sync(struct daemon *d)
 
 	for (i = 0; i < d->inv.nhosts; i++) {
 		d->extra[i].has_bmc = 0;
-		if (bmc_target(d, &d->inv.hosts[i], &t[n]) == -1)
+		if (!d->extra[i].mine ||
+		    bmc_target(d, &d->inv.hosts[i], &t[n]) == -1)
 			continue;
 		d->extra[i].has_bmc = 1;
 		ids[n] = (uint32_t)d->inv.hosts[i].id;
@@ -224,7 +226,8 @@ bmc_sync(struct daemon *d)
 	free(ids);
 }
 
-static void
+/* 1 if a new inventory was read, 0 if the last one stays */
+static int
 inventory_refresh(struct daemon *d)
 {
 	struct inventory	 inv;
@@ -232,10 +235,10 @@ inventory_refresh(struct daemon *d)
 	char			 err[ERR_LEN];
 
 	if (!d->db_up)
-		return;
+		return 0;
 	if (inventory_load(&d->db, &d->cfg, &inv, err) == -1) {
 		db_down(d, err);
-		return;
+		return 0;
 	}
 	x = extra_rebuild(d, &inv);
 	free(d->extra);
@@ -243,7 +246,31 @@ inventory_refresh(struct daemon *d)
 	d->inv = inv;
 	d->extra = x;
 	slots_sync(d, &d->inv);
-	bmc_sync(d);
+	return 1;
+}
+
+/*
+ * Which hosts this instance acts on this round: every host, or (shard_by
+ * "cluster") those of the shards it holds after this round's look at the
+ * locks.  The others are neither read, polled nor judged here.
+ */
+static void
+shards_round(struct daemon *d, uint64_t now)
+{
+	const struct daemon_config	*c = &d->cfg.daemon;
+	char				 err[ERR_LEN];
+	size_t				 i;
+	int				 sharded = c->shard_by == SHARD_BY_CLUSTER;
+
+	/* an instance is dead after three missed ticks or retries */
+	if (sharded && d->db_up && shards_tick(&d->shards, &d->db, &d->inv,
+	    now, c->leader_retry_ms, 3 * (c->tick_interval_ms >
+	    c->leader_retry_ms ? c->tick_interval_ms : c->leader_retry_ms),
+	    err) == -1)
+		db_down(d, err);
+	for (i = 0; i < d->inv.nhosts; i++)
+		d->extra[i].mine = !sharded ||
+		    shards_holds(&d->shards, d->inv.hosts[i].cluster_id);
 }
 
 void
@@ -260,7 +287,10 @@ observe_database(struct daemon *d, uint64_t now)
 			db_down(d, err);
 		d->is_leader = r == 1;
 	}
-	inventory_refresh(d);
+	r = inventory_refresh(d);
+	shards_round(d, now);
+	if (r == 1)
+		bmc_sync(d);
 	trust_inventory(d);
 }
 
@@ -295,7 +325,8 @@ attach_lists(struct daemon *d, struct hb_round *r)
 	cnt = xcalloc(r->npools + 1, sizeof(*cnt));
 	r->at = xcalloc(nh * INV_MAX_POOLS_PER_HOST + 1, sizeof(*r->at));
 	for (i = 0; i < nh; i++)
-		for (j = 0; j < d->inv.hosts[i].npools; j++)
+		for (j = 0; d->extra[i].mine && j < d->inv.hosts[i].npools;
+		    j++)
 			if ((k = r->row_of_slot[d->inv.hosts[i].pools[j]]) !=
 			    (size_t)-1)
 				cnt[k]++;
@@ -311,7 +342,7 @@ attach_lists(struct daemon *d, struct hb_round *r)
 		h = &d->inv.hosts[i];
 		for (j = 0; j < INV_MAX_POOLS_PER_HOST; j++)
 			r->at[i * INV_MAX_POOLS_PER_HOST + j] = (size_t)-1;
-		for (j = 0; j < h->npools; j++) {
+		for (j = 0; d->extra[i].mine && j < h->npools; j++) {
 			s = h->pools[j];
 			if ((k = r->row_of_slot[s]) == (size_t)-1)
 				continue;
@@ -433,7 +464,7 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 {
 	struct hb_round	 r;
 	struct host_obs	*ho;
-	size_t		 i, np = d->nslots, nh = d->inv.nhosts;
+	size_t		 i, k = 0, np = d->nslots, nh = d->inv.nhosts;
 
 	if (nh > d->obs_cap) {
 		free(d->obs_hosts);
@@ -446,7 +477,9 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 	for (i = 0; i < nh; i++) {
 		const struct inv_host	*h = &d->inv.hosts[i];
 
-		ho = &d->obs_hosts[i];
+		if (!d->extra[i].mine)
+			continue;
+		ho = &d->obs_hosts[k++];
 		memset(ho, 0, sizeof(*ho));
 		ho->host_id = h->id;
 		ho->cluster_id = h->cluster_id;
@@ -461,9 +494,11 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 		trust_observe(d, i, ho, now);
 	}
 	o->now_ms = now;
-	o->is_leader = d->is_leader;
+	/* sharded: every host handed to the core is one this instance holds */
+	o->is_leader = d->cfg.daemon.shard_by == SHARD_BY_CLUSTER ?
+	    d->db_up : d->is_leader;
 	o->hosts = d->obs_hosts;
-	o->nhosts = nh;
+	o->nhosts = k;
 	o->pools = d->obs_pools;
 	o->npools = np;
 	free(r.pools);

@@ -63,8 +63,9 @@ host_json(struct daemon *d, struct sbuf *o, size_t i, uint64_t now)
 	sbuf_json_str(o, h->status);
 	sbuf_add(o, ",\"resource_state\":");
 	sbuf_json_str(o, h->resource_state);
-	sbuf_add(o, ",\"vms_active\":%u,\"duplicate_ip\":%s", h->vms_active,
-	    h->dup_ip ? "true" : "false");
+	sbuf_add(o, ",\"vms_active\":%u,\"duplicate_ip\":%s,\"mine\":%s",
+	    h->vms_active, h->dup_ip ? "true" : "false",
+	    x->mine ? "true" : "false");
 	if (v != NULL) {
 		sbuf_add(o, ",\"state\":\"%s\",\"since_ms_ago\":%llu,"
 		    "\"why\":\"%s\",\"hold\":\"%s\",\"power\":\"%s\","
@@ -146,6 +147,60 @@ restarts_text(const struct daemon *d, struct sbuf *o)
 	}
 }
 
+/* shard_by and, sharded, every shard with its owner as last seen */
+static void
+shards_json(const struct daemon *d, struct sbuf *o)
+{
+	const struct shards	*s = &d->shards;
+	size_t			 i;
+
+	sbuf_add(o, ",\"shard_by\":\"%s\"",
+	    shard_by_names[d->cfg.daemon.shard_by]);
+	if (d->cfg.daemon.shard_by != SHARD_BY_CLUSTER)
+		return;
+	sbuf_add(o, ",\"live_instances\":%zu,\"shard_cap\":%zu,"
+	    "\"shards\":[", s->live, s->cap);
+	for (i = 0; i < s->n; i++) {
+		sbuf_add(o, "%s{\"cluster\":%llu,\"held\":%s,"
+		    "\"generation\":%llu,\"owner\":", i ? "," : "",
+		    (unsigned long long)s->v[i].cluster_id,
+		    s->v[i].held ? "true" : "false",
+		    (unsigned long long)(s->v[i].held ? s->v[i].generation :
+		    0));
+		sbuf_json_str(o, s->v[i].owner[0] ? s->v[i].owner : NULL);
+		sbuf_add(o, "}");
+	}
+	sbuf_add(o, "]");
+}
+
+/* what follows the head: BMC sessions, shards */
+static void
+status_extras(struct daemon *d, struct sbuf *o)
+{
+	sbuf_add(o, ",\"leader_refused\":");
+	sbuf_json_str(o, d->leader.refused[0] ? d->leader.refused : NULL);
+	shards_json(d, o);
+	status_bmc_json(d, o);
+}
+
+static void
+shards_text(const struct daemon *d, struct sbuf *o)
+{
+	const struct shards	*s = &d->shards;
+	size_t			 i;
+
+	if (d->cfg.daemon.shard_by != SHARD_BY_CLUSTER)
+		return;
+	sbuf_add(o, "shards by cluster: this instance holds %zu of %zu "
+	    "(at most %zu: %zu live instances)\n", s->nheld, s->n, s->cap,
+	    s->live);
+	for (i = 0; i < s->n; i++)
+		sbuf_add(o, "  cluster %llu: %s%s\n",
+		    (unsigned long long)s->v[i].cluster_id,
+		    s->v[i].owner[0] ? s->v[i].owner : "(free)",
+		    s->v[i].held ? " (this instance)" : "");
+}
+
 static void
 fmt_age(char *buf, size_t len, int64_t ms)
 {
@@ -193,6 +248,7 @@ status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 	    (unsigned long long)d->ticks, d->last_tick_us / 1000.0);
 	if (d->leader.refused[0] != '\0')
 		sbuf_add(o, "leadership refused: %s\n", d->leader.refused);
+	shards_text(d, o);
 	sbuf_add(o, "%-6s %-14s %-15s %-12s %-7s %-7s %-24s %-4s %-18s %s\n",
 	    "HOST", "NAME", "IP", "STATE", "SINCE", "POWER",
 	    "HEARTBEAT AGE (POOL)", "VMS", "ALERT", "LAST ACTION");
@@ -321,17 +377,17 @@ status_write(struct daemon *d)
 	sbuf_json_str(&o, d->instance);
 	sbuf_add(&o, ",\"pid\":%d,\"updated_wall_ms\":%llu,\"tick\":%llu,"
 	    "\"tick_ms\":%.1f,\"phase_ms\":{\"inventory\":%.1f,"
-	    "\"observe\":%.1f,\"core\":%.1f,\"act\":%.1f},\"uptime_ms\":%llu,\"leader\":%s,\"db\":\"%s\","
+	    "\"observe\":%.1f,\"core\":%.1f,\"act\":%.1f},"
+	    "\"status_write_ms\":%.1f,\"uptime_ms\":%llu,\"leader\":%s,\"db\":\"%s\","
 	    "\"db_error\":", (int)getpid(),
 	    (unsigned long long)clock_wall_ms(), (unsigned long long)d->ticks,
 	    d->last_tick_us / 1000.0, d->phase_us[0] / 1000.0,
 	    d->phase_us[1] / 1000.0, d->phase_us[2] / 1000.0,
-	    d->phase_us[3] / 1000.0, (unsigned long long)(now - d->start_ms),
+	    d->phase_us[3] / 1000.0, d->last_status_us / 1000.0,
+	    (unsigned long long)(now - d->start_ms),
 	    d->is_leader ? "true" : "false", d->db_up ? "up" : "down");
 	sbuf_json_str(&o, d->db_up ? NULL : d->db_err);
-	sbuf_add(&o, ",\"leader_refused\":");
-	sbuf_json_str(&o, d->leader.refused[0] ? d->leader.refused : NULL);
-	status_bmc_json(d, &o);
+	status_extras(d, &o);
 	sbuf_add(&o, ",\"hosts\":[");
 	for (i = 0; i < d->inv.nhosts; i++)
 		host_json(d, &o, i, now);

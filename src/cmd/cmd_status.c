@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "hw_schema.h"
 #include "sbuf.h"
+#include "status_shards.h"
 #include "util.h"
 
 static const char usage[] = "usage: hawatch status [--json]\n";
@@ -118,6 +119,10 @@ cmd_status(struct cli *c, int argc, char **argv)
 		sbuf_add(&lj, "}");
 		sbuf_add(&lt, "leader: unknown: %s\n", err);
 		rc = EXIT_ERROR;
+	} else if (c->cfg.daemon.shard_by == SHARD_BY_CLUSTER &&
+	    status_shards(c, &lj, &lt, err) == -1) {
+		sbuf_add(&lt, "shards: unknown: %s\n", err);
+		rc = EXIT_ERROR;
 	}
 	daemon_json = slurp(c->cfg.daemon.status_file, &mt_json);
 	snprintf(path, sizeof(path), "%s.txt", c->cfg.daemon.status_file);
@@ -127,6 +132,8 @@ cmd_status(struct cli *c, int argc, char **argv)
 	stale = daemon_json == NULL || (uint64_t)age * 1000 >
 	    3 * c->cfg.daemon.tick_interval_ms + 2000;
 	if (json) {
+		/* lj: the leader object, then (sharded) ,"instances" and
+		 * ,"shards" as top-level keys */
 		printf("{\"leader\":%s,\"local_daemon\":", lj.s);
 		if (daemon_json == NULL)
 			printf("null");

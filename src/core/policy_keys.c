@@ -16,6 +16,8 @@
 #define NUM(n, t, f, lo, hi, d, dc) { .name = n, .type = t, \
 	CFG_AT(daemon_config, f), .min = lo, .max = hi, .def = d, .doc = dc }
 
+const char *const shard_by_names[] = { "none", "cluster", NULL };
+
 static const struct cfg_key daemon_keys[] = {
 	DUR("tick_interval", tick_interval_ms, 50, 60000, TICK_MS_DEFAULT,
 	    "one observe -> decide -> act round"),
@@ -54,6 +56,11 @@ static const struct cfg_key daemon_keys[] = {
 	DUR("corroborate_timeout", corroborate_timeout_ms, 100, 60000,
 	    CORROBORATE_TIMEOUT_MS_DEFAULT, "a host whose BMC reads off must "
 	    "not answer on libvirt within this"),
+	{ .name = "shard_by", .type = CFGT_ENUM,
+	    CFG_AT(daemon_config, shard_by), .def = SHARD_BY_NONE,
+	    .names = shard_by_names,
+	    .doc = "none: one leader acts on every host; cluster: instances "
+	    "share the clusters, one lock and token each" },
 	{ .name = "status_file", .type = CFGT_STRING,
 	    CFG_AT(daemon_config, status_file),
 	    .sdef = "/run/hawatch/status.json",

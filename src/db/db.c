@@ -123,6 +123,9 @@ db_close(struct db *db)
 		mysql_close(db->m);
 	db->m = NULL;
 	explicit_bzero(db->cfg.password, sizeof(db->cfg.password));
+	free(db->tokens);
+	db->tokens = NULL;
+	db->ntokens = 0;
 }
 
 int
@@ -283,9 +286,66 @@ db_check_generation(struct db *db, uint64_t gen, char *err)
 	return 0;
 }
 
+static struct db_token *
+token_of(struct db *db, const char *lock)
+{
+	size_t	i;
+
+	for (i = 0; i < db->ntokens; i++)
+		if (strcmp(db->tokens[i].lock, lock) == 0)
+			return &db->tokens[i];
+	return NULL;
+}
+
+void
+db_token_set(struct db *db, const char *lock, const char *sql, uint64_t gen)
+{
+	struct db_token	*t = token_of(db, lock);
+
+	if (t == NULL) {
+		t = realloc(db->tokens, (db->ntokens + 1) * sizeof(*t));
+		if (t == NULL)
+			abort();
+		db->tokens = t;
+		t = &db->tokens[db->ntokens++];
+	}
+	snprintf(t->lock, sizeof(t->lock), "%s", lock);
+	snprintf(t->sql, sizeof(t->sql), "%s", sql);
+	t->gen = gen;
+}
+
+void
+db_token_drop(struct db *db, const char *lock)
+{
+	struct db_token	*t = token_of(db, lock);
+
+	if (t != NULL)
+		*t = db->tokens[--db->ntokens];
+}
+
+/* the token bound to lock still carries its generation: 0, or -1 (err) */
+static int
+check_token(struct db *db, const struct db_token *t, char *err)
+{
+	uint64_t	cur = 0;
+	int		r;
+
+	if ((r = db_query_u64(db, "check fencing token", t->sql, &cur,
+	    err)) == -1)
+		return -1;
+	if (r == 1 || cur != t->gen) {
+		set_err(err, "leadership lost: lock %s has generation %llu, "
+		    "this writer holds it under %llu; rolled back", t->lock,
+		    (unsigned long long)cur, (unsigned long long)t->gen);
+		return -1;
+	}
+	return 0;
+}
+
 int
 db_check_holds_lock(struct db *db, const char *lock, char *err)
 {
+	const struct db_token	*t;
 	struct sbuf	sb;
 	uint64_t	held = 0;
 	int		r;
@@ -303,6 +363,8 @@ db_check_holds_lock(struct db *db, const char *lock, char *err)
 		    "this connection; rolled back", lock);
 		return -1;
 	}
+	if ((t = token_of(db, lock)) != NULL)
+		return check_token(db, t, err);
 	if (db->leader_gen != 0)
 		return db_check_generation(db, db->leader_gen, err);
 	return 0;

@@ -24,6 +24,17 @@
 #include "config.h"
 #include "sbuf.h"
 
+/*
+ * A fencing token bound to a named lock (src/shard.c): while this
+ * connection holds `lock`, its writes also require `sql` (one u64, read
+ * under a shared row lock) to still return `gen`.
+ */
+struct db_token {
+	char		lock[96];
+	char		sql[256];
+	uint64_t	gen;
+};
+
 struct db {
 	MYSQL			*m;
 	struct db_config	 cfg;
@@ -35,6 +46,11 @@ struct db {
 						   writes under (leader.c); 0 none */
 	uint64_t		 deadline_ms;	/* CLOCK_MONOTONIC ms after which
 						   no statement starts; 0 none */
+	struct db_token		*tokens;	/* per-lock tokens (shards),
+						   db_token_set; freed by
+						   db_close (locks die with
+						   the connection) */
+	size_t			 ntokens;
 };
 
 /* starts with no deadline (db_set_deadline() after it) */
@@ -69,8 +85,9 @@ void	 db_rollback(struct db *);
 
 /*
  * Leadership inside a write transaction (S4).  db_check_holds_lock: this
- * connection holds the named lock (GET_LOCK) and, when db->leader_gen is
- * set, hawatch's leader row still carries that generation.
+ * connection holds the named lock (GET_LOCK) and its fencing token still
+ * holds: the token bound to that lock (db_token_set: a shard's), else,
+ * when db->leader_gen is set, hawatch's leader row's generation.
  * db_check_generation: the leader row carries generation gen (a worker
  * thread's own connection, writing for the daemon's leadership).  The
  * row is read LOCK IN SHARE MODE, so a new leader's increment waits for
@@ -79,6 +96,10 @@ void	 db_rollback(struct db *);
  */
 int	 db_check_holds_lock(struct db *, const char *lock, char *err);
 int	 db_check_generation(struct db *, uint64_t gen, char *err);
+/* bind (or rebind) a token to lock; db_token_drop unbinds it */
+void	 db_token_set(struct db *, const char *lock, const char *sql,
+	    uint64_t gen);
+void	 db_token_drop(struct db *, const char *lock);
 /* CONNECTION_ID() of this session; 0 on error */
 uint64_t db_connection_id(struct db *);
 

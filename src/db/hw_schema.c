@@ -163,6 +163,36 @@ static const char *const level6[] = {
 	" COMMENT 'fencing token: +1 per new leader'",
 };
 
+/*
+ * Level 7: shards (daemon.shard_by = "cluster", src/shard.c).  Additive:
+ * two new tables.  `instance`: every running daemon, its heartbeat by the
+ * database clock and the named lock it holds while alive; `shard`: per
+ * cluster, the fencing token (generation, +1 per new owner) that every
+ * write for the cluster's hosts checks inside its transaction, and who
+ * took it last.
+ */
+static const char *const level7[] = {
+	"CREATE TABLE IF NOT EXISTS %s.`instance` ("
+	" `instance` varchar(255) NOT NULL,"
+	" `connection_id` bigint unsigned NOT NULL,"
+	" `alive_lock` varchar(64) NOT NULL COMMENT 'held while running',"
+	" `started` datetime(3) NOT NULL COMMENT 'UTC',"
+	" `heartbeat` datetime(3) NOT NULL COMMENT 'UTC, database clock',"
+	" `shards` varchar(4096) NOT NULL DEFAULT ''"
+	"  COMMENT 'clusters it holds, verified this tick',"
+	" PRIMARY KEY (`instance`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+	"CREATE TABLE IF NOT EXISTS %s.`shard` ("
+	" `cluster_id` bigint unsigned NOT NULL,"
+	" `generation` bigint unsigned NOT NULL DEFAULT 0"
+	"  COMMENT 'fencing token: +1 per new owner',"
+	" `instance` varchar(255) NOT NULL,"
+	" `connection_id` bigint unsigned NOT NULL,"
+	" `since` datetime(3) NOT NULL COMMENT 'UTC',"
+	" PRIMARY KEY (`cluster_id`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+
 struct level {
 	const char *const	*stmts;
 	size_t			 n;
@@ -175,6 +205,7 @@ static const struct level levels[] = {
 	{ level4, NELEM(level4) },
 	{ level5, NELEM(level5) },
 	{ level6, NELEM(level6) },
+	{ level7, NELEM(level7) },
 };
 
 const char *

@@ -21,6 +21,9 @@
  *                   (level 4; console_log.c)
  *   fence_attempt   fence attempts spent per host in the current episode
  *                   (level 5), so the budget survives a leader failover
+ *   instance        running daemons, heartbeat by the database clock
+ *   shard           per cluster: fencing token and last owner (level 7;
+ *                   src/shard.c, daemon.shard_by = "cluster")
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -29,7 +32,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	6
+#define HW_SCHEMA_VERSION	7
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);

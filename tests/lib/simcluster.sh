@@ -18,7 +18,11 @@
 # interval (500), SIM_DEAD_AFTER ("4s"), SIM_TICK ("250ms"), SIM_REARM ("30s"),
 # SIM_BMC_POLL ("500ms"), SIM_BMC_SESSION_TIMEOUT ("990ms"; a BMC session
 # is kept across polls while the poll interval stays below it minus the
-# 250 ms retransmission timeout, fence/ipmi.h).
+# 250 ms retransmission timeout, fence/ipmi.h).  SIM_CLUSTERS: the hosts
+# in that many equal clusters, each with its own pool on its own export of
+# the one ganesha (sets SIM_POOLS).  SIM_POOLS: the config's pools list
+# instead of pool 1 on the "nfs" ganesha (simcluster_zone_pools writes
+# one per cluster).
 
 source "$TOP/tests/lib/mariadb.sh"
 source "$TOP/tests/lib/ganesha.sh"
@@ -46,14 +50,18 @@ simcluster_start() {
 	SIM_N=$n
 	mariadb_start
 	mariadb_load "$TOP/tests/sql/cloudstack-schema.sql"
-	{ echo "SET @nhosts = $n, @nvms = $vms;"; cat "$TOP/tests/sql/sim-inventory.sql"; } >"$T/sim.sql"
+	local c=${SIM_CLUSTERS:-1} k
+	{ echo "SET @nhosts = $n, @nvms = $vms, @nclusters = $c;"; cat "$TOP/tests/sql/sim-inventory.sql"; } >"$T/sim.sql"
 	mariadb_load "$T/sim.sql"
-	ganesha_start nfs >/dev/null
+	GANESHA_EXPORTS=$c ganesha_start nfs >/dev/null
 	SIM_EXPORT=$GANESHA_EXPORT
-	mkdir -p "$SIM_EXPORT/KVMHA"
+	for k in $(seq 1 "$c"); do mkdir -p "$(simcluster_export_dir "$k")/KVMHA"; done
+	[ "$c" = 1 ] || SIM_POOLS=$(simcluster_zone_pools nfs "$c")
 	for i in $(seq 1 "$n"); do
 		ip=$(sim_ip "$i")
-		IPMISIM_SOL=$(_sim_sol "$i") ipmisim_start_host "h$i" "$SIM_EXPORT/KVMHA/hb-$ip" "$SIM_HB_MS" >/dev/null
+		k=$(( (i - 1) / ((n + c - 1) / c) + 1 ))
+		IPMISIM_SOL=$(_sim_sol "$i") ipmisim_start_host "h$i" \
+		    "$(simcluster_export_dir "$k")/KVMHA/hb-$ip" "$SIM_HB_MS" >/dev/null
 		sql "UPDATE oobm SET address = '$(ipmisim_addr "h$i")', port = '$(ipmisim_port "h$i")' WHERE host_id = $i"
 	done
 	simcluster_conf "$T/hawatch.conf" a
@@ -61,7 +69,8 @@ simcluster_start() {
 
 # simcluster_conf FILE NAME: a hawatch config for instance NAME
 simcluster_conf() {
-	local f=$1 name=$2 i
+	local f=$1 name=$2 i pools=${SIM_POOLS:-}
+	[ -n "$pools" ] || pools="{ id = 1; url = \"$(ganesha_url nfs)\"; }"
 	: >"$f"
 	hawatch_conf_db "$f"
 	cat >>"$f" <<-CONF
@@ -83,7 +92,7 @@ simcluster_conf() {
 		  agent_heartbeat_retry_sleep = "500ms";
 		  ${SIM_DAEMON_EXTRA:-}
 		};
-		pools = ( { id = 1; url = "$(ganesha_url nfs)"; } );
+		pools = ( $pools );
 		bmc = {
 		  user = "admin";
 		  workarounds = "opensesspriv";
@@ -94,16 +103,33 @@ simcluster_conf() {
 		  ${SIM_BMC_EXTRA:-}
 		  hosts = (
 	CONF
-	for i in $(seq 1 "$SIM_N"); do
-		printf '    { host_id = %d; password_file = "%s"; }%s\n' "$i" \
-			"$(ipmisim_pass_file "h$i")" "$([ "$i" -lt "$SIM_N" ] && echo ,)" >>"$f"
-	done
+	# SIM_BMC_HOSTS: the hosts with a simulated BMC (default 1..SIM_N)
+	for i in ${SIM_BMC_HOSTS:-$(seq 1 "$SIM_N")}; do
+		printf '    { host_id = %d; password_file = "%s"; }\n' "$i" \
+			"$(ipmisim_pass_file "h$i")"
+	done | sed '$!s/}$/},/' >>"$f"
 	cat >>"$f" <<-CONF
 		  );
 		};
 		sweep = { ${SIM_SWEEP:-enabled = false;} };
 	CONF
 	chmod 600 "$f"
+}
+
+# simcluster_zone_pools NAME CLUSTERS: a pools list for SIM_POOLS, pool K
+# (cluster K's) on export K of ganesha NAME (started with
+# GANESHA_EXPORTS=CLUSTERS)
+simcluster_zone_pools() {
+	local k
+	for k in $(seq 1 "$2"); do
+		printf '{ id = %d; url = "%s"; }%s' "$k" \
+		    "$(ganesha_url "$1" "$([ "$k" = 1 ] || echo "$k")")" \
+		    "$([ "$k" -lt "$2" ] && echo ', ')"
+	done
+}
+# simcluster_export_dir K: the directory of export K of the last ganesha
+simcluster_export_dir() {
+	if [ "$1" = 1 ]; then echo "$GANESHA_EXPORT"; else echo "$GANESHA_DIR/export$1"; fi
 }
 
 # simcluster_libvirt: give every host a libvirtd (test driver) holding one
