@@ -280,7 +280,7 @@ main() {
 	fi
 	echo "seed $CHAOS_SEED (replay: tests/chaos/run.sh --seed $CHAOS_SEED --steps $STEPS)"
 	echo "$CHECK_PASS passed, $CHECK_FAIL failed"
-	[ "$CHECK_FAIL" -eq 0 ]
+	[ "$CHECK_FAIL" -eq 0 ] || { _T_FAILED=1; return 1; }	# (reported above)
 }
 
 main; exit $?	# one line: bash reads no further while a long run goes on
