@@ -13,6 +13,8 @@
 #                   cycle between files, no .c over 600 lines, no function
 #                   over 80 (scripts/structure.py, self-test tests/structure)
 #   make model      model-check the protocol with spin (docs/model/)
+#   make prom-lint  Prometheus rules (promtool check/test rules) and the
+#                   Grafana dashboard in docs/prometheus/
 #   make install    install binary, unit file and example config
 #
 # Sources are discovered: every .c in src/ (and its layer folders core/,
@@ -22,7 +24,7 @@
 # tests/itest/NAME.c, and one per folder tests/itest/NAME/ built from all
 # its .c files (the HA-worker fixture, tests/itest/haworker/).
 
-PKGS      := mysqlclient libconfig libnfs libfreeipmi libipmiconsole libvirt libsystemd libcrypto jansson
+PKGS      := mysqlclient libconfig libnfs libfreeipmi libipmiconsole libvirt libsystemd libcrypto jansson libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -58,7 +60,7 @@ ITEST_BINS    := $(ITEST_SRCS:tests/itest/%.c=$(B)/itest/%) \
 PREFIX ?= /usr/local
 
 .PHONY: all deps check unit unit-san integration demo demo-seed chaos bench install \
-        clean scenarios bless valgrind structure man-lint deb package-test \
+        clean scenarios bless valgrind structure man-lint prom-lint deb package-test \
         config-golden bless-config
 .DELETE_ON_ERROR:
 
@@ -137,6 +139,7 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory structure || [ "$(STRUCTURE)" = warn ]
 	@$(MAKE) --no-print-directory man-lint
+	@$(MAKE) --no-print-directory prom-lint
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-san
 	@$(MAKE) --no-print-directory model
@@ -204,6 +207,10 @@ install: $(B)/hawatch
 MANPAGES := docs/hawatch.8 docs/hawatch.conf.5
 man-lint:
 	mandoc -Tlint -Wwarning $(MANPAGES)
+
+# alerting rules and dashboard: docs/prometheus/ (scripts/prom-lint.sh)
+prom-lint:
+	@./scripts/prom-lint.sh
 
 # Debian package into build/ (DEB_BUILD_OPTIONS=nocheck skips its tests);
 # built in a copy under build/deb so nothing is written outside the repo

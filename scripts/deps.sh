@@ -16,6 +16,7 @@ libvirt-dev libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu
 qemu-system-x86 qemu-utils binutils
 libsystemd-dev valgrind nftables iproute2 procps bc python3 fuse3
 libssl-dev python3-cryptography mandoc libjansson-dev
+libmicrohttpd-dev curl prometheus
 debhelper dpkg-dev lintian systemd adduser git
 spin
 "

@@ -4,15 +4,22 @@
  * tables, and keeps the daemon's own memory of it (last action per
  * host, raised alerts) for `hawatch status`.
  *
- *   fence       audit "host.fence_requested" with the evidence, release
- *               the console capture's SOL session, then ask the BMC pool
- *               (never blocks); no audit, no fence;
+ *   fence       audit "host.fence_requested" with the evidence and the
+ *               attempt number (hawatch.fence_attempt), release the console
+ *               capture's SOL session, then ask the BMC pool (never
+ *               blocks); no audit, no fence, and the core hears "not
+ *               started"; a refusal by the pool is a failed attempt; a
+ *               sent request reaches the core as "running";
  *   fence done  (read back by observe_build) collect the console capture,
- *               audit "host.fence_result" referencing it;
+ *               audit "host.fence_result" referencing it, retried on later
+ *               rounds while the write fails;
+ *   budget      forget a host's recorded attempts once the core counts
+ *               it alive (or ignored) again;
  *   transition  logged; starts or drops a console capture;
  *   reconcile   the reconcile transaction, as the source the core
  *               recorded (host_core_view.fenced_by), leader only;
  *   returned    close the fence record and audit it, leader only;
+ *               retried while the host is still returned or alive;
  *   alerts      log and remember; reports are logged.
  * Decides nothing: every "whether" is the core's, every "how" an
  * adapter's.
@@ -60,6 +67,27 @@ real_audit(struct daemon *d, const char *action, uint64_t host,
 }
 
 static int
+real_fence_requested(struct daemon *d, uint64_t host, unsigned attempt,
+    const char *reason, const char *evidence, char *err)
+{
+	struct audit_writer	w;
+
+	writer_of(d, &w);
+	return fence_log_requested(&d->db, &w, host, attempt, reason, evidence,
+	    err);
+}
+
+static int
+real_budget_reset(struct daemon *d, uint64_t host, const char *reason,
+    char *err)
+{
+	struct audit_writer	w;
+
+	writer_of(d, &w);
+	return fence_log_budget_reset(&d->db, &w, host, reason, err);
+}
+
+static int
 real_returned(struct daemon *d, uint64_t host, const char *reason,
     const char *evidence, char *err)
 {
@@ -86,6 +114,8 @@ const struct act_bmc_funcs act_bmc_real = {
 
 const struct act_db_funcs act_db_real = {
 	.audit = real_audit,
+	.fence_requested = real_fence_requested,
+	.budget_reset = real_budget_reset,
 	.returned = real_returned,
 	.reconcile = real_reconcile,
 };
@@ -211,14 +241,63 @@ host_evidence(struct daemon *d, uint64_t host, struct sbuf *ev)
 	sbuf_add(ev, ",\"vms_active\":%u}", h ? h->vms_active : 0);
 }
 
-/* the BMC pool logs fence.done; this records it (S9) */
-static void
-record_fence_result(struct daemon *d, const struct fence_news *n)
+#define FENCE_NEWS_KEEP	1024	/* results kept for retry (all logged) */
+
+void
+act_fence_result(struct daemon *d, uint64_t host, enum fence_result r)
+{
+	struct host_extra	*x = extra_of(d, host);
+
+	if (x == NULL)
+		return;
+	x->fence_out = r;
+	x->fence_seq_out++;
+}
+
+void
+act_fence_news(struct daemon *d, uint64_t host, const struct bmc_view *v)
+{
+	struct fence_news	*n;
+
+	if (d->nfence_news == FENCE_NEWS_KEEP) {
+		log_err("audit.lost", "action=host.fence_result host=%llu: "
+		    "%d results wait for the database; the oldest is dropped",
+		    (unsigned long long)d->fence_news[0].host_id,
+		    FENCE_NEWS_KEEP);
+		memmove(d->fence_news, d->fence_news + 1,
+		    (d->nfence_news - 1) * sizeof(*d->fence_news));
+		d->nfence_news--;
+	}
+	if (d->nfence_news == d->cap_fence_news) {
+		d->cap_fence_news = d->cap_fence_news ?
+		    d->cap_fence_news * 2 : 8;
+		n = realloc(d->fence_news,
+		    d->cap_fence_news * sizeof(*d->fence_news));
+		if (n == NULL)
+			abort();
+		d->fence_news = n;
+	}
+	n = &d->fence_news[d->nfence_news++];
+	memset(n, 0, sizeof(*n));
+	n->host_id = host;
+	n->v = *v;
+	act_fence_result(d, host, v->fence);
+}
+
+/* the BMC pool logs fence.done; this records it (S9).  0, or -1 when the
+ * audit row could not be written (kept for the next round) */
+static int
+record_fence_result(struct daemon *d, struct fence_news *n)
 {
 	const struct bmc_view	*v = &n->v;
 	struct sbuf		 ev;
+	int			 rc;
 
-	set_last_action(d, n->host_id, "fence %s", fence_result_name(v->fence));
+	if (n->tries++ == 0) {
+		metrics_count_fence(&d->mcount, v->fence);
+		set_last_action(d, n->host_id, "fence %s",
+		    fence_result_name(v->fence));
+	}
 	sbuf_init(&ev);
 	sbuf_add(&ev, "{\"result\":\"%s\",\"bmc_error\":",
 	    fence_result_name(v->fence));
@@ -226,25 +305,70 @@ record_fence_result(struct daemon *d, const struct fence_news *n)
 	if (bmc_of(d)->console_collect != NULL)
 		bmc_of(d)->console_collect(d, n->host_id, &ev);
 	sbuf_add(&ev, ",\"power\":\"%s\"}", bmc_status_name(v->last_status));
-	(void)audit(d, "host.fence_result", n->host_id,
+	rc = audit(d, "host.fence_result", n->host_id,
 	    fence_result_name(v->fence), ev.s);
 	sbuf_free(&ev);
+	return rc;
 }
 
 /* --- actions ------------------------------------------------------------ */
 
+/* "host.fence_requested" with the attempt number, leader only */
+static int
+audit_fence_requested(struct daemon *d, uint64_t host, unsigned attempt,
+    const char *evidence)
+{
+	char	err[ERR_LEN];
+
+	if (!d->is_leader || !d->db_up) {
+		set_err(err, "%s", !d->db_up ? "database down" :
+		    "not the leader");
+	} else if (db_of(d)->fence_requested(d, host, attempt,
+	    "heartbeat dead", evidence, err) == 0)
+		return 0;
+	log_err("audit.failed", "action=host.fence_requested host=%llu "
+	    "error=\"%s\"", (unsigned long long)host, err);
+	return -1;
+}
+
+/* the pool has no target for the host: a failed attempt, recorded */
+static void
+fence_refused(struct daemon *d, uint64_t host, unsigned attempt)
+{
+	struct bmc_view	v;
+
+	log_err("fence.refused", "host=%llu attempt=%u: the BMC pool has no "
+	    "target for this host; counted as a failed attempt",
+	    (unsigned long long)host, attempt);
+	memset(&v, 0, sizeof(v));
+	v.fence = FENCE_FAILED_UNKNOWN;
+	v.last_status = BMC_ERROR;
+	snprintf(v.fence_err, sizeof(v.fence_err), "refused: no BMC target");
+	act_fence_news(d, host, &v);
+	set_last_action(d, host, "fence refused (no BMC target)");
+}
+
 static void
 do_fence(struct daemon *d, uint64_t host)
 {
-	const struct host_core_view	*v;
+	const struct host_core_view	*v = core_host_view(d->core, host);
 	struct sbuf			 ev;
+	unsigned			 attempt;
 	int				 r;
 
+	/* FENCING counted this attempt; a re-asked fence (still DEAD after
+	 * "not started") counts once it is sent */
+	attempt = v == NULL ? 1 : v->state == HS_FENCING ? v->fence_attempts :
+	    v->fence_attempts + 1;
 	sbuf_init(&ev);
 	host_evidence(d, host, &ev);
 	/* record the decision before acting: an audit failure stops it */
-	if (audit(d, "host.fence_requested", host, "heartbeat dead",
-	    ev.s) == -1) {
+	if (audit_fence_requested(d, host, attempt, ev.s) == -1) {
+		act_fence_result(d, host, FENCE_NOT_STARTED);
+		log_warn("fence.not_started", "host=%llu attempt=%u: not sent "
+		    "and not counted, the request could not be recorded",
+		    (unsigned long long)host, attempt);
+		set_last_action(d, host, "fence not started (audit failed)");
 		sbuf_free(&ev);
 		return;
 	}
@@ -252,9 +376,15 @@ do_fence(struct daemon *d, uint64_t host)
 		bmc_of(d)->console_release(d, host);
 	r = bmc_of(d)->request_fence(d, (uint32_t)host,
 	    (unsigned)d->cfg.daemon.fence_timeout_ms);
-	v = core_host_view(d->core, host);
+	metrics_count_fence_request(&d->mcount);
+	if (r == -1) {
+		fence_refused(d, host, attempt);
+		sbuf_free(&ev);
+		return;
+	}
+	act_fence_result(d, host, FENCE_RUNNING);
 	log_warn("fence.requested", "host=%llu attempt=%u evidence=%s%s",
-	    (unsigned long long)host, v ? v->fence_attempts : 0, ev.s,
+	    (unsigned long long)host, attempt, ev.s,
 	    r == 1 ? " (already running)" : "");
 	set_last_action(d, host, "fence requested");
 	sbuf_free(&ev);
@@ -284,6 +414,7 @@ do_reconcile(struct daemon *d, uint64_t host)
 	struct rec_opts			 o;
 	struct sbuf			 ev;
 	char				 err[ERR_LEN];
+	int				 rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
@@ -297,7 +428,9 @@ do_reconcile(struct daemon *d, uint64_t host)
 	o.now_wall_ms = clock_wall_ms();
 	o.cloudstack_grace_ms = d->cfg.reconcile.cloudstack_grace_ms;
 	o.ms_dead_after_ms = d->cfg.db.ms_dead_after_ms;
-	if (db_of(d)->reconcile(d, host, &o, &r, err) == -1) {
+	rc = db_of(d)->reconcile(d, host, &o, &r, err);
+	metrics_count_reconcile(&d->mcount, rc == -1 ? NULL : &r);
+	if (rc == -1) {
 		log_err("reconcile.error", "host=%llu error=\"%s\"",
 		    (unsigned long long)host, err);
 		if (strstr(err, "leadership lost") != NULL)
@@ -310,25 +443,79 @@ do_reconcile(struct daemon *d, uint64_t host)
 	rec_result_free(&r);
 }
 
-static void
-do_returned(struct daemon *d, uint64_t host, enum act_why why)
+/* close the fence record; 0, or -1 (logged) to try again next round */
+static int
+close_fence_record(struct daemon *d, uint64_t host, enum act_why why)
 {
 	struct sbuf	ev;
 	char		err[ERR_LEN];
+	int		rc;
+
+	if (!d->is_leader || !d->inv.hw_schema || !d->db_up)
+		return 0;	/* the leader's own return event closes it */
+	sbuf_init(&ev);
+	host_evidence(d, host, &ev);
+	rc = db_of(d)->returned(d, host, act_why_name(why), ev.s, err);
+	if (rc == -1)
+		log_err("audit.failed", "action=host.returned host=%llu "
+		    "error=\"%s\"", (unsigned long long)host, err);
+	sbuf_free(&ev);
+	return rc;
+}
+
+static void
+do_returned(struct daemon *d, uint64_t host, enum act_why why)
+{
+	struct host_extra	*x = extra_of(d, host);
 
 	log_warn("host.returned", "host=%llu why=%s: it came back after being "
 	    "fenced; it will not be fenced again until healthy for %llums",
 	    (unsigned long long)host, act_why_name(why),
 	    (unsigned long long)d->cfg.daemon.rearm_after_ms);
 	set_last_action(d, host, "returned after fence (%s)", act_why_name(why));
-	if (!d->is_leader || !d->inv.hw_schema || !d->db_up)
-		return;
-	sbuf_init(&ev);
-	host_evidence(d, host, &ev);
-	if (db_of(d)->returned(d, host, act_why_name(why), ev.s, err) == -1)
-		log_err("audit.failed", "action=host.returned host=%llu "
-		    "error=\"%s\"", (unsigned long long)host, err);
-	sbuf_free(&ev);
+	if (close_fence_record(d, host, why) == -1 && x != NULL)
+		x->returned_pending = why;
+}
+
+/*
+ * Bookkeeping that failed earlier or lags the core: fence records to
+ * close (only while the host is still back: once fenced again, the
+ * record is the new fence's), and attempt counts to forget once the
+ * core counts the host alive or ignored.
+ */
+static void
+retry_host_records(struct daemon *d)
+{
+	const struct host_core_view	*v;
+	struct host_extra		*x;
+	struct inv_host			*h;
+	char				 err[ERR_LEN];
+	size_t				 i;
+
+	for (i = 0; i < d->inv.nhosts; i++) {
+		h = &d->inv.hosts[i];
+		x = &d->extra[i];
+		v = core_host_view(d->core, h->id);
+		if (x->returned_pending != WHY_NONE) {
+			if (v == NULL || (v->state != HS_RETURNED &&
+			    v->state != HS_ALIVE))
+				x->returned_pending = WHY_NONE;
+			else if (close_fence_record(d, h->id,
+			    x->returned_pending) == 0)
+				x->returned_pending = WHY_NONE;
+		}
+		if (h->fence_attempts_recorded == 0 || v == NULL ||
+		    (v->state != HS_ALIVE && v->state != HS_IGNORED) ||
+		    !d->is_leader || !d->db_up || !d->inv.hw_schema)
+			continue;
+		if (db_of(d)->budget_reset(d, h->id, host_state_name(v->state),
+		    err) == -1)
+			log_err("audit.failed", "action=host.fence_budget_reset "
+			    "host=%llu error=\"%s\"", (unsigned long long)h->id,
+			    err);
+		else
+			h->fence_attempts_recorded = 0;
+	}
 }
 
 static void
@@ -372,11 +559,12 @@ do_action(struct daemon *d, const struct action *a)
 void
 act_run(struct daemon *d)
 {
-	size_t	i;
+	size_t	i, k;
 
-	for (i = 0; i < d->nfence_news; i++)
-		record_fence_result(d, &d->fence_news[i]);
-	d->nfence_news = 0;
+	for (i = 0, k = 0; i < d->nfence_news; i++)
+		if (record_fence_result(d, &d->fence_news[i]) == -1)
+			d->fence_news[k++] = d->fence_news[i];
+	d->nfence_news = k;	/* the rest is tried again next round */
 	for (i = 0; i < d->evs.n; i++) {
 		const struct core_event *e = &d->evs.v[i];
 
@@ -391,6 +579,7 @@ act_run(struct daemon *d)
 		bmc_of(d)->console_standby(d);
 	for (i = 0; i < d->acts.n; i++)
 		do_action(d, &d->acts.v[i]);
+	retry_host_records(d);
 	trust_persist(d);
 }
 

@@ -77,6 +77,7 @@ act_restarts(struct daemon *d)
 	for (i = 0; i < r.n; i++)
 		if (r.v[i].written)
 			log_written(&r.v[i]);
+	metrics_count_restarts(&d->mcount, &r);
 	ra_result_free(&d->restarts);
 	d->restarts = r;
 }

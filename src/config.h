@@ -115,6 +115,7 @@ struct daemon_config {
 	unsigned	storm_fraction_permille;
 	uint64_t	self_fence_after_ms;	/* 0: off */
 	uint64_t	rearm_after_ms;
+	unsigned	cluster_fence_max;	/* per rearm_after; 0: off */
 	uint64_t	hb_read_deadline_ms;
 	uint64_t	leader_retry_ms;
 	uint64_t	corroborate_timeout_ms;	/* libvirt probe bound */
@@ -153,6 +154,13 @@ struct reconcile_config {
 	uint64_t	requeue_after_ms;	/* spacing between them */
 };
 
+/* metrics: the Prometheus endpoint (src/metrics_http.c), off by default */
+struct metrics_config {
+	char		listen[CFG_STR];	/* "127.0.0.1:9631"; "": off */
+	unsigned	max_connections;	/* scrapes served at once */
+	uint64_t	connection_timeout_ms;	/* idle connection closed */
+};
+
 struct config {
 	char			 path[CFG_STR];
 	enum log_level		 log_level;
@@ -164,6 +172,7 @@ struct config {
 	struct bmc_config	 bmc;
 	struct sweep_config	 sweep;
 	struct reconcile_config	 reconcile;
+	struct metrics_config	 metrics;
 };
 
 void	config_defaults(struct config *);

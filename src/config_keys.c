@@ -33,6 +33,7 @@ static const struct cfg_key root_keys[] = {
 	GROUP("bmc", bmc, bmc_config_table),
 	GROUP("sweep", sweep, sweep_config_table),
 	GROUP("reconcile", reconcile, reconcile_config_table),
+	GROUP("metrics", metrics, metrics_config_table),
 };
 
 const struct cfg_table config_root_table = {

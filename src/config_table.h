@@ -13,7 +13,8 @@
  *          (src/core/policy_keys.c), bmc_config_table (fence/bmc_keys.c),
  *          sweep_config_table (reconcile/sweep_keys.c), pool_config_table
  *          (src/pool_keys.c), reconcile_config_table
- *          (reconcile/reconcile_keys.c).
+ *          (reconcile/reconcile_keys.c), metrics_config_table
+ *          (src/metrics_keys.c).
  */
 #ifndef HAWATCH_CONFIG_TABLE_H
 #define HAWATCH_CONFIG_TABLE_H
@@ -105,7 +106,7 @@ extern const struct cfg_table	bmc_config_table;
 extern const struct cfg_table	sweep_config_table;
 extern const struct cfg_table	reconcile_config_table;
 extern const struct cfg_table	pool_config_table;
-extern const struct cfg_table	reconcile_config_table;
+extern const struct cfg_table	metrics_config_table;
 
 /* format a checked path: at = "bmc.hosts[3]" etc. */
 void	cfg_at(char *at, size_t atlen, const char *fmt, ...)

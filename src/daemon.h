@@ -1,12 +1,14 @@
 /*
  * daemon.h -- the state of `hawatch run`, shared by daemon.c (lifecycle:
  * signals, reload, systemd), tick.c (one observe -> decide -> act round,
- * with observe.c and act.c) and status.c (the status file).
+ * with observe.c and act.c), status.c (the status file) and
+ * metrics_publish.c (the Prometheus snapshot).
  *
  * Threads: the main thread owns everything here and runs the ticks.  The
- * BMC worker pool and the heartbeat reader's local-pool workers are the
- * only other threads; they are reached through their own APIs, which
- * never block the tick on I/O.
+ * BMC worker pool, the heartbeat reader's local-pool workers, the sweeper
+ * thread and the metrics endpoint's thread are the only other threads;
+ * they are reached through their own APIs, which never block the tick on
+ * I/O (the metrics thread only ever sees copies: metrics.h).
  */
 #ifndef HAWATCH_DAEMON_H
 #define HAWATCH_DAEMON_H
@@ -21,6 +23,7 @@
 #include "heartbeat.h"
 #include "inventory.h"
 #include "leader.h"
+#include "metrics.h"
 #include "restart_assurance.h"
 #include "sweep_thread.h"
 #include "vm_reconcile.h"
@@ -32,6 +35,12 @@ struct host_extra {
 	uint64_t		 last_action_wall_ms;
 	uint64_t		 fence_seq_seen;
 	int			 has_bmc;
+	/* the fence result the core sees: the BMC pool's, or the
+	   executor's own (not_started, or running once sent); act.c */
+	enum fence_result	 fence_out;
+	uint64_t		 fence_seq_out;
+	enum act_why		 returned_pending;	/* fence record still
+						   to close (WHY_NONE: no) */
 	/* BMC trust (corroborate.c, alerts.c) */
 	char			 lv_uri[512];	/* libvirt endpoint, or "" */
 	int			 contra_open;	/* hawatch.alerts, last read */
@@ -46,11 +55,12 @@ struct hb_pool_slot {
 	struct hb_pool_status	 st;
 };
 
-/* A fence attempt that finished since the last round: observe_build()
- * queues it, act_run() records it in the audit (S9). */
+/* A fence attempt that finished: observe_build() queues it, act_run()
+ * records it in the audit (S9) and keeps it queued while that fails. */
 struct fence_news {
 	uint64_t		 host_id;
 	struct bmc_view		 v;
+	unsigned		 tries;		/* audit writes tried */
 };
 
 struct act_bmc_funcs;
@@ -92,6 +102,9 @@ struct daemon {
 	struct fence_news	*fence_news;	/* this round's, act_run */
 	size_t			 nfence_news, cap_fence_news;
 
+	/* the tick's clock (tick.c); NULL: clock_mono_ms() */
+	uint64_t		(*mono_ms)(void);
+
 	/* the executor's adapters (act.h); NULL: the real ones */
 	const struct act_bmc_funcs *bmc_funcs;
 	const struct act_db_funcs *db_funcs;
@@ -121,13 +134,27 @@ struct daemon {
 	   views, core_step, actions */
 	uint64_t		 phase_us[4];
 	int			 ready_sent;
+	uint64_t		 start_wall_ms;
+
+	/* metrics (metrics.h): counters kept always, the endpoint and its
+	   snapshot only when metrics.listen is set */
+	struct metrics_counters	 mcount;
+	struct metrics_snap	 msnap;
+	struct metrics_server	*metrics;
 };
 
-/* tick.c */
-int	tick_run(struct daemon *, uint64_t now_ms);
+/* tick.c: one round started at start_ms; the core's time is taken after
+ * the heartbeat reads */
+int	tick_run(struct daemon *, uint64_t start_ms);
 
 /* status.c */
 void	status_write(struct daemon *);
+
+/* metrics_publish.c */
+void	metrics_publish(struct daemon *);
+void	metrics_daemon_start(struct daemon *);
+void	metrics_daemon_reload(struct daemon *, const struct metrics_config *old);
+void	metrics_daemon_stop(struct daemon *);
 
 /* console_watch.c: stop running captures, free (shutdown) */
 void	console_watch_free(struct console_watch *);

@@ -96,4 +96,17 @@
  */
 #define BACKUP_TIMEOUT_MS_DEFAULT	7200000
 
+/* --- metrics endpoint (src/metrics_http.c) ------------------------------ */
+/*
+ * A Prometheus server or two scrape it, plus an operator's curl: 8
+ * connections at once is plenty, and bounds the memory a flood can take.
+ */
+#define METRICS_MAX_CONNECTIONS_DEFAULT	8
+/*
+ * A scrape of 10k hosts is a few MB over loopback or a LAN: well under a
+ * second.  An idle or stalled client is dropped after 10 s so it cannot
+ * hold a connection slot for long.
+ */
+#define METRICS_CONN_TIMEOUT_MS_DEFAULT	10000
+
 #endif

@@ -185,6 +185,7 @@ load_pools(struct db *db, const struct config *cfg, struct inventory *inv,
 	while (res != NULL && (row = mysql_fetch_row(res)) != NULL) {
 		p = &inv->pools[inv->npools++];
 		p->id = row_u64(row, 0, 0);
+		p->from_cs = 1;
 		cpy(p->name, sizeof(p->name), row[1]);
 		snprintf(p->spec, sizeof(p->spec), "nfs://%.100s%s%.120s",
 		    row_str(row, 2, ""), row_str(row, 3, "/")[0] == '/' ? "" : "/",
@@ -215,8 +216,72 @@ load_pools(struct db *db, const struct config *cfg, struct inventory *inv,
 	return 0;
 }
 
+static size_t
+pool_index(const struct inventory *inv, uint64_t id)
+{
+	size_t	lo = 0, hi = inv->npools, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (inv->pools[mid].id == id)
+			return mid;
+		if (inv->pools[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (size_t)-1;
+}
+
+/* 0 added (or already there), -1 the host has INV_MAX_POOLS_PER_HOST */
+static int
+host_add_pool(struct inv_host *h, const struct inventory *inv, size_t j)
+{
+	size_t	k;
+
+	for (k = 0; k < h->npools; k++)
+		if (h->pools[k] == j)
+			return 0;
+	if (h->npools == INV_MAX_POOLS_PER_HOST) {
+		log_warn("inventory.too_many_pools", "host=%llu max=%d pool=%llu",
+		    (unsigned long long)h->id, INV_MAX_POOLS_PER_HOST,
+		    (unsigned long long)inv->pools[j].id);
+		return -1;
+	}
+	h->pools[h->npools++] = j;
+	return 0;
+}
+
+/* storage_pool rows: the hosts storage_pool_host_ref attaches */
+static int
+load_pool_refs(struct db *db, struct inventory *inv, char *err)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	struct inv_host	*h;
+	char		 sql[512], t[160];
+	size_t		 j;
+
+	if (inv->npools == 0)
+		return 0;
+	snprintf(sql, sizeof(sql), "SELECT pool_id, host_id FROM %s ORDER BY "
+	    "pool_id, host_id", cs_table(db, "storage_pool_host_ref", t,
+	    sizeof(t)));
+	if ((res = db_query(db, "read pool attachments", sql, err)) == NULL)
+		return -1;
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		j = pool_index(inv, row_u64(row, 0, 0));
+		h = host_mut(inv, row_u64(row, 1, 0));
+		if (j != (size_t)-1 && h != NULL && inv->pools[j].from_cs)
+			(void)host_add_pool(h, inv, j);
+	}
+	mysql_free_result(res);
+	return 0;
+}
+
+/* pools only the config defines: by their cluster (0: every host) */
 static void
-map_pools(struct inventory *inv)
+map_config_pools(struct inventory *inv)
 {
 	struct inv_host	*h;
 	struct inv_pool	*p;
@@ -226,20 +291,48 @@ map_pools(struct inventory *inv)
 		h = &inv->hosts[i];
 		for (j = 0; j < inv->npools; j++) {
 			p = &inv->pools[j];
+			if (p->from_cs)
+				continue;
 			if (p->cluster_id != 0 && p->cluster_id != h->cluster_id)
 				continue;
-			if (p->zone_id != 0 && p->zone_id != h->zone_id)
-				continue;
-			if (h->npools == INV_MAX_POOLS_PER_HOST) {
-				log_warn("inventory.too_many_pools", "host=%llu "
-				    "max=%d pool=%llu", (unsigned long long)h->id,
-				    INV_MAX_POOLS_PER_HOST,
-				    (unsigned long long)p->id);
+			if (host_add_pool(h, inv, j) == -1)
 				break;
-			}
-			h->pools[h->npools++] = j;
 		}
 	}
+}
+
+static int
+ip_cmp(const void *a, const void *b)
+{
+	const struct inv_host	*x = *(const struct inv_host *const *)a;
+	const struct inv_host	*y = *(const struct inv_host *const *)b;
+
+	return strcmp(x->ip, y->ip);
+}
+
+/* hosts sharing a private IP (and so a heartbeat file): dup_ip */
+static void
+mark_duplicate_ips(struct inventory *inv)
+{
+	struct inv_host	**by_ip;
+	size_t		  i, j;
+
+	if (inv->nhosts < 2)
+		return;
+	by_ip = xcalloc(inv->nhosts, sizeof(*by_ip));
+	for (i = 0; i < inv->nhosts; i++)
+		by_ip[i] = &inv->hosts[i];
+	qsort(by_ip, inv->nhosts, sizeof(*by_ip), ip_cmp);
+	for (i = 0; i < inv->nhosts; i = j) {
+		for (j = i + 1; j < inv->nhosts &&
+		    strcmp(by_ip[i]->ip, by_ip[j]->ip) == 0; j++)
+			;
+		if (j - i < 2 || by_ip[i]->ip[0] == '\0')
+			continue;
+		for (; i < j; i++)
+			by_ip[i]->dup_ip = 1;
+	}
+	free(by_ip);
 }
 
 static int
@@ -276,6 +369,15 @@ load_hawatch_state(struct db *db, struct inventory *inv, char *err)
 				h->fence_source = FS_NONE;
 		}
 	mysql_free_result(res);
+	snprintf(sql, sizeof(sql), "SELECT host_id, attempts FROM %s",
+	    hw_table(db, "fence_attempt", t, sizeof(t)));
+	if ((res = db_query(db, "read fence attempts", sql, err)) == NULL)
+		return -1;
+	while ((row = mysql_fetch_row(res)) != NULL)
+		if ((h = host_mut(inv, row_u64(row, 0, 0))) != NULL)
+			h->fence_attempts_recorded = (uint32_t)row_u64(row, 1,
+			    0);
+	mysql_free_result(res);
 	return 0;
 }
 
@@ -288,10 +390,12 @@ inventory_load(struct db *db, const struct config *cfg, struct inventory *inv,
 	    load_vm_counts(db, inv, err) == -1 ||
 	    load_oobm(db, inv, err) == -1 ||
 	    load_pools(db, cfg, inv, err) == -1 ||
+	    load_pool_refs(db, inv, err) == -1 ||
 	    load_hawatch_state(db, inv, err) == -1) {
 		inventory_free(inv);
 		return -1;
 	}
-	map_pools(inv);
+	map_config_pools(inv);
+	mark_duplicate_ips(inv);
 	return 0;
 }

@@ -9,9 +9,15 @@
  * Every query is bounded by the session's read timeout; on any error the
  * caller keeps the previous inventory and treats the database as down.
  *
- * Host -> pool mapping follows CloudStack: a CLUSTER-scoped pool serves
- * the hosts of its cluster, a ZONE-scoped pool every host of its zone.
- * Only pool_type NetworkFilesystem carries KVM heartbeats.
+ * Host -> pool mapping follows the attachment, as the agent's heartbeat
+ * does: a storage_pool row serves exactly the hosts that
+ * storage_pool_host_ref attaches to it (a host writes hb-<ip> only on the
+ * pools it mounted), whatever the pool's CLUSTER or ZONE scope.  A pool
+ * that only the config defines serves the hosts of its cluster_id (0:
+ * every host).  Only pool_type NetworkFilesystem carries KVM heartbeats.
+ *
+ * Two hosts with one private_ip_address share one heartbeat file: both
+ * are flagged dup_ip (the core never judges them by it).
  *
  * Hosts in (Prepare)Maintenance or Disabled are ignored, except a host
  * whose Host-HA state is Fenced: CloudStack moves the hosts it fences into
@@ -50,6 +56,9 @@ struct inv_host {
 						   none or unparsable */
 	size_t		 pools[INV_MAX_POOLS_PER_HOST];	/* into inv.pools */
 	size_t		 npools;
+	int		 dup_ip;		/* another host has this ip */
+	uint32_t	 fence_attempts_recorded;	/* hawatch.
+						   fence_attempt, 0 if none */
 };
 
 struct inv_pool {
@@ -58,6 +67,8 @@ struct inv_pool {
 	uint64_t	 zone_id;		/* 0: any */
 	char		 spec[CFG_STR];		/* nfs://... or /dir */
 	char		 name[256];
+	int		 from_cs;		/* a storage_pool row: hosts by
+						   storage_pool_host_ref */
 };
 
 struct inventory {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act.h"
 #include "bmc_target.h"
 #include "daemon.h"
 #include "ipmi.h"
@@ -211,33 +212,66 @@ observe_database(struct daemon *d, uint64_t now)
 
 /* --- heartbeats and BMC views ------------------------------------------ */
 
-/* queue a finished fence attempt for act_run() to record */
-static void
-fence_news_add(struct daemon *d, uint64_t host_id, const struct bmc_view *v)
-{
-	struct fence_news	*n;
-
-	if (d->nfence_news == d->cap_fence_news) {
-		d->cap_fence_news = d->cap_fence_news ?
-		    d->cap_fence_news * 2 : 8;
-		n = realloc(d->fence_news,
-		    d->cap_fence_news * sizeof(*d->fence_news));
-		if (n == NULL)
-			abort();
-		d->fence_news = n;
-	}
-	d->fence_news[d->nfence_news].host_id = host_id;
-	d->fence_news[d->nfence_news].v = *v;
-	d->nfence_news++;
-}
-
 /* One round's heartbeat reads: res is np x nh (compacted pool rows). */
 struct hb_round {
 	struct hb_pool		**pools;	/* open pools, compacted */
 	size_t			  npools;
-	struct hb_result	 *res;
+	struct hb_result	 *res;		/* compact, as hb_read_hosts */
 	size_t			 *row_of_slot;	/* slot -> row, or (size_t)-1 */
+	size_t			 *at;		/* host i's j-th pool: res index
+						   at[i * INV_MAX_POOLS_PER_HOST
+						   + j], or (size_t)-1 */
+	struct hb_pool_hosts	 *sel;		/* per row: attached hosts */
+	uint32_t		 *idx;		/* sel[].idx storage */
 };
+
+/*
+ * Each open pool reads only the hosts mapped to it (attached, by
+ * storage_pool_host_ref; a config-only pool by cluster): a host is never
+ * judged by a file on a pool it does not write.  Fills r->sel, r->idx,
+ * r->at and r->res (sized for the lists).
+ */
+static void
+attach_lists(struct daemon *d, struct hb_round *r)
+{
+	const struct inv_host	*h;
+	size_t			*off, *cnt, i, j, k, s, n = 0, nh = d->inv.nhosts;
+
+	off = xcalloc(r->npools + 1, sizeof(*off));
+	cnt = xcalloc(r->npools + 1, sizeof(*cnt));
+	r->at = xcalloc(nh * INV_MAX_POOLS_PER_HOST + 1, sizeof(*r->at));
+	for (i = 0; i < nh; i++)
+		for (j = 0; j < d->inv.hosts[i].npools; j++)
+			if ((k = r->row_of_slot[d->inv.hosts[i].pools[j]]) !=
+			    (size_t)-1)
+				cnt[k]++;
+	for (k = 0; k < r->npools; k++) {
+		off[k] = n;
+		n += cnt[k];
+		cnt[k] = 0;
+	}
+	r->idx = xcalloc(n + 1, sizeof(*r->idx));
+	r->res = xcalloc(n + 1, sizeof(*r->res));
+	r->sel = xcalloc(r->npools + 1, sizeof(*r->sel));
+	for (i = 0; i < nh; i++) {
+		h = &d->inv.hosts[i];
+		for (j = 0; j < INV_MAX_POOLS_PER_HOST; j++)
+			r->at[i * INV_MAX_POOLS_PER_HOST + j] = (size_t)-1;
+		for (j = 0; j < h->npools; j++) {
+			s = h->pools[j];
+			if ((k = r->row_of_slot[s]) == (size_t)-1)
+				continue;
+			r->at[i * INV_MAX_POOLS_PER_HOST + j] = off[k] + cnt[k];
+			r->idx[off[k] + cnt[k]++] = (uint32_t)i;
+		}
+	}
+	for (k = 0; k < r->npools; k++) {
+		r->sel[k].idx = r->idx + off[k];
+		r->sel[k].n = cnt[k];
+	}
+	free(off);
+	free(cnt);
+}
 
 static void
 read_heartbeats(struct daemon *d, struct hb_round *r)
@@ -246,10 +280,9 @@ read_heartbeats(struct daemon *d, struct hb_round *r)
 	const char		**ips;
 	size_t			  i, j, k, np = d->nslots, nh = d->inv.nhosts;
 
-	r->pools = xcalloc(np, sizeof(*r->pools));
-	r->row_of_slot = xcalloc(np, sizeof(*r->row_of_slot));
-	r->res = xcalloc(np * nh, sizeof(*r->res));
-	ips = xcalloc(nh, sizeof(*ips));
+	r->pools = xcalloc(np + 1, sizeof(*r->pools));
+	r->row_of_slot = xcalloc(np + 1, sizeof(*r->row_of_slot));
+	ips = xcalloc(nh + 1, sizeof(*ips));
 	pst = xcalloc(np, sizeof(*pst));
 	/* pools that failed to open stay NULL: every read on them is unknown */
 	for (j = 0, k = 0; j < np; j++) {
@@ -260,9 +293,10 @@ read_heartbeats(struct daemon *d, struct hb_round *r)
 		}
 	}
 	r->npools = k;
+	attach_lists(d, r);
 	for (i = 0; i < nh; i++)
 		ips[i] = d->inv.hosts[i].ip;
-	if (k > 0 && nh > 0 && hb_read_all(r->pools, k, ips, nh,
+	if (k > 0 && nh > 0 && hb_read_hosts(r->pools, k, ips, nh, r->sel,
 	    d->cfg.daemon.hb_read_deadline_ms, r->res, pst) == -1)
 		log_err("heartbeat.read", "error=\"bad arguments\"");
 	/* map the compacted rows back to slots */
@@ -274,7 +308,9 @@ read_heartbeats(struct daemon *d, struct hb_round *r)
 		}
 		k = r->row_of_slot[j];
 		d->slots[j].st = pst[k];
-		d->obs_pools[j].readable = pst[k].readable;
+		/* a pool no host is attached to reads nothing and judges
+		 * nobody: not "unreadable" */
+		d->obs_pools[j].readable = pst[k].readable || r->sel[k].n == 0;
 		d->slots[j].pool = r->pools[k];
 	}
 	free(ips);
@@ -286,7 +322,7 @@ observe_heartbeats(struct daemon *d, const struct hb_round *r, size_t i,
     struct host_obs *ho)
 {
 	const struct inv_host	*h = &d->inv.hosts[i];
-	size_t			 j, nh = d->inv.nhosts;
+	size_t			 j, at;
 
 	for (j = 0; j < h->npools && ho->nhb < CORE_MAX_POOLS_PER_HOST; j++) {
 		size_t			 s = h->pools[j];
@@ -295,9 +331,10 @@ observe_heartbeats(struct daemon *d, const struct hb_round *r, size_t i,
 
 		rd->pool_id = (uint32_t)d->slots[s].pool_id;
 		rd->status = HB_UNKNOWN;
-		if (d->slots[s].pool == NULL)
+		at = r->at[i * INV_MAX_POOLS_PER_HOST + j];
+		if (d->slots[s].pool == NULL || at == (size_t)-1)
 			continue;
-		res = &r->res[r->row_of_slot[s] * nh + i];
+		res = &r->res[at];
 		rd->status = res->status;
 		rd->value = res->value;
 		rd->mtime_ms = res->mtime_ms;
@@ -315,7 +352,8 @@ observe_bmc(struct daemon *d, size_t i, struct host_obs *ho)
 	struct host_extra	*x = &d->extra[i];
 	struct bmc_view		 v;
 
-	if (bmc_pool_snapshot(d->bmc, (uint32_t)h->id, &v) == -1) {
+	if (d->bmc == NULL ||
+	    bmc_pool_snapshot(d->bmc, (uint32_t)h->id, &v) == -1) {
 		memset(&v, 0, sizeof(v));
 		v.power = PWR_UNKNOWN;
 	}
@@ -326,12 +364,14 @@ observe_bmc(struct daemon *d, size_t i, struct host_obs *ho)
 	else
 		ho->power = v.power;
 	ho->power_seq = v.power_seq;
-	ho->fence = v.fence;
-	ho->fence_seq = v.fence_seq;
 	if (v.fence_seq != x->fence_seq_seen) {
 		x->fence_seq_seen = v.fence_seq;
-		fence_news_add(d, h->id, &v);
+		act_fence_news(d, h->id, &v);
 	}
+	/* the BMC pool's results and the executor's own answers (not
+	 * started, sent), in the order they happened */
+	ho->fence = x->fence_out;
+	ho->fence_seq = x->fence_seq_out;
 }
 
 void
@@ -348,8 +388,7 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 	}
 	free(d->obs_pools);
 	d->obs_pools = xcalloc(np, sizeof(*d->obs_pools));
-	d->nfence_news = 0;
-	read_heartbeats(d, &r);
+	read_heartbeats(d, &r);	/* d->fence_news keeps unrecorded results */
 	for (i = 0; i < nh; i++) {
 		const struct inv_host	*h = &d->inv.hosts[i];
 
@@ -361,6 +400,8 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 		ho->vms_active = h->vms_active;
 		ho->operator_confirmed_off = h->fence_record &&
 		    h->fence_source == FS_OPERATOR;
+		ho->dup_ip = h->dup_ip;
+		ho->fence_attempts_recorded = h->fence_attempts_recorded;
 		observe_heartbeats(d, &r, i, ho);
 		observe_bmc(d, i, ho);
 		trust_observe(d, i, ho, now);
@@ -374,4 +415,7 @@ observe_build(struct daemon *d, struct core_obs *o, uint64_t now)
 	free(r.pools);
 	free(r.row_of_slot);
 	free(r.res);
+	free(r.at);
+	free(r.sel);
+	free(r.idx);
 }

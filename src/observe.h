@@ -17,7 +17,8 @@ void	observe_database(struct daemon *, uint64_t now_ms);
 
 /* Read every heartbeat (one bounded call) and snapshot every BMC view;
  * fill o (arrays owned by the daemon) and queue new fence results in
- * d->fence_news for act_run() to record. */
+ * d->fence_news for act_run() to record.  o->now_ms is set to now_ms;
+ * tick_run() overwrites it with the time after the reads. */
 void	observe_build(struct daemon *, struct core_obs *o, uint64_t now_ms);
 
 #endif

@@ -40,7 +40,8 @@ host_json(struct daemon *d, struct sbuf *o, size_t i, uint64_t now)
 	sbuf_json_str(o, h->status);
 	sbuf_add(o, ",\"resource_state\":");
 	sbuf_json_str(o, h->resource_state);
-	sbuf_add(o, ",\"vms_active\":%u", h->vms_active);
+	sbuf_add(o, ",\"vms_active\":%u,\"duplicate_ip\":%s", h->vms_active,
+	    h->dup_ip ? "true" : "false");
 	if (v != NULL) {
 		sbuf_add(o, ",\"state\":\"%s\",\"since_ms_ago\":%llu,"
 		    "\"why\":\"%s\",\"hold\":\"%s\",\"power\":\"%s\","
@@ -135,6 +136,22 @@ fmt_age(char *buf, size_t len, int64_t ms)
 		snprintf(buf, len, "%lldm", (long long)(ms / 60000));
 }
 
+/* one line naming the hosts that share a private IP (issue 11) */
+static void
+status_dup_ips(struct daemon *d, struct sbuf *o)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < d->inv.nhosts; i++)
+		if (d->inv.hosts[i].dup_ip)
+			sbuf_add(o, "%s %llu (%s)", n++ ? "," : "duplicate IPs "
+			    "(one heartbeat file, held, never fenced):",
+			    (unsigned long long)d->inv.hosts[i].id,
+			    d->inv.hosts[i].ip);
+	if (n > 0)
+		sbuf_add(o, "\n");
+}
+
 static void
 status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 {
@@ -184,8 +201,10 @@ status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 		    v ? host_state_name(v->state) : "-", a,
 		    v ? pwr_obs_name(v->power) : "-",
 		    pools[0] ? pools : "-", h->vms_active,
-		    v && v->alert ? act_why_name(v->alert_why) : "-", act);
+		    h->dup_ip ? "duplicate_ip" : v && v->alert ?
+		    act_why_name(v->alert_why) : "-", act);
 	}
+	status_dup_ips(d, o);
 	sweep_thread_summary(&d->sweep, &sw);
 	if (!d->cfg.sweep.enabled)
 		sbuf_add(o, "sweeper: disabled\n");

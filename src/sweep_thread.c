@@ -56,6 +56,7 @@ summarize(struct sweep_thread *t, const struct sweep_run_report *r)
 {
 	size_t	i;
 
+	metrics_count_sweep(&t->sum.counts, r);
 	t->sum.runs++;
 	t->sum.last_run_wall_ms = clock_wall_ms();
 	t->sum.paused = (unsigned)r->ndoms;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "metrics.h"
 #include "sweep.h"
 
 struct sweep_summary {
@@ -17,6 +18,7 @@ struct sweep_summary {
 	uint64_t	elapsed_ms;
 	unsigned	paused, actions, executed, failed, host_errors;
 	unsigned	stale_backups;
+	struct metrics_sweep_counters counts;	/* since start */
 };
 
 struct sweep_thread {

@@ -8,7 +8,13 @@
  *      (one bounded call), BMC views (non-blocking snapshots of the
  *      worker pool's latest readings and fence results);
  *   3. decide: core_step() with this tick's monotonic time -- the only
- *      clock the core ever sees;
+ *      clock the core ever sees -- read AFTER the heartbeat reads: a
+ *      change seen by a tick whose database phase or reads were slow is
+ *      stamped when it was seen, never up to a read deadline (or a
+ *      database timeout) early; early stamps made every heartbeat look
+ *      that much older on the catch-up tick (a false storm_guard after
+ *      each NFS stall or database outage).  Stamped late instead, a
+ *      change looks at most that much younger: the safe side;
  *   4. act (act.c): record fence results, request fences, run the
  *      reconcile transaction for fenced hosts, record returns, log
  *      alerts; watch the HA restarts hawatch queued (act_restarts.c:
@@ -60,15 +66,25 @@ decide(struct daemon *d, const struct core_obs *o)
 	return 0;
 }
 
+/* the core's time for this round: now, after the reads */
+static uint64_t
+tick_stamp(struct daemon *d, uint64_t start_ms)
+{
+	uint64_t	now = d->mono_ms != NULL ? d->mono_ms() : clock_mono_ms();
+
+	return now > start_ms ? now : start_ms;
+}
+
 int
-tick_run(struct daemon *d, uint64_t now)
+tick_run(struct daemon *d, uint64_t start_ms)
 {
 	struct core_obs	o;
 	uint64_t	t0 = clock_mono_us(), t1, t2, t3;
 
-	observe_database(d, now);
+	observe_database(d, start_ms);
 	t1 = clock_mono_us();
-	observe_build(d, &o, now);
+	observe_build(d, &o, start_ms);
+	o.now_ms = tick_stamp(d, start_ms);
 	t2 = clock_mono_us();
 	if (decide(d, &o) == -1)
 		return -1;

@@ -251,6 +251,7 @@ cmd_doctor(struct cli *c, int argc, char **argv)
 		goto done;
 	}
 	db_close(&db);
+	check_hosts(&d, &inv);
 	newest = xcalloc(inv.nhosts + 1, sizeof(*newest));
 	check_pools(&d, &c->cfg, &inv, newest);
 	check_bmcs(&d, &c->cfg, &inv, newest);

@@ -30,6 +30,9 @@ void	dr(struct doctor *, enum dr_level, const char *check, const char *fix,
 void	check_privileges(struct doctor *, struct db *, const struct config *);
 void	check_backup_repos(struct doctor *, struct db *);
 
+/* doctor_hosts.c: one private IP per host, a heartbeat pool per host */
+void	check_hosts(struct doctor *, const struct inventory *);
+
 /* doctor_bmc.c; newest[i]: wall ms of host i's freshest heartbeat, 0 none */
 void	check_bmcs(struct doctor *, const struct config *,
 	    const struct inventory *, const uint64_t *newest);

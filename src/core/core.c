@@ -223,6 +223,9 @@ host_gone(struct core_tick *t, struct core_host *h)
 	if (h->v.alert)
 		core_emit(t, ACT_CLEAR_ALERT, h->v.host_id, h->v.alert_why,
 		    h->v.cluster_id, 0);
+	if (h->dup_alert)
+		core_emit(t, ACT_CLEAR_ALERT, h->v.host_id, WHY_DUPLICATE_IP,
+		    h->v.cluster_id, 0);
 	guard_bmc_gone(t, h);
 	core_emit(t, ACT_REPORT, h->v.host_id, WHY_HOST_GONE,
 	    h->v.cluster_id, 0);

@@ -69,6 +69,12 @@ struct host_obs {
 	int		 operator_confirmed_off;	/* hawatch reconcile
 					   --confirm-fenced (acted on when
 					   it rises 0 -> 1) */
+	int		 dup_ip;	/* another watched host has the same
+					   private IP: the heartbeat file is
+					   shared, so it proves nothing */
+	uint32_t	 fence_attempts_recorded;	/* attempts of this
+					   episode in hawatch's schema (any
+					   leader's); adopted when higher */
 	/* BMC corroboration (guard_bmc.c; docs/states.md "BMC trust") */
 	enum probe_obs	 probe;		/* latest finished libvirt probe */
 	uint64_t	 probe_seq;	/* +1 per finished probe; 0 = none */
@@ -113,7 +119,11 @@ struct core_policy {
 	uint32_t	 storm_fraction;	/* per mille, 1..1000 */
 	uint64_t	 self_fence_after_ms;	/* 0 = off */
 	uint64_t	 rearm_after_ms;	/* RETURNED -> ALIVE after this
-						   long healthy */
+						   long healthy; also the window
+						   of the storm count and of the
+						   cluster fence budget */
+	uint32_t	 cluster_fence_max;	/* hosts fenced per cluster per
+						   rearm_after; 0 = no limit */
 	uint64_t	 bmc_poll_interval_ms;
 	uint64_t	 tick_ms;		/* supervisor period: a change is
 						   seen up to one tick late */
@@ -199,8 +209,13 @@ enum act_why {
 	WHY_IGN_REMOVED,
 	WHY_UNIGNORED,
 	WHY_HOST_GONE,		/* host left the observations */
+	/* safety holds (issue 11) */
+	WHY_DUPLICATE_IP,	/* heartbeat file shared with another host */
+	WHY_CLUSTER_FENCE_BUDGET,	/* cluster_fence_max spent */
+	WHY_SUSPECT_TOO_LONG,	/* suspect for longer than dead_after */
+	WHY_AUDIT_FAILED,	/* fence_requested not recorded: not sent */
 };
-#define WHY_LAST WHY_HOST_GONE
+#define WHY_LAST WHY_AUDIT_FAILED
 
 /*
  * One action.  Scope: host actions have host_id set (and pool_id for a
@@ -406,6 +421,13 @@ struct core_host {
 						   fence result */
 	int			 healthy;
 	int64_t			 healthy_since_ms;
+	/* issue 11 holds (fsm_holds.c) */
+	int			 dup_alert;	/* duplicate_ip raised */
+	int			 fence_unstarted;	/* last ACT_FENCE came
+						   back FENCE_NOT_STARTED */
+	int			 fence_mark, fence_mark_prev;
+	int64_t			 fence_mark_ms, fence_mark_prev_ms;	/* last
+						   entry into FENCING/FENCED */
 };
 
 struct core_pool {
@@ -428,7 +450,10 @@ struct core_pool {
 
 struct core_cluster {
 	uint64_t	 cluster_id;
-	uint32_t	 eligible, stale;
+	uint32_t	 eligible, stale;	/* both count the hosts fenced
+						   within rearm_after */
+	uint32_t	 fenced_recent;		/* fences within rearm_after */
+	int		 budget_full;		/* cluster_fence_max reached */
 	int		 pool_storm;
 	int		 storm;
 };
@@ -455,7 +480,7 @@ struct core_tick {
 };
 
 #define CORE_FSM_CHAIN		4	/* transitions per host per tick */
-#define CORE_OUT_PER_HOST	(3 * CORE_FSM_CHAIN + 4 + CORE_MAX_POOLS_PER_HOST + \
+#define CORE_OUT_PER_HOST	(3 * CORE_FSM_CHAIN + 8 + CORE_MAX_POOLS_PER_HOST + \
 				 CORE_BMC_OUT)
 #define CORE_BMC_OUT		4	/* guard_bmc.c: two alerts, two clears */
 
@@ -476,6 +501,16 @@ int	guard_self_fence_ready(const struct core_tick *,
 	    const struct core_host *);
 int	guard_in_startup(const struct core_tick *);
 
+/* fsm_holds.c: issue 11's holds, called by the phases above (a leaf) */
+int	hold_fenced_recently(const struct core_tick *,
+	    const struct core_host *);
+void	hold_duplicate_ip(struct core_tick *, struct core_host *);
+void	hold_suspect_too_long(struct core_tick *, struct core_host *);
+void	hold_on_enter(struct core_tick *, struct core_host *,
+	    enum host_state to);
+void	hold_adopt_attempts(struct core_host *);
+void	hold_host_alert(struct core_tick *, struct core_host *,
+	    enum act_why);
 /* guard_bmc.c: may the BMC's off readings be trusted (S2 corroboration) */
 enum bmc_off_rule {
 	BMC_OFF_NONE,		/* fewer than two off readings in a row */

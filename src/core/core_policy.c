@@ -21,6 +21,7 @@ core_policy_defaults(struct core_policy *p)
 	p->storm_fraction = STORM_FRACTION_DEFAULT;
 	p->self_fence_after_ms = SELF_FENCE_AFTER_MS_DEFAULT;
 	p->rearm_after_ms = REARM_AFTER_MS_DEFAULT;
+	p->cluster_fence_max = CLUSTER_FENCE_MAX_DEFAULT;
 	p->bmc_poll_interval_ms = BMC_POLL_INTERVAL_MS_DEFAULT;
 	p->tick_ms = TICK_MS_DEFAULT;
 	p->agent_hb_interval_ms = AGENT_HB_INTERVAL_MS_DEFAULT;

@@ -31,8 +31,11 @@ enum fence_result {
 				   still land; re-query before any retry */
 	FENCE_AUTH_ERROR,	/* BMC refused our credentials: unfenceable
 				   until the configuration is fixed */
+	FENCE_NOT_STARTED,	/* the executor did not send it (the
+				   fence_requested audit write failed): not
+				   an attempt, does not count (S9) */
 };
-#define FENCE_LAST FENCE_AUTH_ERROR
+#define FENCE_LAST FENCE_NOT_STARTED
 
 /* Why a host is left alone (src/inventory.c). */
 enum ign_reason {

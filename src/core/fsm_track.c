@@ -113,9 +113,18 @@ fsm_track(struct core_tick *t, struct core_host *h)
 		h->power_seq_seen = o->power_seq;
 		return;
 	}
-	track_sync_pools(h, o);
-	for (i = 0; i < h->ntr; i++)
-		track_one(t, h, &h->tr[i], reading_for(o, h->tr[i].pool_id));
+	if (o->dup_ip) {
+		/* the file is shared with another host: it proves nothing
+		 * about this one; start from nothing once it is its own */
+		h->ntr = 0;
+		h->have_obs_change = 0;
+		h->no_seed = 1;
+	} else {
+		track_sync_pools(h, o);
+		for (i = 0; i < h->ntr; i++)
+			track_one(t, h, &h->tr[i],
+			    reading_for(o, h->tr[i].pool_id));
+	}
 
 	new_off = 0;
 	if (o->power_seq != 0 && o->power_seq != h->power_seq_seen) {
@@ -175,6 +184,10 @@ fsm_verdict(struct core_tick *t, struct core_host *h)
 	h->age_ms = 0;
 	if (h->o->ignored != IGN_NONE) {
 		verdict_set(h, V_UNKNOWN, WHY_NONE);
+		return;
+	}
+	if (h->o->dup_ip) {		/* never judged by a shared file */
+		verdict_set(h, V_UNKNOWN, WHY_DUPLICATE_IP);
 		return;
 	}
 	if (h->ntr == 0) {

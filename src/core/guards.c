@@ -24,8 +24,15 @@
  *              stale * 1000 > storm_fraction * eligible, or a pool with
  *              >= 2 watched hosts where all are stale (unchanged for
  *              suspect_after) carries a host of the cluster.  Eligible:
- *              watched hosts not in HS_FENCED; stale: eligible hosts
- *              whose verdict is suspect or dead.
+ *              watched hosts, except a duplicate-IP host and a host in
+ *              HS_FENCED longer ago than rearm_after; stale: eligible
+ *              hosts whose verdict is suspect or dead, or that were
+ *              fenced within rearm_after -- so hosts dying minutes apart
+ *              add up (a cascade trips it too);
+ *   budget     with cluster_fence_max > 0, once that many hosts of a
+ *              cluster entered FENCING or FENCED within rearm_after, no
+ *              other host of it gets ACT_FENCE (hold and host alert
+ *              cluster_fence_budget).
  * Does not: touch host states (host_fsm.c does), or know about time
  * other than t->now.
  */
@@ -138,20 +145,23 @@ guard_clusters(struct core_tick *t)
 	struct core_cluster	*c;
 	const struct core_host	*h;
 	size_t			 i, j;
-	int			 storm;
+	int			 storm, recent;
 
 	for (i = 0; i < st->nc; i++) {
 		st->c[i].eligible = st->c[i].stale = 0;
+		st->c[i].fenced_recent = 0;
 		st->c[i].pool_storm = 0;
 	}
 	for (i = 0; i < st->nh; i++) {
 		h = &st->h[i];
-		if (h->o->ignored != IGN_NONE)
-			continue;
 		c = &st->c[h->cluster_ix];
-		if (h->v.state != HS_FENCED) {
+		recent = hold_fenced_recently(t, h);
+		c->fenced_recent += recent;
+		if (h->o->ignored != IGN_NONE || h->o->dup_ip)
+			continue;
+		if (h->v.state != HS_FENCED || recent) {
 			c->eligible++;
-			if (h->stale)
+			if (h->stale || recent)
 				c->stale++;
 		}
 		for (j = 0; j < h->ntr; j++)
@@ -163,6 +173,8 @@ guard_clusters(struct core_tick *t)
 		c = &st->c[i];
 		storm = t->pol->storm_guard_enabled && (c->pool_storm ||
 		    guard_storm_rule(t->pol, c->eligible, c->stale));
+		c->budget_full = t->pol->cluster_fence_max > 0 &&
+		    c->fenced_recent >= t->pol->cluster_fence_max;
 		if (storm && !c->storm)
 			core_emit(t, ACT_ALERT, 0, WHY_STORM_GUARD,
 			    c->cluster_id, 0);
@@ -187,6 +199,10 @@ guard_fence_hold(const struct core_tick *t, const struct core_host *h)
 		return WHY_STARTUP_GRACE;
 	if (t->st->c[h->cluster_ix].storm)
 		return WHY_STORM_GUARD;
+	/* a host already counted (a retry) is no new fence */
+	if (t->st->c[h->cluster_ix].budget_full &&
+	    !hold_fenced_recently(t, h))
+		return WHY_CLUSTER_FENCE_BUDGET;
 	if (h->fence_ended &&
 	    t->now - h->fence_ended_ms < (int64_t)t->pol->fence_quiet_ms)
 		return WHY_FENCE_QUIET;

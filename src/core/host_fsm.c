@@ -57,6 +57,7 @@ fsm_enter(struct core_tick *t, struct core_host *h, enum host_state to,
 	h->v.since_ms = (uint64_t)t->now;
 	h->v.why = why;
 	h->v.hold = WHY_NONE;
+	hold_on_enter(t, h, to);
 	switch (to) {
 	case HS_ALIVE:
 		h->v.fence_attempts = 0;
@@ -195,8 +196,70 @@ next_alive(struct core_tick *t, struct core_host *h)
 static void
 next_suspect(struct core_tick *t, struct core_host *h)
 {
-	if (!positive_death(t, h))
-		follow_verdict(t, h);
+	if (positive_death(t, h))
+		return;
+	follow_verdict(t, h);
+	hold_suspect_too_long(t, h);
+}
+
+/* issue 11: a fence the executor did not send is no attempt */
+/* HS_FENCING got FENCE_NOT_STARTED: the attempt never happened. */
+static void
+fence_not_started(struct core_tick *t, struct core_host *h)
+{
+	if (h->v.fence_attempts > 0)
+		h->v.fence_attempts--;
+	h->fence_mark = h->fence_mark_prev;
+	h->fence_mark_ms = h->fence_mark_prev_ms;
+	fsm_enter(t, h, HS_DEAD, WHY_AUDIT_FAILED);
+	h->fence_unstarted = 1;
+	hold_host_alert(t, h, WHY_AUDIT_FAILED);
+	h->v.hold = WHY_AUDIT_FAILED;
+}
+
+/*
+ * HS_DEAD waiting for a re-asked fence to start: a result other than
+ * "not started" means the executor sent it -- the attempt counts from
+ * here, and a final result is taken at once.  1 when it moved the host.
+ */
+static int
+fence_retry_news(struct core_tick *t, struct core_host *h)
+{
+	enum fence_result	res = h->o->fence;
+
+	if (!h->fence_unstarted || !h->fence_new ||
+	    res == FENCE_NOT_STARTED || res == FENCE_NONE)
+		return 0;
+	fsm_enter(t, h, HS_FENCING, WHY_HB_DEAD);
+	if (res == FENCE_OFF_CONFIRMED || res == FENCE_FAILED_UNKNOWN ||
+	    res == FENCE_AUTH_ERROR)
+		h->fence_new = 1;	/* next_fencing() takes it this tick */
+	return 1;
+}
+
+/*
+ * HS_DEAD, S1 holds, budget left: hold for a guard, or fence.  A host
+ * whose last request was not started asks again and stays DEAD until
+ * the executor reports it sent.
+ */
+static void
+fence_or_hold(struct core_tick *t, struct core_host *h, enum act_why hold)
+{
+	if (hold == WHY_CLUSTER_FENCE_BUDGET)
+		hold_host_alert(t, h, WHY_CLUSTER_FENCE_BUDGET);
+	else
+		hold_host_alert(t, h, h->fence_unstarted ? WHY_AUDIT_FAILED :
+		    WHY_NONE);
+	if (hold != WHY_NONE) {
+		h->v.hold = hold;
+		return;
+	}
+	core_emit(t, ACT_FENCE, h->v.host_id, WHY_HB_DEAD, h->v.cluster_id, 0);
+	if (h->fence_unstarted) {
+		h->v.hold = WHY_AUDIT_FAILED;
+		return;
+	}
+	fsm_enter(t, h, HS_FENCING, WHY_HB_DEAD);
 }
 
 static enum act_why
@@ -213,6 +276,8 @@ next_dead(struct core_tick *t, struct core_host *h)
 	enum act_why	hold;
 
 	if (positive_death(t, h))
+		return;
+	if (fence_retry_news(t, h))	/* a re-asked fence went out */
 		return;
 	if (h->verdict != V_DEAD) {
 		follow_verdict(t, h);
@@ -238,13 +303,9 @@ next_dead(struct core_tick *t, struct core_host *h)
 		return;
 	}
 	/* a distrusted BMC first: it lasts until a human acts */
-	if ((hold = guard_bmc_hold(h)) != WHY_NONE ||
-	    (hold = guard_fence_hold(t, h)) != WHY_NONE) {
-		h->v.hold = hold;
-		return;
-	}
-	core_emit(t, ACT_FENCE, h->v.host_id, WHY_HB_DEAD, h->v.cluster_id, 0);
-	fsm_enter(t, h, HS_FENCING, WHY_HB_DEAD);
+	if ((hold = guard_bmc_hold(h)) == WHY_NONE)
+		hold = guard_fence_hold(t, h);
+	fence_or_hold(t, h, hold);	/* hold, or ACT_FENCE */
 }
 
 static void
@@ -280,6 +341,9 @@ next_fencing(struct core_tick *t, struct core_host *h)
 			return;
 		case FENCE_AUTH_ERROR:
 			fence_over(t, h, WHY_BMC_AUTH);
+			return;
+		case FENCE_NOT_STARTED:
+			fence_not_started(t, h);
 			return;
 		case FENCE_NONE:
 		case FENCE_RUNNING:
@@ -446,6 +510,8 @@ fsm_step(struct core_tick *t, struct core_host *h)
 	}
 	if (h->v.state == HS_IGNORED)
 		fsm_enter(t, h, HS_UNKNOWN, WHY_UNIGNORED);
+	hold_duplicate_ip(t, h);
+	hold_adopt_attempts(h);
 
 	for (i = 0; i < h->ntr; i++)
 		if (h->tr[i].garbage_new) {

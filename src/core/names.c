@@ -89,6 +89,8 @@ fence_result_name(enum fence_result v)
 		return "failed_unknown";
 	case FENCE_AUTH_ERROR:
 		return "auth_error";
+	case FENCE_NOT_STARTED:
+		return "not_started";
 	}
 	return "invalid";
 }
@@ -198,6 +200,10 @@ static const char *const act_why_names[WHY_LAST + 1] = {
 	[WHY_IGN_REMOVED] = "ign_removed",
 	[WHY_UNIGNORED] = "unignored",
 	[WHY_HOST_GONE] = "host_gone",
+	[WHY_DUPLICATE_IP] = "duplicate_ip",
+	[WHY_CLUSTER_FENCE_BUDGET] = "cluster_fence_budget",
+	[WHY_SUSPECT_TOO_LONG] = "suspect_too_long",
+	[WHY_AUDIT_FAILED] = "audit_failed",
 };
 
 const char *

@@ -23,6 +23,7 @@ policy_from_config(const struct config *c, struct core_policy *p)
 	p->storm_fraction = c->daemon.storm_fraction_permille;
 	p->self_fence_after_ms = c->daemon.self_fence_after_ms;
 	p->rearm_after_ms = c->daemon.rearm_after_ms;
+	p->cluster_fence_max = c->daemon.cluster_fence_max;
 	p->bmc_poll_interval_ms = c->daemon.bmc_poll_interval_ms;
 	p->tick_ms = c->daemon.tick_interval_ms;
 	p->agent_hb_interval_ms = c->daemon.agent_hb_interval_ms;

@@ -41,6 +41,9 @@ static const struct cfg_key daemon_keys[] = {
 	    "this long (0: off)"),
 	DUR("rearm_after", rearm_after_ms, 0, MS_DAY, REARM_AFTER_MS_DEFAULT,
 	    "a host back after a fence is fenceable again after this long"),
+	NUM("cluster_fence_max", CFGT_UINT, cluster_fence_max, 0, 1000,
+	    CLUSTER_FENCE_MAX_DEFAULT, "hosts fenced per cluster per "
+	    "rearm_after (0: no limit)"),
 	DUR("heartbeat_read_deadline", hb_read_deadline_ms, 100, 60000,
 	    HB_READ_DEADLINE_MS_DEFAULT, "one round of heartbeat reads"),
 	DUR("leader_retry", leader_retry_ms, 100, 60000,

@@ -167,6 +167,10 @@
 #define STORM_MIN_STALE			     2	/* one stale host is the ordinary
 						   case hawatch exists for, never
 						   a storm */
+#define CLUSTER_FENCE_MAX_DEFAULT	     0	/* off: the storm guard already
+						   bounds a cascade; a site that
+						   wants a hard cap per rearm_after
+						   (e.g. 1 or 2 hosts) sets it */
 #define REARM_AFTER_MS_DEFAULT		600000	/* a host back after a fence must
 						   look healthy this long before
 						   it can be fenced again (CloudStack

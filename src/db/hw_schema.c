@@ -137,6 +137,20 @@ static const char *const level4[] = {
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 };
 
+/*
+ * Level 5 (issue 11): the fence attempt budget per host, written with the
+ * host.fence_requested audit row, so a new leader continues the count.
+ */
+static const char *const level5[] = {
+	"CREATE TABLE IF NOT EXISTS %s.`fence_attempt` ("
+	" `host_id` bigint unsigned NOT NULL,"
+	" `attempts` int unsigned NOT NULL COMMENT 'of this episode',"
+	" `updated_at` datetime(3) NOT NULL COMMENT 'UTC',"
+	" `actor` varchar(255) NOT NULL,"
+	" PRIMARY KEY (`host_id`)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+
 struct level {
 	const char *const	*stmts;
 	size_t			 n;
@@ -147,6 +161,7 @@ static const struct level levels[] = {
 	{ level2, NELEM(level2) },
 	{ level3, NELEM(level3) },
 	{ level4, NELEM(level4) },
+	{ level5, NELEM(level5) },
 };
 
 const char *

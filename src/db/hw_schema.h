@@ -17,6 +17,8 @@
  *                   alerts.c, `hawatch alerts`)
  *   console_log     a host's console captured over SOL at fence time
  *                   (level 4; console_log.c)
+ *   fence_attempt   fence attempts spent per host in the current episode
+ *                   (level 5), so the budget survives a leader failover
  */
 #ifndef HAWATCH_HW_SCHEMA_H
 #define HAWATCH_HW_SCHEMA_H
@@ -25,7 +27,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	4
+#define HW_SCHEMA_VERSION	5
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);

@@ -15,6 +15,10 @@
 #                     chaos_leader_log, chaos_ha_write, vm_instance (check.sh
 #                     reads them in one snapshot, after copying the logs)
 #
+# Check D (issue 11): a host that the suite recorded with a hung twin's
+# private IP (events dup_ip / dup_ip_end) gets no fence.requested while it
+# shares the twin's heartbeat file (nor in the tick after).
+#
 # Output, one line each:
 #   V <check> <key> <text>   a violation; key identifies it across rounds
 #   P <check> <n>            n items not decidable yet (deadline ahead)
@@ -189,6 +193,11 @@ FILENAME ~ /events\.log$/ {
 		p_v[np] = kv($0, "vm") + 0; p_o[np] = kv($0, "optout") + 0; last_pause[p_d[np]] = np
 	}
 	else if (k == "operator_resumed") { op_res[kv($0, "dom")] = t }
+	else if (k == "dup_ip") { nd++; dp_t[nd] = t; dp_h[nd] = kv($0, "host") + 0; dp_w[nd] = kv($0, "twin") + 0; dp_e[nd] = -1 }
+	else if (k == "dup_ip_end") {
+		h = kv($0, "host") + 0
+		for (i = nd; i >= 1; i--) if (dp_h[i] == h && dp_e[i] < 0) { dp_e[i] = t; break }
+	}
 	else if (k == "backup_begin") {
 		nbk++; bk_b[nbk] = t; bk_c[nbk] = -1; bk_e[nbk] = -1; bk_h[nbk] = kv($0, "host") + 0
 		bk_d[nbk] = kv($0, "dom"); bk_v[nbk] = kv($0, "vm") + 0; bk_p0[nbk] = kv($0, "processed") + 0
@@ -610,6 +619,17 @@ END {
 			viol("E", "returned:" h ":" t, sprintf("host %d powered on at %s after a fence: no host.returned by %s", h, rel(t), rel(t + D_ret)))
 	}
 	print "C", "E", cE; print "P", "E", pE
+
+	# ---- D: a live host sharing its twin's IP is never fenced --------------
+	cD = 0
+	for (i = 1; i <= nd; i++) {
+		cD++
+		e = dp_e[i] < 0 ? now : dp_e[i]
+		for (j = 1; j <= nfs; j++)
+			if (fs_h[j] == dp_h[i] && fs_t[j] >= dp_t[i] && fs_t[j] <= e + tick + 1)
+				viol("D", "dup:" dp_h[i] ":" fs_t[j], sprintf("host %d, alive and recorded with host %d's private IP since %s, was fenced at %s", dp_h[i], dp_w[i], rel(dp_t[i]), rel(fs_t[j])))
+	}
+	print "C", "D", cD
 	for (n in note) print "N", n
 }
 

@@ -12,9 +12,9 @@
 # earlier round (each violation is reported once, with its rows).  Results
 # go to CHECK_PASS / CHECK_FAIL; the failures' text to $CH/failures.
 
-CHECKS=(P 1 2 3 4 5 6 R 9 E)
-[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 R 9 E)
-[ "${CHAOS_QEMU:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 7 8 R 9 E)
+CHECKS=(P 1 2 3 4 5 6 R 9 D E)
+[ "${CHAOS_LIBVIRT:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 8 R 9 D E)
+[ "${CHAOS_QEMU:-0}" = 1 ] && CHECKS=(P 1 2 3 4 5 6 7 8 R 9 D E)
 declare -A CHECK_NAME=(
 	[P]="watchers alive, one leader"
 	[1]="no fence while the heartbeat advanced"
@@ -27,6 +27,7 @@ declare -A CHECK_NAME=(
 	[8]="paused VMs resumed in time, opted-out left"
 	[R]="every VM hawatch re-queued runs again, or is told"
 	[9]="no fence of a live host whose BMC reads off"
+	[D]="no fence of a live host sharing a twin's IP"
 	[E]="scenario expectations"
 )
 CHECK_PASS=0

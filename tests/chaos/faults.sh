@@ -24,10 +24,12 @@
 # now), injected, observed and, for transient faults, healed.  Host faults
 # never take down a third host at once: with 5 hosts and at most 2 stale,
 # the storm guard (S3) can never hold, so every hung host must be fenced.
+# S3 counts a host fenced within rearm_after as stale, so a host powered
+# on again less than rearm_after (+4 s) ago still counts as down here.
 
 FAULT_KINDS=(power_off hung_host crash_reboot total_loss bmc_hang bmc_loss
 	nfs_stall nfs_restart db_restart kill_mid_reconcile leader_failover
-	dead_ms_claim bmc_lies)
+	dead_ms_claim bmc_lies dup_ip)
 # backup faults need a hypervisor per host (libvirtd, test driver: root);
 # a throttled backup that progresses needs block jobs, which the test driver
 # lacks: real QEMU on host CHAOS_QEMU_HOST (lib.sh chaos_qemu_up)
@@ -98,7 +100,10 @@ model_init() {
 ndown() {
 	local h n=0
 	for h in $(seq 1 "$CHAOS_HOSTS"); do
-		[ "${HSTATE[$h]}" = up ] || n=$((n + 1))
+		if [ "${HSTATE[$h]}" != up ] ||
+		    [ $(( MODEL_MS - UPSINCE[$h] )) -lt $(( CHAOS_REARM_MS + 4000 )) ]; then
+			n=$((n + 1))
+		fi
 	done
 	echo "$n"
 }
@@ -128,6 +133,10 @@ applies() {
 	hung_host|crash_reboot|total_loss)
 		[ "$(ndown)" -lt "$CHAOS_MAX_DOWN" ] || return 1
 		CAND=$(eligible_hosts 1);;
+	dup_ip)		# a hung host and a live twin, both re-armed
+		[ "$(ndown)" -lt "$CHAOS_MAX_DOWN" ] || return 1
+		CAND=$(eligible_hosts 1)
+		[ "$(wc -w <<<"$CAND")" -ge 2 ] || return 1;;
 	backup_fills_target)	# a returned host is not swept until re-armed;
 		# the QEMU host's test-driver domains are not the sweeper's view
 		CAND=$(eligible_hosts 1)
@@ -295,6 +304,35 @@ hang_console_check() {
 	else
 		expect FAIL "host $h was fenced for a hang, but no console capture holds its last line [$mark]: $(grep -h "event=console.* host=$h " "$T"/hawatch-*.log | tail -3)"
 	fi
+}
+
+# A host recorded with another host's private IP: both read one heartbeat
+# file.  The twin whose file it is hangs; the live one must never be fenced
+# for it (issue 11).  hawatch holds both while the IPs are duplicated, so
+# the hung host's fence deadline starts when the record is fixed.
+f_dup_ip() {
+	local ms c twin ip
+	read -r -a c <<<"$CAND"
+	rng $(( ${#c[@]} - 1 ))
+	twin=${c[$R]}
+	[ "$twin" != "$HOST" ] || twin=${c[${#c[@]} - 1]}
+	rng_range 8000 11000; ms=$R
+	host_down "$HOST" 1 3 power_on
+	STEP_NOTE="host=$HOST twin=$twin dup=$(secs "$ms")s"
+	if [ "$PLAN" = 0 ]; then
+		ip=$(sql "SELECT private_ip_address FROM host WHERE id = $twin")
+		sql "UPDATE host SET private_ip_address = '$(sim_ip "$HOST")' WHERE id = $twin"
+		ev "dup_ip host=$twin twin=$HOST"
+		ipmisim_crash_host "h$HOST"
+	fi
+	nap "$ms"
+	if [ "$PLAN" = 0 ]; then
+		sql "UPDATE host SET private_ip_address = '$ip' WHERE id = $twin"
+		ev "dup_ip_end host=$twin"
+		ev "dead host=$HOST kind=hang"
+	fi
+	rng_range 9000 12000
+	nap "$R"
 }
 
 f_crash_reboot() {

@@ -79,8 +79,8 @@ CHAOS_FENCE_QUIET=2		# and fence_quiet
 CHAOS_FENCE_ATTEMPTS=3		# the default fence_max_attempts
 CHAOS_SUSPECT=0.75		# 1.5 x the agent interval (policy.c)
 CHAOS_LAG=1.25			# a write hawatch cannot have seen yet: tick + read deadline
-CHAOS_OBS_SKEW=1.5		# hawatch stamps a change with its tick's start, which
-				# precedes the read by the tick's database and NFS phases
+CHAOS_OBS_SKEW=1.5		# margin between a write and the tick that sees it
+				# (hawatch stamps a change after its reads: issue 11)
 CHAOS_SLACK=${CHAOS_SLACK:-6}	# scheduling noise on a shared 2-core machine
 CHAOS_MAX_DOWN=2		# hosts down at once: never a storm (S3) with 5 hosts
 CHAOS_HA_SCALE=500		# CloudStack's HA timings / 500

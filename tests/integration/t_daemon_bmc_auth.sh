@@ -14,7 +14,7 @@ hawatch_start a
 for h in 1 2 3; do wait_state a $h alive 20 || fail "host $h never alive"; done
 wait_for 10 grep -q "event=bmc.error host=2.*password invalid" "$T/hawatch-a.log" \
 	|| fail "no clear BMC error: $(grep bmc "$T/hawatch-a.log" | head)"
-grep -q '"id":2,[^]]*"power":"auth_error"' "$T/status-a.json" || fail "status lacks the auth error"
+wait_for 5 grep -q '"id":2,[^]]*"power":"auth_error"' "$T/status-a.json" || fail "status lacks the auth error"  # written by the tick after the reading
 sleep 2
 ipmisim_crash_host h2
 wait_state a 2 unfenceable 30 || fail "host 2 not unfenceable: $(cat "$T/status-a.json.txt")"

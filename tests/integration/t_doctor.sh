@@ -14,8 +14,9 @@
 # saying "password invalid"; with those fixed, exit 0; a database user
 # without UPDATE on vm_instance is a FAIL naming the privilege, the table
 # and the GRANT; a BMC that reads OFF while the host's heartbeat is fresh
-# is a FAIL "BMC mapped to the wrong host?"; an unreadable pool is a FAIL;
-# a config that does not load exits 1.
+# is a FAIL "BMC mapped to the wrong host?"; two hosts with one private IP
+# are a FAIL each, naming the twin (issue 11); an unreadable pool is a
+# FAIL; a config that does not load exits 1.
 . "$(dirname "$0")/../lib/common.sh"
 . "$TOP/tests/lib/reconcile.sh"
 . "$TOP/tests/lib/ipmisim.sh"
@@ -88,8 +89,23 @@ line ok backup.mount | grep -q "mount_opts 'soft,timeo=150' are soft with a time
 	fail "backup ok: $(cat "$T/out")"
 line ok bmc | grep -q "host 1 (kvm01) BMC 127.0.0.1:$P1: power on" || fail "bmc ok: $(cat "$T/out")"
 line ok config | grep -q "good.conf loads" || fail "config line: $(cat "$T/out")"
+line ok host.ip | grep -q "each with its own private IP" || fail "host.ip ok: $(cat "$T/out")"
 grep -q "^0 FAIL" "$T/out" || fail "count: $(tail -1 "$T/out")"
 pass "soft,timeo mount ok, BMC answers 'on', heartbeat pool readable: exit 0"
+
+# --- two hosts with one private IP (one heartbeat file) ---------------------------
+ip2=$(sql "SELECT private_ip_address FROM host WHERE id = 2")
+sql "UPDATE host SET private_ip_address = '10.1.1.1' WHERE id = 2"
+HWCONF=$T/good.conf hw doctor
+expect_rc 1 "duplicate IP"
+l=$(line FAIL host.ip)
+expect_eq "two host.ip FAILs" 2 "$(grep -c . <<<"$l")"
+grep -q "host 1 (kvm01): private IP 10.1.1.1 is also host 2's: they share one heartbeat file, so hawatch holds them and fences neither" <<<"$l" ||
+	fail "host.ip detail: $l"
+grep -q "host 2 (kvm02): private IP 10.1.1.1 is also host 1's" <<<"$l" || fail "twin: $l"
+grep -q "(fix: give each host its own private_ip_address" <<<"$l" || fail "fix: $l"
+sql "UPDATE host SET private_ip_address = '$ip2' WHERE id = 2"
+pass "hosts 1 and 2 with one private IP: a FAIL each naming the twin"
 
 # --- a database user without UPDATE on vm_instance -------------------------------
 pw=$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')

@@ -2,7 +2,8 @@
 # t_valgrind.sh -- the hawatch binary under valgrind: no memory errors, no
 # definite or indirect leaks, on the paths operators run: config-check,
 # reconcile (plan, real transaction, JSON, refusal, bad input), status, and
-# the daemon for a few ticks against a simulated cluster ended by SIGTERM.
+# the daemon for a few ticks (scraped once) against a simulated cluster
+# ended by SIGTERM.
 source "$(dirname "$0")/../lib/common.sh"
 source "$TOP/tests/lib/simcluster.sh"
 command -v valgrind >/dev/null || skip "t_valgrind: valgrind not installed"
@@ -30,13 +31,17 @@ vg 0 maintenance list
 vg 1 status
 pass "CLI paths: no memory errors, no leaks"
 
+MPORT=$(free_port tcp)	# the metrics endpoint too (its thread, a scrape)
+printf 'metrics = { listen = "127.0.0.1:%s"; };\n' "$MPORT" >>"$T/hawatch.conf"
 $VG "$HAWATCH" --config "$T/hawatch.conf" run >"$T/vg-run.log" 2>&1 &
 pid=$!
 track $pid
 wait_for 60 test -f "$T/status-a.json" || fail "daemon under valgrind never ticked: $(tail "$T/vg-run.log")"
 sleep 4
+curl -sf --max-time 10 "http://127.0.0.1:$MPORT/metrics" | grep -q '^hawatch_host_state{' \
+	|| fail "no metrics scraped from the daemon under valgrind"
 kill -TERM $pid
 rc=0; wait $pid || rc=$?
 [ "$rc" = 99 ] && fail "valgrind errors in the daemon: $(grep -v '^ts=' "$T/vg-run.log" | head -40)"
 [ "$rc" = 0 ] || fail "daemon exit $rc under valgrind: $(tail -5 "$T/vg-run.log")"
-pass "daemon: ticks, SIGTERM, no memory errors, no leaks"
+pass "daemon: ticks, a metrics scrape, SIGTERM, no memory errors, no leaks"

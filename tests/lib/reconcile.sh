@@ -9,7 +9,6 @@ source "$TOP/tests/lib/mariadb.sh"
 seed_db() {
 	mariadb_start
 	mariadb_load "$TOP/tests/sql/cloudstack-schema.sql"
-	mariadb_load "$TOP/tests/sql/cloudstack-schema-ha.sql"
 	mariadb_load "$TOP/tests/sql/seed-12922.sql"
 	: > "$T/hawatch.conf"
 	hawatch_conf_db "$T/hawatch.conf"

@@ -44,7 +44,6 @@ simcluster_start() {
 	SIM_N=$n
 	mariadb_start
 	mariadb_load "$TOP/tests/sql/cloudstack-schema.sql"
-	mariadb_load "$TOP/tests/sql/cloudstack-schema-ha.sql"
 	{ echo "SET @nhosts = $n, @nvms = $vms;"; cat "$TOP/tests/sql/sim-inventory.sql"; } >"$T/sim.sql"
 	mariadb_load "$T/sim.sql"
 	ganesha_start nfs >/dev/null

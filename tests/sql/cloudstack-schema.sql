@@ -881,3 +881,14 @@ CREATE TABLE `async_job` (
   KEY `i_async__last_poll` (`last_polled`),
   KEY `i_async_job__instance_type__job_status` (`instance_type`,`job_status`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
+-- zone-level configuration overrides (restart assurance reads vm.ha.enabled, force.ha)
+CREATE TABLE `data_center_details` (
+  `id` bigint unsigned NOT NULL auto_increment,
+  `dc_id` bigint unsigned NOT NULL COMMENT 'dc id',
+  `name` varchar(255) NOT NULL,
+  `value` varchar(1024) NOT NULL,
+  `display` tinyint(1) NOT NULL DEFAULT 1 COMMENT 'True if the detail can be displayed to the end user',
+  PRIMARY KEY (`id`),
+  CONSTRAINT `fk_dc_details__dc_id` FOREIGN KEY (`dc_id`) REFERENCES `data_center`(`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;

@@ -4,10 +4,14 @@
  * act_run() is given fake function tables (act.h: one for the BMC pool,
  * one for the database) that record every call in order and fail on
  * demand.  The stories check the order "audit, act, read back" and what
- * the executor does today when each step fails: the database is down or
- * the audit write fails (no fence is sent), the BMC times out (the
- * result is read back and audited as failed_unknown), the reconcile
- * fails or loses leadership, the fence-record update fails.  The source
+ * the executor does when each step fails: the database is down or the
+ * audit write fails (no fence is sent, the core hears "not started",
+ * which is no attempt), the BMC pool refuses (a failed attempt, recorded
+ * and reported as such), the BMC times out (the result is read back and
+ * audited as failed_unknown), the fence-result audit fails (retried next
+ * round), the reconcile fails or loses leadership, the fence-record
+ * update fails (retried while the host is still back), and the recorded
+ * attempt budget is forgotten once the host is alive or ignored.  The source
  * the reconcile confirms comes from the core's state (fenced_by), driven
  * here by the real core_step().
  *
@@ -31,6 +35,7 @@
 static struct fake {
 	char	calls[8192];	/* "audit host.fence_requested 7 ...;" */
 	int	audit_fail, returned_fail, reconcile_fail, request_rc;
+	int	reset_fail;
 	char	reconcile_err[128];
 	enum fence_source confirm;	/* last reconcile's o->confirm */
 	char	evidence[2048];		/* last audit's evidence */
@@ -64,6 +69,34 @@ fake_audit(struct daemon *d, const char *action, uint64_t host,
 	snprintf(F.evidence, sizeof(F.evidence), "%s", evidence);
 	if (F.audit_fail) {
 		set_err(err, "fake: MySQL server has gone away");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fake_fence_requested(struct daemon *d, uint64_t host, unsigned attempt,
+    const char *reason, const char *evidence, char *err)
+{
+	(void)d;
+	called("audit host.fence_requested %llu %s attempt %u;",
+	    (unsigned long long)host, reason, attempt);
+	snprintf(F.evidence, sizeof(F.evidence), "%s", evidence);
+	if (F.audit_fail) {
+		set_err(err, "fake: MySQL server has gone away");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fake_budget_reset(struct daemon *d, uint64_t host, const char *reason,
+    char *err)
+{
+	(void)d;
+	called("budget_reset %llu %s;", (unsigned long long)host, reason);
+	if (F.reset_fail) {
+		set_err(err, "fake: read-only");
 		return -1;
 	}
 	return 0;
@@ -146,6 +179,8 @@ static const struct act_bmc_funcs fake_bmc_console = {
 
 static const struct act_db_funcs fake_db = {
 	.audit = fake_audit,
+	.fence_requested = fake_fence_requested,
+	.budget_reset = fake_budget_reset,
 	.returned = fake_returned,
 	.reconcile = fake_reconcile,
 };
@@ -153,14 +188,16 @@ static const struct act_db_funcs fake_db = {
 /* --- a daemon with one host ------------------------------------------- */
 
 static struct daemon D;
-static struct action AV[64];
-static struct core_event EV[64];
+static enum ign_reason core_ignored;	/* core_round()'s ignore flag */
+static struct action AV[128];
+static struct core_event EV[128];
 /* the libvirt probe the next core_round() reports (guard_bmc.c) */
 static struct host_obs	probe_next;
 
 static void
 setup(void)
 {
+	core_ignored = IGN_NONE;
 	memset(&F, 0, sizeof(F));
 	memset(&D, 0, sizeof(D));
 	memset(&probe_next, 0, sizeof(probe_next));
@@ -183,9 +220,9 @@ setup(void)
 	D.core = core_state_new();
 	core_policy_defaults(&D.pol);
 	D.acts.v = AV;
-	D.acts.cap = 64;
+	D.acts.cap = 128;
 	D.evs.v = EV;
-	D.evs.cap = 64;
+	D.evs.cap = 128;
 }
 
 static void
@@ -227,8 +264,7 @@ add_fence_news(enum fence_result res, enum bmc_status last, const char *err)
 	D.cap_fence_news = 1;
 }
 
-/* one core_step() for the host with no heartbeat pool: only BMC readings
- * and operator confirmations move it */
+
 static void
 core_round(uint64_t now, enum pwr_obs pw, uint64_t pseq, int op)
 {
@@ -241,6 +277,7 @@ core_round(uint64_t now, enum pwr_obs pw, uint64_t pseq, int op)
 	h.probe_power_seq = probe_next.probe_power_seq;
 	h.host_id = HOST;
 	h.cluster_id = 1;
+	h.ignored = core_ignored;
 	h.power = pw;
 	h.power_seq = pseq;
 	h.operator_confirmed_off = op;
@@ -260,7 +297,8 @@ START_TEST(test_fence_audit_then_request_then_read_back)
 {
 	add_action(ACT_FENCE, WHY_HB_DEAD);
 	act_run(&D);
-	ck_assert_str_eq(F.calls, "audit host.fence_requested 7 heartbeat dead;"
+	ck_assert_str_eq(F.calls, "audit host.fence_requested 7 heartbeat dead "
+	    "attempt 1;"
 	    "fence 7 30000;");
 	ck_assert_str_eq(D.extra[0].last_action, "fence requested");
 	ck_assert_ptr_nonnull(strstr(F.evidence, "\"ip\":\"10.0.0.7\""));
@@ -284,7 +322,8 @@ START_TEST(test_result_recorded_before_next_fence)
 	add_action(ACT_FENCE, WHY_HB_DEAD);
 	act_run(&D);
 	ck_assert_str_eq(F.calls, "audit host.fence_result 7 failed_unknown;"
-	    "audit host.fence_requested 7 heartbeat dead;fence 7 30000;");
+	    "audit host.fence_requested 7 heartbeat dead attempt 1;"
+	    "fence 7 30000;");
 }
 END_TEST
 
@@ -305,7 +344,7 @@ START_TEST(test_console_release_before_fence_result_references_it)
 	add_action(ACT_FENCE, WHY_HB_DEAD);
 	act_run(&D);
 	ck_assert_str_eq(F.calls, "console suspect 7;"
-	    "audit host.fence_requested 7 heartbeat dead;"
+	    "audit host.fence_requested 7 heartbeat dead attempt 1;"
 	    "console release 7;fence 7 30000;");
 	F.calls[0] = '\0';
 	D.acts.n = D.evs.n = 0;
@@ -322,7 +361,8 @@ START_TEST(test_console_release_before_fence_result_references_it)
 	F.audit_fail = 1;
 	add_action(ACT_FENCE, WHY_HB_DEAD);
 	act_run(&D);
-	ck_assert_str_eq(F.calls, "audit host.fence_requested 7 heartbeat dead;");
+	ck_assert_str_eq(F.calls,
+	    "audit host.fence_requested 7 heartbeat dead attempt 1;");
 }
 END_TEST
 
@@ -365,13 +405,28 @@ START_TEST(test_db_down_no_audit_no_fence)
 }
 END_TEST
 
+/* no record, no fence -- and the core hears "not started", no attempt */
 START_TEST(test_audit_fails_fence_not_sent)
 {
 	F.audit_fail = 1;
 	add_action(ACT_FENCE, WHY_HB_DEAD);
 	act_run(&D);
-	ck_assert_str_eq(F.calls, "audit host.fence_requested 7 heartbeat dead;");
-	ck_assert_str_eq(D.extra[0].last_action, "");
+	ck_assert_str_eq(F.calls,
+	    "audit host.fence_requested 7 heartbeat dead attempt 1;");
+	ck_assert_str_eq(D.extra[0].last_action,
+	    "fence not started (audit failed)");
+	ck_assert_int_eq(D.extra[0].fence_out, FENCE_NOT_STARTED);
+	ck_assert_uint_eq(D.extra[0].fence_seq_out, 1);
+
+	/* the write works again: the same request is sent, reported sent */
+	F.audit_fail = 0;
+	F.calls[0] = '\0';
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "audit host.fence_requested 7 heartbeat "
+	    "dead attempt 1;fence 7 30000;");
+	ck_assert_int_eq(D.extra[0].fence_out, FENCE_RUNNING);
+	ck_assert_uint_eq(D.extra[0].fence_seq_out, 2);
+	ck_assert_str_eq(D.extra[0].last_action, "fence requested");
 }
 END_TEST
 
@@ -385,14 +440,25 @@ START_TEST(test_standby_no_audit_no_fence)
 }
 END_TEST
 
+/* a result whose audit row failed is written on a later round (S9) */
 START_TEST(test_fence_result_audit_fails)
 {
 	F.audit_fail = 1;
 	add_fence_news(FENCE_OFF_CONFIRMED, BMC_OFF, "");
 	act_run(&D);
 	ck_assert_str_eq(F.calls, "audit host.fence_result 7 off_confirmed;");
-	/* current behaviour: the status still shows the result */
 	ck_assert_str_eq(D.extra[0].last_action, "fence off_confirmed");
+	ck_assert_uint_eq(D.nfence_news, 1);
+	act_run(&D);			/* still failing: kept */
+	ck_assert_uint_eq(D.nfence_news, 1);
+	F.audit_fail = 0;
+	F.calls[0] = '\0';
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "audit host.fence_result 7 off_confirmed;");
+	ck_assert_uint_eq(D.nfence_news, 0);
+	F.calls[0] = '\0';
+	act_run(&D);			/* written once, not again */
+	ck_assert_str_eq(F.calls, "");
 }
 END_TEST
 
@@ -415,17 +481,24 @@ START_TEST(test_bmc_timeout_read_back)
 }
 END_TEST
 
-START_TEST(test_bmc_unknown_host_still_logged)
+/* a request the pool refuses (-1, host not in its table) is no "fence
+ * requested": a failed attempt, reported to the core and recorded */
+START_TEST(test_bmc_refusal_is_a_failed_attempt)
 {
-	/* current behaviour (issue 11 may change it): a request the pool
-	 * refuses (-1, host not in its table) is logged and shown as
-	 * requested; the core times the attempt out */
 	F.request_rc = -1;
 	add_action(ACT_FENCE, WHY_HB_DEAD);
 	act_run(&D);
-	ck_assert_str_eq(F.calls, "audit host.fence_requested 7 heartbeat dead;"
-	    "fence 7 30000;");
-	ck_assert_str_eq(D.extra[0].last_action, "fence requested");
+	ck_assert_str_eq(F.calls, "audit host.fence_requested 7 heartbeat dead "
+	    "attempt 1;fence 7 30000;");
+	ck_assert_str_eq(D.extra[0].last_action,
+	    "fence refused (no BMC target)");
+	ck_assert_int_eq(D.extra[0].fence_out, FENCE_FAILED_UNKNOWN);
+	ck_assert_uint_eq(D.nfence_news, 1);
+	F.calls[0] = '\0';
+	D.acts.n = 0;
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "audit host.fence_result 7 failed_unknown;");
+	ck_assert_ptr_nonnull(strstr(F.evidence, "refused: no BMC target"));
 }
 END_TEST
 
@@ -511,7 +584,88 @@ START_TEST(test_returned_without_schema_or_failing)
 }
 END_TEST
 
+/* a close that failed is tried again while the host is still back */
+START_TEST(test_returned_close_retried)
+{
+	core_round(1000, PWR_UNKNOWN, 1, 0);
+	core_round(2000, PWR_UNKNOWN, 2, 1);	/* fenced (operator) */
+	core_round(3000, PWR_ON, 3, 1);
+	core_round(4000, PWR_ON, 4, 1);		/* returned */
+	ck_assert_int_eq(core_host_view(D.core, HOST)->state, HS_RETURNED);
+	F.returned_fail = 1;
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "returned 7 power_returned;"
+	    "returned 7 power_returned;");	/* the action, one retry */
+	F.returned_fail = 0;
+	F.calls[0] = '\0';
+	D.acts.n = D.evs.n = 0;
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "returned 7 power_returned;");
+	F.calls[0] = '\0';
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "");
+}
+END_TEST
+
+/* once fenced again, the open record is the new fence's: no late close */
+START_TEST(test_returned_close_not_after_new_fence)
+{
+	core_round(1000, PWR_UNKNOWN, 1, 0);
+	core_round(2000, PWR_UNKNOWN, 2, 1);
+	core_round(3000, PWR_ON, 3, 1);
+	core_round(4000, PWR_ON, 4, 1);
+	F.returned_fail = 1;
+	act_run(&D);
+	F.returned_fail = 0;
+	core_round(5000, PWR_ON, 4, 0);
+	core_round(6000, PWR_ON, 4, 1);		/* operator: fenced again */
+	ck_assert_int_eq(core_host_view(D.core, HOST)->state, HS_FENCED);
+	F.calls[0] = '\0';
+	D.acts.n = D.evs.n = 0;
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "");
+}
+END_TEST
+
+/* the recorded attempt count goes once the core counts the host back */
+START_TEST(test_budget_reset_when_ignored)
+{
+	D.inv.hosts[0].fence_attempts_recorded = 2;
+	core_round(1000, PWR_ON, 1, 0);		/* unknown: kept */
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "");
+	ck_assert_uint_eq(core_host_view(D.core, HOST)->fence_attempts, 0);
+	core_ignored = IGN_MAINTENANCE;
+	core_round(2000, PWR_ON, 2, 0);
+	F.reset_fail = 1;
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "budget_reset 7 ignored;");
+	ck_assert_uint_eq(D.inv.hosts[0].fence_attempts_recorded, 2);
+	F.reset_fail = 0;
+	F.calls[0] = '\0';
+	D.acts.n = D.evs.n = 0;
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "budget_reset 7 ignored;");
+	ck_assert_uint_eq(D.inv.hosts[0].fence_attempts_recorded, 0);
+}
+END_TEST
+
 /* --- alerts --------------------------------------------------------------- */
+
+/* a host may carry several alerts at once (duplicate_ip and a state's) */
+START_TEST(test_alerts_of_one_host_by_why)
+{
+	add_action(ACT_ALERT, WHY_DUPLICATE_IP);
+	add_action(ACT_ALERT, WHY_SUSPECT_TOO_LONG);
+	act_run(&D);
+	ck_assert_uint_eq(D.nalerts, 2);
+	D.acts.n = 0;
+	add_action(ACT_CLEAR_ALERT, WHY_SUSPECT_TOO_LONG);
+	act_run(&D);
+	ck_assert_uint_eq(D.nalerts, 1);
+	ck_assert_int_eq(D.alerts[0].why, WHY_DUPLICATE_IP);
+}
+END_TEST
 
 START_TEST(test_alert_raise_and_clear)
 {
@@ -544,13 +698,17 @@ act_suite(void)
 	tcase_add_test(tc, test_standby_no_audit_no_fence);
 	tcase_add_test(tc, test_fence_result_audit_fails);
 	tcase_add_test(tc, test_bmc_timeout_read_back);
-	tcase_add_test(tc, test_bmc_unknown_host_still_logged);
+	tcase_add_test(tc, test_bmc_refusal_is_a_failed_attempt);
 	tcase_add_test(tc, test_reconcile_source_bmc_from_core);
 	tcase_add_test(tc, test_reconcile_source_operator_from_core);
 	tcase_add_test(tc, test_reconcile_fails);
 	tcase_add_test(tc, test_reconcile_leadership_lost);
 	tcase_add_test(tc, test_returned_closes_record);
 	tcase_add_test(tc, test_returned_without_schema_or_failing);
+	tcase_add_test(tc, test_returned_close_retried);
+	tcase_add_test(tc, test_returned_close_not_after_new_fence);
+	tcase_add_test(tc, test_budget_reset_when_ignored);
+	tcase_add_test(tc, test_alerts_of_one_host_by_why);
 	tcase_add_test(tc, test_alert_raise_and_clear);
 	suite_add_tcase(s, tc);
 	return s;

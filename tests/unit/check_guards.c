@@ -233,9 +233,16 @@ START_TEST(test_unreadable_pool_alert)
 }
 END_TEST
 
-/* A host already fenced is not "stale at once" with the next one. */
-START_TEST(test_fenced_hosts_not_eligible)
+/*
+ * S3 cascade: a host fenced within rearm_after still counts, in the
+ * stale hosts and in the total, so the next death in a 3-host cluster
+ * is 2 of 3 and held; once that fence is older than rearm_after the
+ * fenced host leaves both counts and the next one is fenced.
+ */
+START_TEST(test_fenced_recently_counts_in_storm)
 {
+	int64_t	fenced_at;
+
 	rig_init();
 	rig_pool(1);
 	rig_host(1, 1, 1, 0);
@@ -246,10 +253,17 @@ START_TEST(test_fenced_hosts_not_eligible)
 	R.h[hx(3)].power = PWR_OFF;
 	rig_until(6000);
 	ck_assert_int_eq(st(3), HS_FENCED);
+	fenced_at = first_t(ACT_RECONCILE, 3);
 	R.beat[hx(2)] = 0;
 	rig_until(20000);
-	ck_assert_int_eq(count(ACT_ALERT, 0, WHY_STORM_GUARD), 0);
-	ck_assert_int_eq(first_t(ACT_FENCE, 2), 11000);
+	ck_assert_int_eq(count(ACT_ALERT, 0, WHY_STORM_GUARD), 1);
+	ck_assert_int_eq(count(ACT_FENCE, 2, -1), 0);
+	ck_assert_int_eq(st(2), HS_DEAD);
+	ck_assert_int_eq(core_host_view(R.st, 2)->hold, WHY_STORM_GUARD);
+	rig_until(fenced_at + (int64_t)R.pol.rearm_after_ms);
+	ck_assert_int_eq(count(ACT_CLEAR_ALERT, 0, WHY_STORM_GUARD), 1);
+	ck_assert_int_eq(first_t(ACT_FENCE, 2),
+	    fenced_at + (int64_t)R.pol.rearm_after_ms);
 	rig_done();
 }
 END_TEST
@@ -409,7 +423,7 @@ guards_suite(void)
 	tcase_add_test(tc, test_stall_staggered_writers_floor);
 	tcase_add_test(tc, test_pool_storm_blocks_cluster);
 	tcase_add_test(tc, test_unreadable_pool_alert);
-	tcase_add_test(tc, test_fenced_hosts_not_eligible);
+	tcase_add_test(tc, test_fenced_recently_counts_in_storm);
 	tcase_add_loop_test(tc, test_random_invariants, 0, 40);
 	suite_add_tcase(s, tc);
 	return s;

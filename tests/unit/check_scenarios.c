@@ -56,6 +56,9 @@ struct sim_host {
 	uint32_t	 vms;
 	enum ign_reason	 ign;
 	int		 confirm;
+	int		 dup_ip, audit_fail;
+	uint32_t	 recorded;	/* fence_attempts_recorded */
+	uint64_t	 share;		/* reads this host's files (one IP) */
 	/* libvirt endpoint and the executor's probe; hawatch.alerts */
 	enum { LV_NONE, LV_REAL, LV_ANSWER, LV_SILENT } lv;
 	int		 probe_pending;
@@ -187,6 +190,7 @@ policy_set(struct core_policy *p, const char *k, uint64_t v)
 		F(rearm_after_ms, 0), F(bmc_poll_interval_ms, 0),
 		F(agent_hb_interval_ms, 0), F(agent_hb_write_timeout_ms, 0),
 		F(agent_hb_max_tries, 1), F(agent_hb_retry_sleep_ms, 0),
+		F(cluster_fence_max, 1),
 #undef F
 	};
 	size_t	i;
@@ -228,13 +232,21 @@ sim_defaults(struct sim *s)
 	s->leader = 1;
 }
 
+/* The executor's answer to ACT_FENCE: not started when the audit write
+ * fails, else sent (reported running, as act.c does) to the fencer. */
 static void
 fence_start(struct sim_host *h, uint64_t now)
 {
+	if (h->audit_fail) {
+		h->fres = FENCE_NOT_STARTED;
+		h->fseq++;
+		return;
+	}
 	if (h->pending)
 		return;
 	h->pending = 1;
 	h->fres = FENCE_RUNNING;
+	h->fseq++;
 	h->done_at = now + h->fencer_after;
 	if (h->fencer_lands) {
 		h->landing = 1;
@@ -393,7 +405,19 @@ apply(struct sim *s, char **w, int n)
 		h->ign = (enum ign_reason)e;
 	} else if (strcmp(w[0], "unignore") == 0 && n == 2)
 		h->ign = IGN_NONE;
-	else if (strcmp(w[0], "confirm") == 0 && n == 2)
+	else if (strcmp(w[0], "share") == 0 && n == 3) {
+		if (num(w[2], &b) == -1 || (b != 0 && host_get(s, b) == NULL))
+			return -1;
+		h->share = b;		/* 0: its own files again */
+	} else if (strcmp(w[0], "dupip") == 0 && n == 3)
+		h->dup_ip = strcmp(w[2], "on") == 0;
+	else if (strcmp(w[0], "audit") == 0 && n == 3)
+		h->audit_fail = strcmp(w[2], "fail") == 0;
+	else if (strcmp(w[0], "recorded") == 0 && n == 3) {
+		if (num(w[2], &a) == -1)
+			return -1;
+		h->recorded = (uint32_t)a;
+	} else if (strcmp(w[0], "confirm") == 0 && n == 2)
 		h->confirm = 1;
 	else if (strcmp(w[0], "unconfirm") == 0 && n == 2)
 		h->confirm = 0;
@@ -483,6 +507,22 @@ world(struct sim *s)
 	}
 }
 
+/* The file host h's pool j reads: its own, or the one it shares (same
+ * private IP: same hb-<ip> file on that pool). */
+static const struct sim_file *
+shared_file(struct sim *s, const struct sim_host *h, size_t j)
+{
+	const struct sim_host	*o;
+	size_t			 k;
+
+	if (h->share == 0 || (o = host_get(s, h->share)) == NULL)
+		return &h->f[j];
+	for (k = 0; k < o->npools; k++)
+		if (o->pools[k] == h->pools[j])
+			return &o->f[k];
+	return &h->f[j];
+}
+
 static size_t
 build_obs(struct sim *s, struct host_obs *ho, struct pool_obs *po)
 {
@@ -505,19 +545,21 @@ build_obs(struct sim *s, struct host_obs *ho, struct pool_obs *po)
 		ho[n].ignored = h->ign;
 		ho[n].nhb = h->npools;
 		for (j = 0; j < h->npools; j++) {
+			const struct sim_file *f = shared_file(s, h, j);
+
 			p = pool_get(s, h->pools[j], 0);
 			r = &ho[n].hb[j];
 			r->pool_id = h->pools[j];
 			if (p->unreadable)
 				r->status = HB_UNKNOWN;
-			else if (h->f[j].rd != HB_OK)
-				r->status = h->f[j].rd;
-			else if (!h->f[j].exists)
+			else if (f->rd != HB_OK)
+				r->status = f->rd;
+			else if (!f->exists)
 				r->status = HB_MISSING;
 			else {
 				r->status = HB_OK;
-				r->value = h->f[j].value;
-				r->mtime_ms = h->f[j].mtime;
+				r->value = f->value;
+				r->mtime_ms = f->mtime;
 			}
 		}
 		ho[n].power = h->bmc_none && h->pseq == 0 ? PWR_UNKNOWN :
@@ -527,6 +569,8 @@ build_obs(struct sim *s, struct host_obs *ho, struct pool_obs *po)
 		ho[n].fence_seq = h->fseq;
 		ho[n].vms_active = h->vms;
 		ho[n].operator_confirmed_off = h->confirm;
+		ho[n].dup_ip = h->dup_ip;
+		ho[n].fence_attempts_recorded = h->recorded;
 		ho[n].probe = h->lv == LV_NONE ? PROBE_NO_ENDPOINT :
 		    h->probe_seq == 0 ? PROBE_NONE : h->probe;
 		ho[n].probe_seq = h->probe_seq;
