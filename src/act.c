@@ -109,7 +109,6 @@ const struct act_bmc_funcs act_bmc_real = {
 	.console_transition = console_watch_transition,
 	.console_release = console_watch_before_fence,
 	.console_collect = console_watch_fence_result,
-	.console_standby = console_watch_standby,
 };
 
 const struct act_db_funcs act_db_real = {
@@ -571,12 +570,9 @@ act_run(struct daemon *d)
 		log_info("core.transition", "host=%llu from=%s to=%s why=%s",
 		    (unsigned long long)e->host_id, host_state_name(e->from),
 		    host_state_name(e->to), act_why_name(e->why));
-		/* a BMC serves one SOL session: only the leader opens one */
 		if (d->is_leader && bmc_of(d)->console_transition != NULL)
 			bmc_of(d)->console_transition(d, e->host_id, e->to);
 	}
-	if (!d->is_leader && bmc_of(d)->console_standby != NULL)
-		bmc_of(d)->console_standby(d);
 	for (i = 0; i < d->acts.n; i++)
 		do_action(d, &d->acts.v[i]);
 	retry_host_records(d);

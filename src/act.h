@@ -38,17 +38,16 @@ struct act_bmc_funcs {			/* fence/bmc_pool.c */
 	 * capture; release: after the fence_requested audit, before
 	 * request_fence, closes the SOL session (bounded wait); collect: at
 	 * the fence result, stores the bytes and appends "console":{...} to
-	 * the result's evidence; standby: called every tick the instance
-	 * does not lead (transition is then not called), ends the captures
-	 * it still runs, so that a standby holds no SOL session (a BMC
-	 * serves one: the leader's capture would find it in use).
+	 * the result's evidence.  transition is called on the leader only:
+	 * a BMC serves one SOL session, and a standby's capture would
+	 * leave the leader's "SOL in use" (tick.c ends a standby's captures
+	 * with console_watch_standby()).
 	 */
 	void	(*console_transition)(struct daemon *, uint64_t host_id,
 		    enum host_state to);
 	void	(*console_release)(struct daemon *, uint64_t host_id);
 	void	(*console_collect)(struct daemon *, uint64_t host_id,
 		    struct sbuf *evidence);
-	void	(*console_standby)(struct daemon *);
 };
 
 struct act_db_funcs {			/* src/db/, reconcile/ */

@@ -19,8 +19,7 @@
  *                            by CONSOLE_COLLECT_WAIT_MS), stores the bytes
  *                            in console_log and appends
  *                            "console":{"id":..,"bytes":..} to the evidence.
- *   act_run(), every tick the instance does not lead (and then instead of
- *                            console_watch_transition()):
+ *   tick_run() (src/tick.c), every tick the instance does not lead:
  *                            console_watch_standby() ends the captures it
  *                            still runs, so that a standby (or a leader
  *                            that lost its lock) holds no SOL session.
