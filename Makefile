@@ -13,6 +13,8 @@
 #                   cycle between files, no .c over 600 lines, no function
 #                   over 80 (scripts/structure.py, self-test tests/structure)
 #   make model      model-check the protocol with spin (docs/model/)
+#   make scenarios  the stories of tests/scenarios/ (part of make unit)
+#   make mutants    flip each named guard, check a story catches it
 #   make prom-lint  Prometheus rules (promtool check/test rules) and the
 #                   Grafana dashboard in docs/prometheus/
 #   make install    install binary, unit file and example config
@@ -163,12 +165,26 @@ model:
 model-bad:
 	@./docs/model/check.sh bad
 
-scenarios: $(B)/tests/check_scenarios
-	@HAWATCH_TOP=$(CURDIR) $(B)/tests/check_scenarios
+# the stories of tests/scenarios/, one runner per layer (core, reconcile,
+# restart, sweep, act); they are also part of make unit
+STORY_BINS := $(B)/tests/check_scenarios $(B)/tests/check_story_reconcile \
+              $(B)/tests/check_story_restart $(B)/tests/check_story_sweep \
+              $(B)/tests/check_story_act
+scenarios: $(STORY_BINS)
+	@HAWATCH_TOP=$(CURDIR) ./tests/run-unit.sh $(STORY_BINS)
 
-# after reviewing build/scenarios/<name>/actual: make bless SCEN=012
-bless: $(B)/tests/check_scenarios
-	@HAWATCH_TOP=$(CURDIR) BLESS=1 SCEN=$(SCEN) $(B)/tests/check_scenarios
+# after reviewing build/scenarios/<name>/actual: make bless SCEN=fencing-012
+bless: $(STORY_BINS)
+	@for t in $(STORY_BINS); do HAWATCH_TOP=$(CURDIR) BLESS=1 \
+	    SCEN=$(SCEN) $$t || exit 1; done
+
+# flip each named guard in turn (tests/mutants/guards) and run the
+# stories: every guard must make one fail (not part of make check)
+.PHONY: mutants
+mutants: $(B)/libhawatch.a
+	@MUT_CC="$(CC)" MUT_CFLAGS="$(ALL_CFLAGS) $(CHECK_CFLAGS)" \
+	 MUT_LIBS="$(PKG_LIBS) $(CHECK_LIBS) -lm" \
+	 python3 scripts/mutants.py $(if $(ONLY),--only $(ONLY))
 
 valgrind: $(UNIT_BINS) all
 	@HAWATCH_TOP=$(CURDIR) ./tests/run-valgrind.sh $(UNIT_BINS)

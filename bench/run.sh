@@ -2,8 +2,11 @@
 # bench/run.sh -- `make bench`: every benchmark figure in one table.
 #
 # Runs, each against real servers on loopback:
-#   bench/failover.sh         power-off -> reconciled p50/p99 (20 trials),
+#   bench/failover.sh         power-off -> reconciled p50/p99 (20 trials,
+#                             1 s poll, 1 s tick, libvirt corroboration),
 #                             hang -> reconciled
+#   bench/bmc_sessions.sh     BMC session handshakes per minute per BMC and
+#                             poll cost, kept sessions against one per poll
 #   bench/cloudstack_alone.sh the same power-off with CloudStack's own HA
 #                             only (scaled timings, reported in real time)
 #   bench/scale.sh            tick cost and RSS at 100, 500, 2,000 hosts
@@ -23,8 +26,11 @@ out="$here/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$(hostname -s).txt"
 	echo "machine: $(hostname -s), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 	echo "commit: $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo
-	echo "--- failure -> reconciled (hawatch run, bmc_poll_interval 1 s, dead_after 4 s)"
-	bash "$here/failover.sh" 2>&1 | grep -E '^(power-off|hang|FAIL)'
+	echo "--- failure -> reconciled (hawatch run, bmc_poll_interval 1 s, tick 1 s, dead_after 4 s)"
+	bash "$here/failover.sh" 2>&1 | grep -E '^(power-off|hang|bmc sessions|FAIL)'
+	echo
+	echo "--- BMC sessions: handshakes and poll cost (10 ipmi_sim BMCs, 1 s poll, 60 s)"
+	bash "$here/bmc_sessions.sh" 2>&1 | grep -E '^(sessions|kept|fresh|FAIL)'
 	echo
 	echo "--- the anchor: CloudStack alone (default timings, simulated clock scaled 1/20)"
 	bash "$here/cloudstack_alone.sh" 2>&1 | grep -E '^(CloudStack|FAIL)'

@@ -3,10 +3,19 @@
  * fence requests.
  *
  * The tick loop's window onto the BMCs.  Workers poll each host's power
- * every poll interval (ipmi_power_status) and run fences (ipmi_fence) when
- * asked; results land in a mutex-protected table that bmc_pool_snapshot()
- * copies out.  Workers never hold the mutex during I/O, so the tick loop
- * never waits on a BMC.
+ * every poll interval and run fences when asked, both over the host's kept
+ * session (ipmi_conn_power / ipmi_conn_fence: one RMCP+ handshake per BMC
+ * in steady state, reuse rules in ipmi.h); results land in a
+ * mutex-protected table that bmc_pool_snapshot() copies out.  Workers
+ * never hold the mutex during I/O, so the tick loop never waits on a BMC.
+ *
+ * Event-driven confirmation: a reading whose power (on/off) differs from
+ * the host's previous reading is confirmed by a second reading
+ * BMC_CONFIRM_DELAY_MS after the tick loop has snapshotted the first one
+ * (so the core counts them as two readings, S2), not one poll interval
+ * later.  Both readings, and every finished fence, make the wake fd
+ * (bmc_pool_wake_fd) readable, so the daemon runs its round at once
+ * instead of at the next tick.
  *
  * Invariants:
  *  - operations on one host never overlap (one worker at a time per host);
@@ -16,7 +25,10 @@
  *    per poll; with N workers and M hosts a poll round takes at most
  *    ceil(M/N) such periods;
  *  - after a fence finishes, the host is re-polled at once (the off may
- *    land late; the caller must look before retrying).
+ *    land late; the caller must look before retrying);
+ *  - a host's session is used by its busy worker only, closed by a worker
+ *    (never under the mutex) when its target changes or it is dropped,
+ *    and every open session is closed by bmc_pool_free().
  * It decides nothing: no retries, no fencing on its own.
  */
 #ifndef HAWATCH_BMC_POOL_H
@@ -25,24 +37,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bmc_types.h"
 #include "ipmi.h"
 
 struct bmc_pool;
-
-/* Copy of one host's latest observations. */
-struct bmc_view {
-	enum bmc_status	 last_status;	/* meaningful once power_seq > 0 */
-	enum pwr_obs	 power;		/* last_status as the core sees it;
-					 * PWR_UNKNOWN until the first read */
-	uint64_t	 power_seq;	/* +1 per completed status read,
-					 * failed ones included */
-	uint64_t	 last_read_mono_ms;
-	char		 last_err[256];	/* "" after a good reading */
-	enum fence_result fence;	/* FENCE_NONE until the first request */
-	uint64_t	 fence_seq;	/* +1 when a fence attempt finishes */
-	uint64_t	 fence_done_mono_ms;
-	char		 fence_err[256];
-};
 
 /* nworkers 1..64, poll_interval_ms > 0; NULL on failure (logged). */
 struct bmc_pool	*bmc_pool_new(unsigned nworkers, unsigned poll_interval_ms);
@@ -74,5 +72,18 @@ int	bmc_pool_snapshot(struct bmc_pool *, uint32_t host_id,
  * running fence is cancelled between readings).
  */
 void	bmc_pool_free(struct bmc_pool *);
+
+/* Copy the counters; never waits on I/O. */
+void	bmc_pool_stats(struct bmc_pool *, struct bmc_pool_stats *out);
+
+/*
+ * An eventfd that becomes readable when a power change was read or
+ * confirmed, or a fence finished; the reader drains it (read 8 bytes).
+ */
+int	bmc_pool_wake_fd(const struct bmc_pool *);
+
+/* 0: open a fresh session for every operation and close it after (the
+ * behaviour before kept sessions; for benchmarks).  Default 1. */
+void	bmc_pool_set_reuse(struct bmc_pool *, int reuse);
 
 #endif

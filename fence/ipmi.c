@@ -1,13 +1,15 @@
 /*
  * ipmi.c -- one BMC over IPMI 2.0 (lanplus) with libfreeipmi (see ipmi.h).
  *
- * Where it sits: bmc_pool.c worker threads call ipmi_power_status() every
- * poll interval and ipmi_fence() on request; the results become
+ * Where it sits: bmc_pool.c worker threads call ipmi_conn_power() every
+ * poll interval and ipmi_conn_fence() on request, over one kept session
+ * per BMC (struct ipmi_conn, reuse rules in ipmi.h); the results become
  * observations for the pure core.  This file never decides anything.
  *
  * Invariants:
- *  - every libfreeipmi session opened here is closed and destroyed on every
- *    path (struct ipmi_sess, sess_close());
+ *  - a session is closed and destroyed on every path that drops it: after
+ *    any failed exchange, when it idles past its reuse window, and in
+ *    ipmi_conn_close(); the one-shot calls close theirs before returning;
  *  - the only chassis control ever sent is POWER_DOWN, at most once per
  *    ipmi_fence() call, and only right after an "on" reading in the same
  *    session;
@@ -38,7 +40,7 @@
 
 struct ipmi_sess {
 	const struct ipmi_target *t;
-	ipmi_ctx_t		 ctx;
+	struct ipmi_conn	*c;	/* c->ctx: the open session or NULL */
 	char			 addr[IPMI_ADDR_LEN];
 };
 
@@ -106,23 +108,29 @@ ipmi_global_init(char *err)
 static enum bmc_status
 sess_fail(struct ipmi_sess *s, const char *what, char *err)
 {
-	int		e = ipmi_ctx_errnum(s->ctx);
+	int		e = ipmi_ctx_errnum(s->c->ctx);
 	enum bmc_status	st = ipmi_errnum_status(e);
 
 	set_err(err, "bmc %s user '%s': %s: %s: %s (libfreeipmi errnum %d: "
 	    "%s)", s->addr, s->t->user, what, bmc_status_name(st),
-	    bmc_status_message(st), e, ipmi_ctx_errormsg(s->ctx));
+	    bmc_status_message(st), e, ipmi_ctx_errormsg(s->c->ctx));
 	return st;
 }
 
 static void
 sess_close(struct ipmi_sess *s)
 {
-	if (s->ctx == NULL)
+	ipmi_conn_close(s->c);
+}
+
+void
+ipmi_conn_close(struct ipmi_conn *c)
+{
+	if (c->ctx == NULL)
 		return;
-	ipmi_ctx_close(s->ctx);		/* sends Close Session */
-	ipmi_ctx_destroy(s->ctx);
-	s->ctx = NULL;
+	ipmi_ctx_close(c->ctx);		/* sends Close Session */
+	ipmi_ctx_destroy(c->ctx);
+	c->ctx = NULL;
 }
 
 /* Returns 0 with an open session, or -1 with *st and err. */
@@ -130,23 +138,28 @@ static int
 sess_open(struct ipmi_sess *s, enum bmc_status *st, char *err)
 {
 	const struct ipmi_target *t = s->t;
+	ipmi_ctx_t		 ctx;
 
-	if ((s->ctx = ipmi_ctx_create()) == NULL) {
+	if ((ctx = ipmi_ctx_create()) == NULL) {
 		set_err(err, "bmc %s: ipmi_ctx_create: %s", s->addr,
 		    strerror(errno));
 		*st = BMC_ERROR;
 		return -1;
 	}
-	if (ipmi_ctx_open_outofband_2_0(s->ctx, s->addr,
+	s->c->ctx = ctx;
+	s->c->opens++;
+	if (ipmi_ctx_open_outofband_2_0(ctx, s->addr,
 	    t->user[0] ? t->user : NULL, t->password[0] ? t->password : NULL,
 	    NULL, 0, (uint8_t)t->privilege, (uint8_t)t->cipher_suite,
 	    t->session_timeout_ms, t->retrans_timeout_ms, t->workaround_flags,
 	    IPMI_FLAGS_DEFAULT) < 0) {
 		*st = sess_fail(s, "open session", err);
-		ipmi_ctx_destroy(s->ctx);	/* nothing open to close */
-		s->ctx = NULL;
+		ipmi_ctx_destroy(ctx);	/* nothing open to close */
+		s->c->ctx = NULL;
+		s->c->open_failures++;
 		return -1;
 	}
+	s->c->last_answer_ms = clock_mono_ms();
 	return 0;
 }
 
@@ -163,7 +176,8 @@ sess_power(struct ipmi_sess *s, char *err)
 		    strerror(errno));
 		return BMC_ERROR;
 	}
-	if (ipmi_cmd_get_chassis_status(s->ctx, rs) < 0)
+	s->c->reads++;
+	if (ipmi_cmd_get_chassis_status(s->c->ctx, rs) < 0)
 		st = sess_fail(s, "get chassis status", err);
 	else if (FIID_OBJ_GET(rs, "current_power_state.power_is_on", &on) <
 	    0) {
@@ -171,8 +185,10 @@ sess_power(struct ipmi_sess *s, char *err)
 		    "current_power_state.power_is_on (%s)", s->addr,
 		    bmc_status_name(BMC_BAD_ANSWER), fiid_obj_errormsg(rs));
 		st = BMC_BAD_ANSWER;
-	} else
+	} else {
 		st = on ? BMC_ON : BMC_OFF;
+		s->c->last_answer_ms = clock_mono_ms();
+	}
 	fiid_obj_destroy(rs);
 	return st;
 }
@@ -190,20 +206,23 @@ sess_power_down(struct ipmi_sess *s, enum bmc_status *st, char *err)
 		*st = BMC_ERROR;
 		return -1;
 	}
-	if (ipmi_cmd_chassis_control(s->ctx, IPMI_CHASSIS_CONTROL_POWER_DOWN,
-	    rs) < 0) {
+	if (ipmi_cmd_chassis_control(s->c->ctx,
+	    IPMI_CHASSIS_CONTROL_POWER_DOWN, rs) < 0) {
 		*st = sess_fail(s, "chassis control power down", err);
 		rc = -1;
-	}
+	} else
+		s->c->last_answer_ms = clock_mono_ms();
 	fiid_obj_destroy(rs);
 	return rc;
 }
 
 static int
-sess_init(struct ipmi_sess *s, const struct ipmi_target *t, char *err)
+sess_init(struct ipmi_sess *s, struct ipmi_conn *c,
+    const struct ipmi_target *t, char *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->t = t;
+	s->c = c;
 	ipmi_target_addr(t, s->addr, sizeof(s->addr));
 	if (ipmi_target_check(t, err) < 0)
 		return -1;
@@ -223,39 +242,42 @@ is_auth(enum bmc_status st)
 	    st == BMC_PRIVILEGE;
 }
 
-int
-ipmi_power_status(const struct ipmi_target *t, enum bmc_status *out,
-    char *err)
+/*
+ * May the open session carry the next command?  libfreeipmi counts a
+ * command's session timeout from the last packet received, so the idle
+ * gap must leave at least one retransmission's worth (ipmi.h).
+ */
+static int
+sess_reusable(const struct ipmi_sess *s, uint64_t now)
 {
-	struct ipmi_sess	s;
+	uint64_t	idle = now - s->c->last_answer_ms;
+	uint64_t	window = s->t->session_timeout_ms -
+	    s->t->retrans_timeout_ms;
 
-	*out = BMC_ERROR;
-	if (sess_init(&s, t, err) < 0)
-		return -1;
-	if (sess_open(&s, out, err) < 0)
-		return -1;
-	*out = sess_power(&s, err);
-	sess_close(&s);
-	return is_power(*out) ? 0 : -1;
+	if (s->t->retrans_timeout_ms >= s->t->session_timeout_ms)
+		return 0;
+	return idle <= window && idle < IPMI_SESSION_IDLE_MAX_MS;
 }
 
 /* Get System GUID in one session: the 16 bytes as the BMC sends them. */
 int
 ipmi_system_guid(const struct ipmi_target *t, uint8_t guid[16], char *err)
 {
+	struct ipmi_conn	c;
 	struct ipmi_sess	s;
 	enum bmc_status		st;
 	fiid_obj_t		rs;
 	int			rc = -1;
 
-	if (sess_init(&s, t, err) < 0 || sess_open(&s, &st, err) < 0)
+	memset(&c, 0, sizeof(c));
+	if (sess_init(&s, &c, t, err) < 0 || sess_open(&s, &st, err) < 0)
 		return -1;
 	if ((rs = fiid_obj_create(tmpl_cmd_get_system_guid_rs)) == NULL) {
 		set_err(err, "bmc %s: fiid_obj_create: %s", s.addr,
 		    strerror(errno));
 		goto out;
 	}
-	if (ipmi_cmd_get_system_guid(s.ctx, rs) < 0)
+	if (ipmi_cmd_get_system_guid(c.ctx, rs) < 0)
 		(void)sess_fail(&s, "get system guid", err);
 	else if (fiid_obj_get_data(rs, "guid", guid, 16) != 16)
 		set_err(err, "bmc %s: get system guid: answer has no 16-byte "
@@ -268,19 +290,65 @@ out:
 	return rc;
 }
 
-/* One reading for the fence loop; opens a session if none is open and
- * closes it again if the reading failed (the next one starts afresh). */
+/*
+ * One power reading: over the open session if it may be reused, else a
+ * fresh one.  A good reading leaves the session open; a failure closes
+ * it, and a failure on a reused session is retried once on a fresh one
+ * (the BMC may have dropped it).
+ */
 static enum bmc_status
-fence_read(struct ipmi_sess *s, char *err)
+sess_read(struct ipmi_sess *s, char *err)
 {
 	enum bmc_status	st;
+	int		reused;
 
-	if (s->ctx == NULL && sess_open(s, &st, err) < 0)
+	if (s->c->ctx != NULL && !sess_reusable(s, clock_mono_ms())) {
+		s->c->reopen_idle++;
+		sess_close(s);
+	}
+	reused = s->c->ctx != NULL;
+	if (!reused && sess_open(s, &st, err) < 0)
+		return st;
+	s->c->reads_reused += (uint64_t)reused;
+	st = sess_power(s, err);
+	if (is_power(st))
+		return st;
+	sess_close(s);
+	if (!reused)
+		return st;
+	s->c->reopen_error++;
+	if (sess_open(s, &st, err) < 0)
 		return st;
 	st = sess_power(s, err);
 	if (!is_power(st))
 		sess_close(s);
 	return st;
+}
+
+int
+ipmi_conn_power(struct ipmi_conn *c, const struct ipmi_target *t,
+    enum bmc_status *out, char *err)
+{
+	struct ipmi_sess	s;
+
+	*out = BMC_ERROR;
+	if (sess_init(&s, c, t, err) < 0)
+		return -1;
+	*out = sess_read(&s, err);
+	return is_power(*out) ? 0 : -1;
+}
+
+int
+ipmi_power_status(const struct ipmi_target *t, enum bmc_status *out,
+    char *err)
+{
+	struct ipmi_conn	c;
+	int			rc;
+
+	memset(&c, 0, sizeof(c));
+	rc = ipmi_conn_power(&c, t, out, err);
+	ipmi_conn_close(&c);
+	return rc;
 }
 
 /* Deadline-bounded pause between read-backs, cut short by *cancel. */
@@ -300,8 +368,9 @@ fence_nap(uint64_t ms, const atomic_int *cancel)
 }
 
 int
-ipmi_fence_cancelable(const struct ipmi_target *t, unsigned fence_timeout_ms,
-    const atomic_int *cancel, struct fence_report *r, char *err)
+ipmi_conn_fence(struct ipmi_conn *c, const struct ipmi_target *t,
+    unsigned fence_timeout_ms, const atomic_int *cancel,
+    struct fence_report *r, char *err)
 {
 	struct ipmi_sess	s;
 	enum bmc_status		st;
@@ -314,10 +383,10 @@ ipmi_fence_cancelable(const struct ipmi_target *t, unsigned fence_timeout_ms,
 	r->result = FENCE_FAILED_UNKNOWN;
 	r->first = r->last = BMC_ERROR;
 	deadline = start + fence_timeout_ms;
-	if (sess_init(&s, t, err) < 0)
+	if (sess_init(&s, c, t, err) < 0)
 		goto out;
 	for (;;) {
-		st = fence_read(&s, rerr);
+		st = sess_read(&s, rerr);
 		r->last = st;
 		if (r->reads++ == 0)
 			r->first = st;
@@ -337,6 +406,7 @@ ipmi_fence_cancelable(const struct ipmi_target *t, unsigned fence_timeout_ms,
 		if (st == BMC_ON && !r->control_sent) {
 			r->control_sent = 1;
 			if (sess_power_down(&s, &st, rerr) < 0) {
+				sess_close(&s);
 				r->last = st;
 				r->result = is_auth(st) ? FENCE_AUTH_ERROR :
 				    FENCE_FAILED_UNKNOWN;
@@ -367,10 +437,22 @@ ipmi_fence_cancelable(const struct ipmi_target *t, unsigned fence_timeout_ms,
 			nap = t->session_timeout_ms / 2;
 		fence_nap(deadline - now < nap ? deadline - now : nap, cancel);
 	}
-	sess_close(&s);
 out:
 	r->elapsed_ms = clock_mono_ms() - start;
 	return r->result == FENCE_OFF_CONFIRMED ? 0 : -1;
+}
+
+int
+ipmi_fence_cancelable(const struct ipmi_target *t, unsigned fence_timeout_ms,
+    const atomic_int *cancel, struct fence_report *r, char *err)
+{
+	struct ipmi_conn	c;
+	int			rc;
+
+	memset(&c, 0, sizeof(c));
+	rc = ipmi_conn_fence(&c, t, fence_timeout_ms, cancel, r, err);
+	ipmi_conn_close(&c);
+	return rc;
 }
 
 int

@@ -3,8 +3,11 @@
  *
  * The fence adapter.  bmc_pool.c calls these from its worker threads; the
  * tick loop never calls them directly (they block for up to the session
- * timeout).  Each call opens its own libfreeipmi session, does its work and
- * always closes it: a leaked session holds one of the BMC's few slots.
+ * timeout).  ipmi_power_status() and ipmi_fence() open their own
+ * libfreeipmi session and always close it; ipmi_conn_power() and
+ * ipmi_conn_fence() keep one session per BMC open across calls (struct
+ * ipmi_conn, below).  Either way a session is closed on every path that
+ * drops it: a leaked session holds one of the BMC's few slots.
  *
  * Results are observations, never decisions: a timeout is BMC_TIMEOUT
  * ("unknown"), a failed fence is FENCE_FAILED_UNKNOWN (the power-off may still
@@ -51,6 +54,49 @@
  */
 #define IPMI_FENCE_READBACK_MS	250
 
+/*
+ * Persistent sessions (struct ipmi_conn).  One RMCP+ handshake (Get
+ * Channel Authentication Capabilities, Open Session, RAKP 1 and 3, Set
+ * Session Privilege: five round trips, plus Close Session) costs the BMC
+ * a session slot and, on many BMCs, a login entry in its event log.
+ * Polling every second over a fresh session did that every second per
+ * BMC; a kept session does it once.
+ *
+ * When a kept session is reused, and why it is re-opened instead:
+ *
+ *  - libfreeipmi times a command out at its session timeout counted from
+ *    the LAST PACKET RECEIVED in that session, not from the command's
+ *    start (_session_timed_out() in ipmi-lan-session-common.c, 1.6.10).
+ *    After an idle gap g the next command has only session_timeout - g
+ *    left, and none at all once g >= session_timeout.  So a session is
+ *    reused only while g <= session_timeout - retransmission_timeout:
+ *    the command keeps at least one retransmission's worth of time
+ *    (first send plus one resend).  Defaults: 1990 - 500 = 1490 ms, above
+ *    the 1000 ms poll interval, so a polled BMC keeps its session.  A
+ *    poll interval above that window re-opens every poll (as before).
+ *  - The BMC drops a session after its own inactivity timeout: the IPMI
+ *    2.0 specification's default is 60 s, ipmi_sim dropped ours after
+ *    about 30 s (reference/ipmi.md 8.6), and some BMCs let it be
+ *    configured lower.  IPMI_SESSION_IDLE_MAX_MS re-opens well before
+ *    any of these, whatever the session timeout.
+ *  - A reused session whose command fails (the BMC rebooted, or dropped
+ *    the session and now silently discards its packets) is closed and
+ *    one fresh session is tried in the same call, so a dropped session
+ *    costs one handshake, never a missed reading.  A fresh session that
+ *    fails is reported as it is.
+ *
+ * Deadlines: a call on a kept session still never waits longer than its
+ * session timeout per exchange: the reused command has at most
+ * session_timeout - g, the fresh retry the usual open plus command.  A
+ * dead BMC fails at about 2 session timeouts - g (the reused command
+ * times out, then the fresh open); a BMC that accepts sessions but never
+ * answers commands at about 3.
+ */
+#define IPMI_SESSION_IDLE_MAX_MS	20000	/* a third of the IPMI 2.0
+						   default inactivity timeout
+						   (60 s), two thirds of
+						   ipmi_sim's (~30 s) */
+
 struct ipmi_target {
 	char		host[IPMI_HOST_LEN];	/* name or address, no port */
 	uint16_t	port;			/* default 623 */
@@ -90,6 +136,23 @@ struct fence_report {
 					 * failed */
 	unsigned	 reads;		/* power readings attempted */
 	uint64_t	 elapsed_ms;
+};
+
+/*
+ * One BMC's kept session and its counters.  Zero-initialise; one thread
+ * at a time; ipmi_conn_close() before freeing.  The counters only grow
+ * (bmc_pool sums them into struct bmc_pool_stats).
+ */
+struct ipmi_conn {
+	void		*ctx;		/* ipmi_ctx_t; NULL: no session open */
+	uint64_t	 last_answer_ms;/* clock_mono_ms() of the last answer */
+	uint64_t	 opens;		/* handshakes started
+					 * (ipmi_ctx_open_outofband_2_0) */
+	uint64_t	 open_failures;
+	uint64_t	 reads;		/* Get Chassis Status sent */
+	uint64_t	 reads_reused;	/* ... over an already open session */
+	uint64_t	 reopen_idle;	/* closed for idling past the window */
+	uint64_t	 reopen_error;	/* a reused session failed: fresh try */
 };
 
 /* names.c: the fence layer's names, and what the core sees of a reading */
@@ -159,5 +222,24 @@ int	ipmi_fence(const struct ipmi_target *, unsigned fence_timeout_ms,
 int	ipmi_fence_cancelable(const struct ipmi_target *,
 	    unsigned fence_timeout_ms, const atomic_int *cancel,
 	    struct fence_report *out, char *err);
+
+/*
+ * As ipmi_power_status, over c's session: reused when within the window
+ * above, else (re)opened; left open after a good reading, closed after a
+ * failure.  A failed reading on a reused session is retried once on a
+ * fresh session.
+ */
+int	ipmi_conn_power(struct ipmi_conn *c, const struct ipmi_target *,
+	    enum bmc_status *out, char *err);
+
+/* As ipmi_fence_cancelable, over c's session (same reuse rules); the
+ * session stays open afterwards if its last reading succeeded. */
+int	ipmi_conn_fence(struct ipmi_conn *c, const struct ipmi_target *,
+	    unsigned fence_timeout_ms, const atomic_int *cancel,
+	    struct fence_report *out, char *err);
+
+/* Close c's session (sends Close Session, waits at most about one
+ * retransmission timeout); counters kept.  No-op when none is open. */
+void	ipmi_conn_close(struct ipmi_conn *c);
 
 #endif

@@ -345,6 +345,36 @@ gate(struct sweeper *sw, struct db *db, const struct sweep_run_opts *o,
 	return 0;
 }
 
+/*
+ * S9: each RESUME / ABORT_JOB is recorded (its request row committed)
+ * before it is taken; one that cannot be recorded is not taken, and the
+ * core does not count it as an attempt.
+ */
+static void
+record_requests(struct sweeper *sw, struct db *db,
+    const struct sweep_run_opts *o, struct sweep_run_report *r)
+{
+	struct sweep_dom_report	*d;
+	char			 err[ERR_LEN], q[ERR_LEN + 8];
+	size_t			 i;
+
+	for (i = 0; i < r->ndoms; i++) {
+		d = &r->doms[i];
+		if (d->exec != SWX_DONE || (d->act.kind != SWA_RESUME &&
+		    d->act.kind != SWA_ABORT_JOB))
+			continue;
+		if (sweep_facts_audit_request(db, o, r, d, err) == 0)
+			continue;
+		d->exec = SWX_REFUSED;
+		snprintf(d->note, sizeof(d->note), "not executed: %.480s", err);
+		r->n_audit_errors++;
+		not_in_flight(sw, d);
+		log_err("sweep.refused", "host=%u domain=%s act=%s error=%s",
+		    d->host_id, d->obs.name, sweep_act_name(d->act.kind),
+		    log_quote(q, sizeof(q), err));
+	}
+}
+
 /* Steps 5 and 6: stale backup rows; VMs a native backup provider left in
  * BackupError / BackingUp (--backup-states, sweep.heal_backup_states). */
 static void
@@ -419,6 +449,7 @@ sweeper_run(struct sweeper *sw, struct db *db,
 	collect(sw, r, o->grace_met, sd, dobs, dh, f, n);
 
 	writes_ready = gate(sw, db, o, r);
+	record_requests(sw, db, o, r);
 	sweep_exec_run(sw, r);
 	for (i = 0; i < r->ndoms; i++)
 		sweep_exec_outcome(sw, db, o, r, &r->doms[i]);

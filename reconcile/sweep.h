@@ -77,9 +77,10 @@ struct sweep_run_opts {
 	const char	*command;	/* audit: "run", "sweep" */
 	const char	*leader_lock;	/* non-NULL: every write transaction
 					   re-checks this lock (S4) */
-	uint64_t	 leader_conn_id;	/* non-zero: the lock must be held
-					   by that connection (the daemon's
-					   main one), not by this one */
+	uint64_t	 leader_gen;	/* non-zero: instead of the lock,
+					   hawatch's leader row must carry
+					   this generation (the daemon's
+					   sweeper: its own connection) */
 	int		 heal_backup_states;	/* CLI --backup-states (the
 					   daemon: sweep.heal_backup_states) */
 };
@@ -124,7 +125,9 @@ struct sweep_dom_report {
 	enum sweep_exec		 exec;
 	struct virt_act		 res;	/* exec == SWX_DONE, ABORT/RESUME */
 	int			 result;	/* enum sweep_result, -1: none */
-	uint64_t		 audit_id;	/* 0: no row */
+	uint64_t		 request_audit_id;	/* the row written
+						   before acting (S9); 0 none */
+	uint64_t		 audit_id;	/* the outcome's row; 0: none */
 	char			 note[ERR_LEN];	/* audit error, refusal */
 };
 
@@ -264,8 +267,17 @@ int	sweep_facts_audit(struct db *, const struct sweep_run_opts *,
 /* The same inside the caller's open transaction (leadership first). */
 int	sweep_audit_in_txn(struct db *, const struct sweep_run_opts *,
 	    const struct audit_row *, uint64_t *id, char *err);
-/* The audit row of an executed action (none when nothing was touched:
- * vanished, not paused, no job); failures go to d->note. */
+/*
+ * S9 for an action outside the database: the request row, written and
+ * committed BEFORE a RESUME / ABORT_JOB is executed
+ * (vm.resume_requested, vm.job_abort_requested); 0, or -1 with err (the
+ * action must then not be taken).
+ */
+int	sweep_facts_audit_request(struct db *, const struct sweep_run_opts *,
+	    struct sweep_run_report *, struct sweep_dom_report *, char *err);
+/* The outcome row of an executed action, after it (a domain that
+ * vanished, was no longer paused or had no job: *_not_needed); failures
+ * go to d->note. */
 void	sweep_facts_audit_dom(struct db *db_or_null,
 	    const struct sweep_run_opts *, struct sweep_run_report *,
 	    struct sweep_dom_report *);

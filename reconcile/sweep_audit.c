@@ -1,13 +1,14 @@
 /*
  * sweep_audit.c -- the sweeper's writes to hawatch's audit table (S9): the
  * check that writes may start (schema ready, leadership held), one audit
- * row in its own transaction or inside the caller's, and the row of each
- * executed action with its evidence JSON: everything the decision and the
- * act rested on.
+ * row in its own transaction or inside the caller's, and for each action
+ * on a domain two rows with their evidence JSON (everything the decision
+ * and the act rested on): the request, committed before the act, and the
+ * outcome after it.
  *
- * Leadership (S4): every write transaction re-checks the lock first, on
- * this connection or, for the daemon's sweep thread, on the daemon's main
- * connection.
+ * Leadership (S4): every write transaction re-checks it first: for the
+ * daemon's sweep thread, the leader generation (fencing token) its
+ * daemon leads under; otherwise the lock on this connection.
  *
  * Returns: 0 / -1 with err filled (names the statement).
  */
@@ -20,15 +21,14 @@
 #include "sweep.h"
 #include "util.h"
 
-/* S4: the lock on this connection, or on the daemon's main connection */
+/* S4: the daemon's fencing token, or the lock on this connection */
 static int
 check_leader(struct db *db, const struct sweep_run_opts *o, char *err)
 {
+	if (o->leader_gen != 0)
+		return db_check_generation(db, o->leader_gen, err);
 	if (o->leader_lock == NULL)
 		return 0;
-	if (o->leader_conn_id != 0)
-		return db_check_lock_owner(db, o->leader_lock,
-		    o->leader_conn_id, err);
 	return db_check_holds_lock(db, o->leader_lock, err);
 }
 
@@ -165,10 +165,12 @@ json_cs(struct sbuf *ev, const struct sweep_dom_report *d)
 	sbuf_add(ev, ",\"removed\":%s}", f->backup_removed ? "true" : "false");
 }
 
-/* The audit evidence (S9): everything the decision and the act rested on. */
+/* The audit evidence (S9): everything the decision and the act rested on;
+ * before the act (requested) the result is null. */
 static void
 evidence(struct sbuf *ev, const struct sweep_host_report *h,
-    const struct sweep_dom_report *d, const struct sweep_run_opts *o)
+    const struct sweep_dom_report *d, const struct sweep_run_opts *o,
+    int requested)
 {
 	sbuf_add(ev, "{\"host\":%u,\"ip\":", d->host_id);
 	sbuf_json_str(ev, h != NULL ? h->ip : NULL);
@@ -190,7 +192,15 @@ evidence(struct sbuf *ev, const struct sweep_host_report *h,
 	    d->act.attempts, (unsigned long long)d->act.paused_ms,
 	    o->grace_met ? "true" : "false");
 	sbuf_json_str(ev, d->act.text);
-	sbuf_add(ev, "},\"result\":");
+	sbuf_add(ev, "}");
+	if (d->request_audit_id != 0)
+		sbuf_add(ev, ",\"request_audit_id\":%llu",
+		    (unsigned long long)d->request_audit_id);
+	sbuf_add(ev, ",\"result\":");
+	if (requested) {
+		sbuf_add(ev, "null}");
+		return;
+	}
 	if (d->act.kind == SWA_GIVE_UP) {
 		sbuf_add(ev, "\"alert\"}");
 		return;
@@ -205,7 +215,7 @@ evidence(struct sbuf *ev, const struct sweep_host_report *h,
 	sbuf_add(ev, "}}");
 }
 
-/* Audit action name, or NULL when nothing was touched. */
+/* The outcome's audit action name. */
 static const char *
 audit_action(const struct sweep_dom_report *d)
 {
@@ -216,14 +226,14 @@ audit_action(const struct sweep_dom_report *d)
 		case VIRT_RESUMED:	return "vm.resumed";
 		case VIRT_REPAUSED:	return "vm.repaused";
 		case VIRT_NOT_PAUSED:
-		case VIRT_VANISHED:	return NULL;
+		case VIRT_VANISHED:	return "vm.resume_not_needed";
 		default:		return "vm.resume_failed";
 		}
 	}
 	switch (d->res.rc) {
 	case VIRT_OK:		return "vm.job_aborted";
 	case VIRT_NO_JOB:
-	case VIRT_VANISHED:	return NULL;
+	case VIRT_VANISHED:	return "vm.job_abort_not_needed";
 	default:		return "vm.job_abort_failed";
 	}
 }
@@ -260,7 +270,7 @@ sweep_facts_audit_dom(struct db *db, const struct sweep_run_opts *o,
 	a.before = before;
 	a.after = d->res.state_name != NULL ? after : NULL;
 	sbuf_init(&ev);
-	evidence(&ev, h, d, o);
+	evidence(&ev, h, d, o, 0);
 	a.evidence = ev.s;
 	if (sweep_facts_audit(db, o, &a, &d->audit_id, e) == -1) {
 		set_err(d->note, "audit failed: %s", e);
@@ -270,4 +280,40 @@ sweep_facts_audit_dom(struct db *db, const struct sweep_run_opts *o,
 		    log_quote(qe, sizeof(qe), e));
 	}
 	sbuf_free(&ev);
+}
+
+int
+sweep_facts_audit_request(struct db *db, const struct sweep_run_opts *o,
+    struct sweep_run_report *r, struct sweep_dom_report *d, char *err)
+{
+	const struct sweep_host_report	*h = NULL;
+	struct audit_row		 a;
+	struct sbuf			 ev;
+	char				 before[64];
+	size_t				 i;
+	int				 rc;
+
+	d->request_audit_id = 0;
+	if (db == NULL) {
+		set_err(err, "no database connection: the request cannot be "
+		    "recorded");
+		return -1;
+	}
+	for (i = 0; i < r->nhosts; i++)
+		if (r->hosts[i].host_id == d->host_id)
+			h = &r->hosts[i];
+	snprintf(before, sizeof(before), "paused (%s)", d->obs.reason_name);
+	memset(&a, 0, sizeof(a));
+	a.action = d->act.kind == SWA_RESUME ? "vm.resume_requested" :
+	    "vm.job_abort_requested";
+	a.host_id = d->host_id;
+	a.vm_id = d->cs.vm_id;
+	a.reason = sweep_why_name(d->act.why);
+	a.before = before;
+	sbuf_init(&ev);
+	evidence(&ev, h, d, o, 1);
+	a.evidence = ev.s;
+	rc = sweep_facts_audit(db, o, &a, &d->request_audit_id, err);
+	sbuf_free(&ev);
+	return rc;
 }

@@ -129,16 +129,15 @@ view(const struct sweep_run_report *r, struct sweep_vmstate_report *v)
 	}
 }
 
-/* S4: the lock on this connection, or on the daemon's main connection
- * (the same check as sweep_facts.c's, kept here to stay self-contained). */
+/* S4: the daemon's fencing token, or the lock on this connection (the
+ * same check as sweep_audit.c's, kept here to stay self-contained). */
 static int
 leader_ok(struct db *db, const struct sweep_run_opts *o, char *err)
 {
+	if (o->leader_gen != 0)
+		return db_check_generation(db, o->leader_gen, err);
 	if (o->leader_lock == NULL)
 		return 0;
-	if (o->leader_conn_id != 0)
-		return db_check_lock_owner(db, o->leader_lock,
-		    o->leader_conn_id, err);
 	return db_check_holds_lock(db, o->leader_lock, err);
 }
 

@@ -594,6 +594,6 @@ act_publish_sweep(struct daemon *d)
 		in[i].alive = v != NULL && v->state == HS_ALIVE;
 	}
 	sweep_thread_publish(&d->sweep, in, d->inv.nhosts,
-	    d->is_leader && d->db_up, d->main_conn_id);
+	    d->is_leader && d->db_up, d->leader.generation);
 	free(in);
 }

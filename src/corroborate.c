@@ -11,10 +11,14 @@
  * time) and is bounded by its timeout through virt_open(); the identity
  * check is bounded by the IPMI session timeouts and the libvirt timeout.
  */
+#include <sys/eventfd.h>
+
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "corroborate.h"
@@ -34,6 +38,7 @@ struct corroborate {
 	int		 refs;		/* the owner + running jobs */
 	struct corr_host *h;		/* sorted by id */
 	size_t		 n, cap;
+	int		 wake_fd;	/* eventfd: a probe finished */
 };
 
 enum corr_kind { CJ_PROBE, CJ_IDENTITY };
@@ -54,6 +59,8 @@ corroborate_new(void)
 
 	pthread_mutex_init(&c->mu, NULL);
 	c->refs = 1;
+	/* -1 (no wake-ups, the tick still sees results) if it fails */
+	c->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	return c;
 }
 
@@ -67,6 +74,8 @@ unref_unlock(struct corroborate *c)
 	if (!last)
 		return;
 	pthread_mutex_destroy(&c->mu);
+	if (c->wake_fd != -1)
+		close(c->wake_fd);
 	free(c->h);
 	free(c);
 }
@@ -115,6 +124,8 @@ job_probe(struct corr_job *j)
 	enum virt_rc		 rc;
 	char			 err[ERR_LEN] = "";
 	struct corr_host	*h;
+	uint64_t		 one = 1;
+	int			 news;
 
 	rc = virt_open(vc, j->timeout_ms, err);
 	virt_conn_free(vc);
@@ -124,11 +135,21 @@ job_probe(struct corr_job *j)
 	pthread_mutex_lock(&j->c->mu);
 	h = host_of(j->c, j->host);
 	h->probing = 0;
+	/* wake the round only for news (a new result, or one for a newer
+	 * BMC reading): the tick re-probes while the BMC reads off, and a
+	 * repeated answer must not spin the rounds */
+	news = h->v.probe != (rc == VIRT_OK ? PROBE_ANSWERED : PROBE_SILENT) ||
+	    h->v.probe_power_seq != j->power_seq;
 	h->v.probe = rc == VIRT_OK ? PROBE_ANSWERED : PROBE_SILENT;
 	h->v.probe_seq++;
 	h->v.probe_power_seq = j->power_seq;
 	h->v.probe_done_ms = clock_mono_ms();
 	pthread_mutex_unlock(&j->c->mu);
+	/* the job's reference keeps the fd open; EAGAIN: readable anyway */
+	if (news && j->c->wake_fd != -1 && write(j->c->wake_fd, &one,
+	    sizeof(one)) < 0 && errno != EAGAIN)
+		log_warn("bmc.probe", "host=%u wake error=\"%s\"", j->host,
+		    strerror(errno));
 }
 
 static void
@@ -274,4 +295,10 @@ corroborate_view(struct corroborate *c, uint32_t host, struct corr_view *out)
 	pthread_mutex_lock(&c->mu);
 	*out = host_of(c, host)->v;
 	pthread_mutex_unlock(&c->mu);
+}
+
+int
+corroborate_wake_fd(const struct corroborate *c)
+{
+	return c->wake_fd;
 }

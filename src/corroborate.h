@@ -46,4 +46,9 @@ void	corroborate_forget(struct corroborate *, uint32_t host);
 void	corroborate_view(struct corroborate *, uint32_t host,
 	    struct corr_view *out);
 
+/* An eventfd readable when a probe's result differs from the host's
+ * previous one, or answers for a newer BMC reading (the reader drains
+ * it), so the daemon runs its round at once; -1 if none could be made. */
+int	corroborate_wake_fd(const struct corroborate *);
+
 #endif

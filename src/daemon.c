@@ -6,20 +6,29 @@
  * start the BMC worker pool, then tick every tick_interval:
  *
  *   for (;;) { tick_run(); status_write(); sd_notify(WATCHDOG, STATUS);
- *              poll(signalfd, time left in this tick); }
+ *              poll(signalfd + BMC wake fd, time left in this tick); }
  *
- * The wait is a poll() on the signalfd, so SIGTERM ends the loop at once.
+ * The wait is a poll() on the signalfd, so SIGTERM ends the loop at once,
+ * and on the BMC pool's wake fd: a power change read or confirmed, or a
+ * fence result, runs an extra round at once (TICK_WAKE_GAP_MS after the
+ * last one at the earliest) instead of at the next tick; the regular
+ * schedule stays as it was.
  * READY=1 goes out after the first complete tick; WATCHDOG=1 after every
- * tick, so systemd restarts a loop that stalls.  SIGHUP reloads the config
- * (a bad new config is logged and the old one kept).  SIGTERM/SIGINT: stop
+ * tick, so systemd restarts a loop that stalls.  SIGHUP reloads the config:
+ * parsed on its own thread, applied by the next tick (a bad new config is
+ * logged and the old one kept).  SIGTERM/SIGINT: stop
  * ticking, release leadership, stop the BMC workers (closing their
  * sessions), close the pools, exit 0.
  */
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,36 +77,114 @@ daemon_setup(struct daemon *d, char *err)
 	return 0;
 }
 
-static void
-reload(struct daemon *d)
-{
-	struct config		nc;
-	struct core_policy	np;
-	struct metrics_config	old_metrics;
-	char			err[ERR_LEN];
+/*
+ * SIGHUP: parse and check the new config on its own thread, so a config
+ * that takes long to read (an @include on a hung NFS mount, a FIFO) never
+ * stalls the tick; the tick applies the result once it is ready.  One
+ * job at a time: a SIGHUP during a job runs one more job after it.
+ */
+struct reload_job {
+	pthread_t		 th;
+	const char		*path;
+	struct config		 cfg;
+	struct core_policy	 pol;
+	int			 ok;
+	char			 err[ERR_LEN];
+	atomic_int		 done;
+};
 
-	if (config_load(&nc, d->config_path, err) == -1) {
-		log_err("config.reload_failed", "error=\"%s\" (keeping the "
-		    "running config)", err);
+static void *
+reload_main(void *arg)
+{
+	struct reload_job	*j = arg;
+
+	if (config_load(&j->cfg, j->path, j->err) == 0) {
+		policy_from_config(&j->cfg, &j->pol);
+		if (core_policy_check(&j->pol, j->err) == 0)
+			j->ok = 1;
+		else
+			config_free(&j->cfg);
+	}
+	atomic_store(&j->done, 1);
+	return NULL;
+}
+
+static void
+reload_start(struct daemon *d)
+{
+	struct reload_job	*j;
+
+	if (d->reload != NULL) {
+		d->reload_again = 1;
+		log_info("config.reload_pending", "path=%s (the previous reload "
+		    "is still reading)", d->config_path);
 		return;
 	}
-	policy_from_config(&nc, &np);
-	if (core_policy_check(&np, err) == -1) {
-		log_err("config.reload_failed", "error=\"%s\" (keeping the "
-		    "running config)", err);
-		config_free(&nc);
+	j = xcalloc(1, sizeof(*j));
+	j->path = d->config_path;
+	atomic_init(&j->done, 0);
+	if (pthread_create(&j->th, NULL, reload_main, j) != 0) {
+		log_err("config.reload_failed", "error=\"cannot start the "
+		    "reload thread\" (keeping the running config)");
+		free(j);
 		return;
 	}
-	old_metrics = d->cfg.metrics;
-	config_free(&d->cfg);
-	d->cfg = nc;
-	d->pol = np;
-	metrics_daemon_reload(d, &old_metrics);
-	log_set_level(d->cfg.log_level);
-	sweep_thread_reconfig(&d->sweep, &d->cfg);
-	d->bmc_targets_hash = 0;	/* re-send targets: credentials may differ */
-	/* the database settings apply from the next connection */
-	log_info("config.reloaded", "path=%s", d->config_path);
+	d->reload = j;
+}
+
+/* On the tick thread: apply a finished reload, if any. */
+static void
+reload_apply(struct daemon *d)
+{
+	struct reload_job	*j = d->reload;
+	struct metrics_config	 old_metrics;
+
+	if (j == NULL || !atomic_load(&j->done))
+		return;
+	pthread_join(j->th, NULL);
+	d->reload = NULL;
+	if (!j->ok)
+		log_err("config.reload_failed", "error=\"%s\" (keeping the "
+		    "running config)", j->err);
+	else {
+		old_metrics = d->cfg.metrics;
+		config_free(&d->cfg);
+		d->cfg = j->cfg;
+		d->pol = j->pol;
+		metrics_daemon_reload(d, &old_metrics);
+		log_set_level(d->cfg.log_level);
+		sweep_thread_reconfig(&d->sweep, &d->cfg);
+		d->bmc_targets_hash = 0;	/* re-send targets: credentials
+						   may differ */
+		/* the database settings apply from the next connection */
+		log_info("config.reloaded", "path=%s", d->config_path);
+	}
+	free(j);
+	if (d->reload_again) {
+		d->reload_again = 0;
+		reload_start(d);
+	}
+}
+
+/* At exit: a reload still reading is left behind (the process ends). */
+static void
+reload_abandon(struct daemon *d)
+{
+	struct reload_job	*j = d->reload;
+
+	if (j == NULL)
+		return;
+	d->reload = NULL;
+	if (!atomic_load(&j->done)) {
+		log_warn("config.reload_abandoned", "path=%s (still reading at "
+		    "exit)", d->config_path);
+		pthread_detach(j->th);
+		return;		/* the thread owns j until the process ends */
+	}
+	pthread_join(j->th, NULL);
+	if (j->ok)
+		config_free(&j->cfg);
+	free(j);
 }
 
 static void
@@ -106,6 +193,7 @@ shutdown_daemon(struct daemon *d)
 	size_t	i;
 
 	sd_notify(0, "STOPPING=1");
+	reload_abandon(d);
 	metrics_daemon_stop(d);
 	sweep_thread_stop(&d->sweep);
 	if (d->db_up) {
@@ -135,10 +223,48 @@ shutdown_daemon(struct daemon *d)
 	log_info("daemon.stopped", "instance=%s", d->instance);
 }
 
+/*
+ * Keep the passwords (database, BMCs, CloudStack key) out of core dumps:
+ * no core file at all (RLIMIT_CORE 0, hard limit too, so nothing in this
+ * process raises it again) and not dumpable (also denies other users'
+ * ptrace and /proc/PID/mem).  Before the config, hence the secrets, is
+ * read.  The unit file sets LimitCORE=0 as well.
+ */
+static int
+no_core_dumps(char *err)
+{
+	struct rlimit	rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) == -1 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		set_err(err, "cannot disable core dumps: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* STATUS= is one line: the database error without control characters */
+static void
+status_db(const struct daemon *d, char *out, size_t len)
+{
+	size_t	i;
+
+	if (d->db_up) {
+		snprintf(out, len, "up");
+		return;
+	}
+	snprintf(out, len, "down: %s", d->db_err[0] ? d->db_err :
+	    "not connected yet");
+	for (i = 0; out[i] != '\0'; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = ' ';
+}
+
 static void
 notify_tick(struct daemon *d)
 {
 	size_t	i, fenced = 0, alerts = d->nalerts, dead = 0;
+	char	db[ERR_LEN + 16];
 
 	for (i = 0; i < core_host_count(d->core); i++) {
 		const struct host_core_view *v = core_host_view_at(d->core, i);
@@ -155,10 +281,12 @@ notify_tick(struct daemon *d)
 		log_info("daemon.ready", "instance=%s hosts=%zu pools=%zu",
 		    d->instance, d->inv.nhosts, d->inv.npools);
 	}
+	status_db(d, db, sizeof(db));
 	sd_notifyf(0, "WATCHDOG=1\nSTATUS=%s; %zu hosts, %zu dead, %zu fenced, "
 	    "%zu alerts; db %s; tick %.0f ms", d->is_leader ? "leader" :
-	    "standby", d->inv.nhosts, dead, fenced, alerts,
-	    d->db_up ? "up" : "down", d->last_tick_us / 1000.0);
+	    d->leader.refused[0] ? "standby (leadership refused: Galera)" :
+	    "standby", d->inv.nhosts, dead, fenced, alerts, db,
+	    d->last_tick_us / 1000.0);
 }
 
 /* Block the signals before any thread starts, so only the signalfd sees
@@ -182,29 +310,72 @@ signals_open(char *err)
 	return sfd;
 }
 
-/* Sleep until next (monotonic ms), serving signals: 1 to stop, else 0. */
+/*
+ * A woken round starts at least this long after the previous one ended:
+ * a burst of BMC news (a rack losing power) then costs a few rounds, not a
+ * busy loop, while a power-off still reaches the core within a round.
+ */
+#define TICK_WAKE_GAP_MS	50
+
+enum wait_end { WAIT_TICK, WAIT_WOKEN, WAIT_STOP };
+
+/* Drain the wake fds that fired; 1 if any had. */
 static int
-wait_next_tick(struct daemon *d, int sfd, uint64_t next)
+wake_drain(const struct pollfd *pfd, size_t n)
+{
+	uint64_t	v;
+	size_t		i;
+	int		fired = 0;
+
+	for (i = 0; i < n; i++)
+		if ((pfd[i].revents & POLLIN) &&
+		    read(pfd[i].fd, &v, sizeof(v)) == sizeof(v))
+			fired = 1;
+	return fired;
+}
+
+/*
+ * Sleep until next (monotonic ms), serving signals, or until the BMC pool
+ * or a libvirt probe has news and TICK_WAKE_GAP_MS have passed since
+ * last_end.
+ */
+static enum wait_end
+wait_next_tick(struct daemon *d, int sfd, uint64_t next, uint64_t last_end)
 {
 	struct signalfd_siginfo	 si;
-	struct pollfd		 pfd;
-	uint64_t		 now;
-	int			 r, stop = 0;
+	struct pollfd		 pfd[3];
+	uint64_t		 now, until = next;
+	int			 r, stop = 0, woken = 0;
+	nfds_t			 n = 2;
 
+	pfd[0].fd = sfd;
+	pfd[1].fd = bmc_pool_wake_fd(d->bmc);
+	if ((pfd[2].fd = corroborate_wake_fd(d->corr)) != -1)
+		n = 3;
+	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 	for (;;) {
 		now = clock_mono_ms();
-		pfd.fd = sfd;
-		pfd.events = POLLIN;
-		r = poll(&pfd, 1, next > now ? (int)(next - now) : 0);
+		if (woken && now >= until)
+			return WAIT_WOKEN;
+		r = poll(pfd, woken ? 1 : n, until > now ? (int)(until - now) : 0);
 		if (r == -1 && errno != EINTR) {
 			log_err("daemon.poll", "error=\"%s\"", strerror(errno));
-			return 1;
+			return WAIT_STOP;
 		}
-		if (r <= 0)
-			return 0;
+		if (r == 0)
+			return woken ? WAIT_WOKEN : WAIT_TICK;
+		if (r < 0)
+			continue;
+		if (!woken && wake_drain(&pfd[1], n - 1)) {
+			woken = 1;
+			if (last_end + TICK_WAKE_GAP_MS < until)
+				until = last_end + TICK_WAKE_GAP_MS;
+		}
+		if (!(pfd[0].revents & POLLIN))
+			continue;
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGHUP)
-				reload(d);
+				reload_start(d);
 			else {
 				log_info("daemon.signal", "signal=%s",
 				    strsignal((int)si.ssi_signo));
@@ -212,30 +383,35 @@ wait_next_tick(struct daemon *d, int sfd, uint64_t next)
 			}
 		}
 		if (stop)
-			return 1;
+			return WAIT_STOP;
 	}
 }
 
-/* Ticks at tick_interval until a signal says stop. */
+/* Ticks at tick_interval, and at once on BMC news, until a signal says
+ * stop.  A woken round does not move the regular schedule. */
 static void
 run_loop(struct daemon *d, int sfd)
 {
 	uint64_t	next, now, t0;
-	int		stop = 0;
+	enum wait_end	w = WAIT_TICK;
 
 	next = clock_mono_ms();
-	while (!stop) {
+	while (w != WAIT_STOP) {
+		reload_apply(d);
 		t0 = clock_mono_us();
 		(void)tick_run(d, clock_mono_ms());
 		d->last_tick_us = clock_mono_us() - t0;
 		status_write(d);
 		metrics_publish(d);
 		notify_tick(d);
-		next += d->cfg.daemon.tick_interval_ms;
+		if (w == WAIT_TICK)
+			next += d->cfg.daemon.tick_interval_ms;
+		else
+			d->woken_ticks++;
 		now = clock_mono_ms();
 		if (next < now)		/* overran: start the next tick now */
 			next = now;
-		stop = wait_next_tick(d, sfd, next);
+		w = wait_next_tick(d, sfd, next, now);
 	}
 }
 
@@ -269,6 +445,10 @@ cmd_run(struct cli *c, int argc, char **argv)
 	    "fence, reconcile (systemd Type=notify).\n", NULL, 0, argc, argv,
 	    1, NULL)) != CLI_GO_ON)
 		return r;
+	if (no_core_dumps(err) == -1) {
+		fprintf(stderr, "hawatch: run: %s\n", err);
+		return EXIT_ERROR;
+	}
 	if (cli_load_config(c) == -1)
 		return EXIT_ERROR;
 	memset(&d, 0, sizeof(d));

@@ -66,6 +66,7 @@ struct fence_news {
 struct act_bmc_funcs;
 struct act_db_funcs;
 struct corroborate;
+struct reload_job;
 
 struct alert {
 	uint64_t	host_id;
@@ -128,6 +129,7 @@ struct daemon {
 	struct console_watch	*console;	/* console_watch.c; lazy */
 
 	uint64_t		 ticks;
+	uint64_t		 woken_ticks;	/* extra rounds run on BMC news */
 	uint64_t		 start_ms;
 	uint64_t		 last_tick_us;
 	/* phases of the last tick, us: database+inventory, heartbeats+BMC
@@ -141,6 +143,10 @@ struct daemon {
 	struct metrics_counters	 mcount;
 	struct metrics_snap	 msnap;
 	struct metrics_server	*metrics;
+
+	/* SIGHUP: the new config is parsed on its own thread (daemon.c) */
+	struct reload_job	*reload;
+	int			 reload_again;
 };
 
 /* tick.c: one round started at start_ms; the core's time is taken after

@@ -14,6 +14,8 @@ struct leader {
 	int		held;
 	uint64_t	since_ms;	/* monotonic, when acquired */
 	uint64_t	next_try_ms;
+	uint64_t	generation;	/* fencing token while held, else 0 */
+	char		refused[256];	/* why leadership is refused (Galera) */
 };
 
 void	leader_init(struct leader *, const struct db_config *,

@@ -27,7 +27,8 @@
 static void
 db_down(struct daemon *d, const char *err)
 {
-	if (d->db_up)
+	/* once per outage, and when the database is unreachable at start */
+	if (d->db_up || (d->ticks == 0 && strcmp(d->db_err, err) != 0))
 		log_err("db.down", "error=\"%s\"", err);
 	snprintf(d->db_err, sizeof(d->db_err), "%s", err);
 	d->db_up = 0;

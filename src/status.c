@@ -2,8 +2,8 @@
  * status.c -- the daemon's status file, read by `hawatch status`.
  *
  * After every tick the daemon writes one JSON document to
- * daemon.status_file (tmp file + rename, so a reader never sees half of
- * one): who it is, whether it leads, the database state, and per host the
+ * daemon.status_file (mode 0600, through a fresh temp file in the same
+ * directory + rename, so a reader never sees half of one): who it is, whether it leads, the database state, and per host the
  * core's state, the heartbeat age per pool, the BMC power reading, alerts
  * and the last action with its time.  Beside it, <status_file>.txt holds
  * the same as a table for `hawatch status`.  A write failure is logged
@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,28 @@
 #include "daemon.h"
 #include "log.h"
 #include "sbuf.h"
+
+/* The BMC pool's counters: session handshakes, reuse, wake-ups. */
+static void
+status_bmc_json(struct daemon *d, struct sbuf *o)
+{
+	struct bmc_pool_stats	st;
+
+	if (d->bmc == NULL)
+		return;
+	bmc_pool_stats(d->bmc, &st);
+	sbuf_add(o, ",\"bmc\":{\"sessions_open\":%llu,\"opens\":%llu,"
+	    "\"open_failures\":%llu,\"polls\":%llu,\"reads_reused\":%llu,"
+	    "\"reopen_idle\":%llu,\"reopen_error\":%llu,\"confirms\":%llu,"
+	    "\"wakes\":%llu,\"woken_ticks\":%llu}",
+	    (unsigned long long)st.sessions_open,
+	    (unsigned long long)st.opens, (unsigned long long)st.open_failures,
+	    (unsigned long long)st.polls, (unsigned long long)st.reads_reused,
+	    (unsigned long long)st.reopen_idle,
+	    (unsigned long long)st.reopen_error,
+	    (unsigned long long)st.confirms, (unsigned long long)st.wakes,
+	    (unsigned long long)d->woken_ticks);
+}
 
 static void
 host_json(struct daemon *d, struct sbuf *o, size_t i, uint64_t now)
@@ -168,6 +191,8 @@ status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 	    d->is_leader ? "LEADER" : "standby", d->db_up ? "up" : "DOWN",
 	    d->db_up ? "" : ": ", d->db_up ? "" : d->db_err,
 	    (unsigned long long)d->ticks, d->last_tick_us / 1000.0);
+	if (d->leader.refused[0] != '\0')
+		sbuf_add(o, "leadership refused: %s\n", d->leader.refused);
 	sbuf_add(o, "%-6s %-14s %-15s %-12s %-7s %-7s %-24s %-4s %-18s %s\n",
 	    "HOST", "NAME", "IP", "STATE", "SINCE", "POWER",
 	    "HEARTBEAT AGE (POOL)", "VMS", "ALERT", "LAST ACTION");
@@ -231,22 +256,50 @@ status_text(struct daemon *d, struct sbuf *o, uint64_t now)
 	}
 }
 
+/*
+ * Write o to path through <path>.tmp in the same directory, then rename.
+ * The temp file is created afresh, owner-only, never through a link
+ * (O_EXCL|O_NOFOLLOW): a symlink planted at either name in a shared
+ * directory makes the write fail, it never writes to the link's target.
+ */
 static int
 write_atomic(const char *path, const struct sbuf *o)
 {
 	char	tmp[CFG_STR + 16];
-	FILE	*f;
+	size_t	off = 0;
+	ssize_t	w;
+	int	fd, e;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
+	if (unlink(tmp) == -1 && errno != ENOENT)	/* a crash's leftover */
 		return -1;
-	if (fwrite(o->s, 1, o->len, f) != o->len) {
-		fclose(f);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1)
 		return -1;
+	while (off < o->len) {
+		if ((w = write(fd, o->s + off, o->len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)w;
 	}
-	if (fclose(f) != 0 || rename(tmp, path) == -1)
-		return -1;
+	if (fchmod(fd, 0600) == -1 || close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
 	return 0;
+fail:
+	e = errno;
+	if (fd != -1)
+		close(fd);
+	(void)unlink(tmp);
+	errno = e;
+	return -1;
 }
 
 void
@@ -276,6 +329,9 @@ status_write(struct daemon *d)
 	    d->phase_us[3] / 1000.0, (unsigned long long)(now - d->start_ms),
 	    d->is_leader ? "true" : "false", d->db_up ? "up" : "down");
 	sbuf_json_str(&o, d->db_up ? NULL : d->db_err);
+	sbuf_add(&o, ",\"leader_refused\":");
+	sbuf_json_str(&o, d->leader.refused[0] ? d->leader.refused : NULL);
+	status_bmc_json(d, &o);
 	sbuf_add(&o, ",\"hosts\":[");
 	for (i = 0; i < d->inv.nhosts; i++)
 		host_json(d, &o, i, now);

@@ -8,14 +8,16 @@
  *   tick (main thread)                   sweeper thread
  *   ------------------                   --------------
  *   publish(hosts alive per the core,    wake every interval (or on stop),
- *           leader?, main conn id)  -->  copy the latest publication,
+ *           leader?, generation)    -->  copy the latest publication,
  *                                        sweeper_run() (reconcile/sweep.c),
  *                                        keep a summary for the status
  *
  * Only hosts the core holds ALIVE are swept: a fenced, suspect or returned
  * host never is.  Writes happen only while this instance leads, and every
- * write transaction checks, on the sweeper's own connection, that the
- * leadership lock is still held by the daemon's main connection (S4).
+ * write transaction checks, on the sweeper's own connection, that
+ * hawatch's leader row still carries the generation (fencing token) the
+ * daemon took with the lock (S4): connection ids restart with the
+ * database, generations do not.
  * The thread stops within one sweep's deadlines.
  */
 #include <errno.h>
@@ -82,7 +84,7 @@ struct sweep_local {
 	struct sweep_config	 cfg;
 	struct db		 db;
 	int			 db_up, leader, enabled, changed;
-	uint64_t		 conn_id;
+	uint64_t		 gen;
 };
 
 /* Wait one interval, or until stopped.  Mutex held.  0 when stopping. */
@@ -113,7 +115,7 @@ take_publication(struct sweep_thread *t, struct sweep_local *l)
 	l->hosts = xcalloc(l->n, sizeof(*l->hosts));
 	memcpy(l->hosts, t->hosts, l->n * sizeof(*l->hosts));
 	l->leader = t->is_leader;
-	l->conn_id = t->leader_conn_id;
+	l->gen = t->leader_gen;
 	l->enabled = t->cfg.enabled;
 	l->changed = t->cfg_changed;
 	t->cfg_changed = 0;
@@ -150,11 +152,11 @@ sweep_once(struct sweep_thread *t, struct sweep_local *l)
 		l->db_up = 1;
 	memset(&o, 0, sizeof(o));
 	o.now_ms = clock_mono_ms();
-	o.is_leader = l->leader && l->db_up && l->conn_id != 0;
+	o.is_leader = l->leader && l->db_up && l->gen != 0;
 	o.actor = t->actor;
 	o.command = "run";
 	o.leader_lock = t->lock;
-	o.leader_conn_id = l->conn_id;
+	o.leader_gen = l->gen;
 	if (sweeper_run(l->sw, l->db_up ? &l->db : NULL, l->hosts, l->n, &o,
 	    &r, err) == -1) {
 		log_err("sweep.failed", "error=\"%s\"", err);
@@ -227,7 +229,7 @@ sweep_thread_start(struct sweep_thread *t, const struct config *c,
 
 void
 sweep_thread_publish(struct sweep_thread *t, const struct sweep_host_in *h,
-    size_t n, int is_leader, uint64_t leader_conn_id)
+    size_t n, int is_leader, uint64_t leader_gen)
 {
 	if (!t->started)
 		return;
@@ -241,7 +243,7 @@ sweep_thread_publish(struct sweep_thread *t, const struct sweep_host_in *h,
 		memcpy(t->hosts, h, n * sizeof(*h));
 	t->nhosts = n;
 	t->is_leader = is_leader;
-	t->leader_conn_id = leader_conn_id;
+	t->leader_gen = leader_gen;
 	pthread_mutex_unlock(&t->mu);
 }
 

@@ -31,7 +31,7 @@ struct sweep_thread {
 	struct sweep_host_in	*hosts;
 	size_t			 nhosts, cap;
 	int			 is_leader;
-	uint64_t		 leader_conn_id;
+	uint64_t		 leader_gen;	/* fencing token, 0: none */
 	struct sweep_config	 cfg;		/* deep copy */
 	int			 cfg_changed;
 	struct db_config	 dbcfg;
@@ -43,7 +43,7 @@ struct sweep_thread {
 int	sweep_thread_start(struct sweep_thread *, const struct config *,
 	    const char *actor, const char *lock, char *err);
 void	sweep_thread_publish(struct sweep_thread *, const struct sweep_host_in *,
-	    size_t n, int is_leader, uint64_t leader_conn_id);
+	    size_t n, int is_leader, uint64_t leader_gen);
 void	sweep_thread_reconfig(struct sweep_thread *, const struct config *);
 void	sweep_thread_summary(struct sweep_thread *, struct sweep_summary *);
 void	sweep_thread_stop(struct sweep_thread *);

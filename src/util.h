@@ -19,6 +19,14 @@ void	 set_err(char *err, const char *fmt, ...)
 void	*xcalloc(size_t n, size_t size);	/* aborts on OOM */
 char	*xstrdup(const char *);			/* aborts on OOM */
 int	 parse_u64(const char *s, uint64_t *out);	/* decimal, whole string */
+/*
+ * s for a terminal: control characters (C0, DEL, and C1 as UTF-8) become
+ * \n \r \t or \xNN / \u00NN, a backslash becomes \\; truncated to fit
+ * len, always terminated.  Returns buf.  For names and reasons read from
+ * the database or a host, so they cannot move the cursor, recolour the
+ * terminal or forge a line of output.
+ */
+char	*str_escape_ctl(char *buf, size_t len, const char *s);
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -45,6 +45,7 @@ list(struct db *db)
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
 	char		 sql[256], t[160], err[ERR_LEN];
+	char		 by[4 * 256], why[4 * 256];
 
 	snprintf(sql, sizeof(sql), "SELECT host_id, excluded_at, actor, reason "
 	    "FROM %s ORDER BY host_id", hw_table(db, "host_exclusion", t,
@@ -55,7 +56,10 @@ list(struct db *db)
 	}
 	printf("%-8s %-24s %-30s %s\n", "HOST", "SINCE (UTC)", "BY", "REASON");
 	while ((row = mysql_fetch_row(res)) != NULL)
-		printf("%-8s %-24s %-30s %s\n", row[0], row[1], row[2], row[3]);
+		/* actor and reason are free text: escape control characters */
+		printf("%-8s %-24s %-30s %s\n", row[0], row[1],
+		    str_escape_ctl(by, sizeof(by), row[2]),
+		    str_escape_ctl(why, sizeof(why), row[3]));
 	mysql_free_result(res);
 	return EXIT_OK;
 }

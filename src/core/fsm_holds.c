@@ -98,13 +98,19 @@ hold_on_enter(struct core_tick *t, struct core_host *h, enum host_state to)
 	}
 }
 
-/* A leader before us spent attempts on this host: they count. */
+/*
+ * A leader before us spent attempts on this host: they count.  Not while
+ * a re-asked fence waits for its first result: the record already holds
+ * that attempt (written before it was sent), and entering FENCING
+ * counts it; adopting it too would spend two attempts on one fence.
+ */
 void
 hold_adopt_attempts(struct core_host *h)
 {
 	enum host_state	s = h->v.state;
 
 	if ((s == HS_UNKNOWN || s == HS_SUSPECT || s == HS_DEAD) &&
+	    !h->fence_unstarted &&
 	    h->o->fence_attempts_recorded > h->v.fence_attempts)
 		h->v.fence_attempts = h->o->fence_attempts_recorded;
 }

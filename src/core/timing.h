@@ -18,21 +18,30 @@
  *
  *   T+0      host H loses power.  Its heartbeat writes stop and its BMC,
  *            on standby power, reads "off" from now on.
- *   T+0..1   BMC poll reads off: off run 1.  Nothing happens: one
- *            reading is not proof (S2).  The daemon starts a libvirt
- *            probe of H (corroborate.c), bounded by corroborate_timeout.
- *   T+1..2   BMC poll reads off again (a new reading, power_seq moved):
- *            off run 2; the probe found H's libvirt silent (a host that
- *            is off cannot answer): the run is corroborated.
+ *   T+0..1   BMC poll reads off (F): off run 1.  The reading changed, so
+ *            the BMC pool wakes the daemon, which runs a round at once
+ *            (daemon.c, not at the next tick).  Nothing happens: one
+ *            reading is not proof (S2).  The round starts a libvirt
+ *            probe of H (corroborate.c), bounded by corroborate_timeout;
+ *            a powered-off host's libvirt refuses at once, and the
+ *            probe's end wakes another round.
+ *   F+0.2    the confirming read (BMC_CONFIRM_DELAY_MS after the round
+ *            that saw F, fence/bmc_pool.h) reads off again (a new
+ *            reading, power_seq moved): off run 2; it wakes a round,
+ *            which finds the probe silent: the run is corroborated.
  *              core.transition host=H from=alive to=fenced
  *                              why=power_off_confirmed
- *            The leader executes the same tick's ACT_RECONCILE:
+ *            The leader executes the same round's ACT_RECONCILE:
  *              reconcile.done host=H
  *   Worst case power-off -> fenced: calc_poweroff_to_fenced_ms()
- *   = 2 x bmc_poll + tick (+ up to one corroborate_timeout when the
- *   probe ends after the second reading) = 3 to 4 s.  No heartbeat
- *   timeout is waited for: a corroborated BMC that reads off twice is a
- *   positive death signal.
+ *   = bmc_poll + confirm delay + the rounds' own durations (a round
+ *   woken while one runs starts when it ends); measured p99 in
+ *   bench/failover.sh.  Without the wake-ups (a wake lost, or a round
+ *   slower than the confirm delay) it falls back to the periodic path:
+ *   2 x bmc_poll + tick (+ up to one corroborate_timeout when the probe
+ *   ends after the second reading).  No heartbeat timeout is waited
+ *   for: a corroborated BMC that reads off twice is a positive death
+ *   signal.
  *
  * Timeline 4: the same power loss without a libvirt endpoint (the cost
  * of the BMC trust rule, guard_bmc.c: about one agent heartbeat interval)
@@ -228,11 +237,17 @@ calc_startup_grace_ms(uint64_t interval_ms, uint64_t write_timeout_ms)
 	return interval_ms + write_timeout_ms;
 }
 
-/* Power-off -> fenced: two BMC readings plus the tick that sees them. */
+/*
+ * Power-off -> fenced, event-driven (Timeline 1): the first off reading
+ * within one poll, the confirming read confirm_ms after the round that saw
+ * it, and two woken rounds of round_ms each (their own duration, not the
+ * tick interval).
+ */
 static inline uint64_t
-calc_poweroff_to_fenced_ms(uint64_t bmc_poll_ms, uint64_t tick_ms)
+calc_poweroff_to_fenced_ms(uint64_t bmc_poll_ms, uint64_t confirm_ms,
+    uint64_t round_ms)
 {
-	return 2 * bmc_poll_ms + tick_ms;
+	return bmc_poll_ms + confirm_ms + 2 * round_ms;
 }
 
 /*

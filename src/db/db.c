@@ -235,25 +235,22 @@ row_str(MYSQL_ROW row, unsigned i, const char *def)
 	return row[i] != NULL ? row[i] : def;
 }
 
-/* is lock held by the connection that `owner` (an SQL expression) names? */
-static int
-check_lock(struct db *db, const char *lock, const char *owner, char *err)
+/* the leader row's generation (locked in share mode) is gen */
+int
+db_check_generation(struct db *db, uint64_t gen, char *err)
 {
-	struct sbuf	sb;
-	uint64_t	held = 0;
+	char		sql[256];
+	uint64_t	cur = 0;
 	int		r;
 
-	sbuf_init(&sb);
-	sbuf_add(&sb, "SELECT COALESCE(IS_USED_LOCK(");
-	db_quote(db, &sb, lock);
-	sbuf_add(&sb, ") = %s, 0)", owner);
-	r = db_query_u64(db, "check leadership", sb.s, &held, err);
-	sbuf_free(&sb);
-	if (r != 0)
+	snprintf(sql, sizeof(sql), "SELECT generation FROM `%.64s`.`leader` "
+	    "WHERE id = 1 LOCK IN SHARE MODE", db->cfg.hawatch_name);
+	if ((r = db_query_u64(db, "check leadership", sql, &cur, err)) == -1)
 		return -1;
-	if (held != 1) {
-		set_err(err, "leadership lost: lock %s is no longer held by "
-		    "connection %s; rolled back", lock, owner);
+	if (r == 1 || cur != gen) {
+		set_err(err, "leadership lost: leader generation is %llu, this "
+		    "writer leads under %llu; rolled back",
+		    (unsigned long long)cur, (unsigned long long)gen);
 		return -1;
 	}
 	return 0;
@@ -262,17 +259,26 @@ check_lock(struct db *db, const char *lock, const char *owner, char *err)
 int
 db_check_holds_lock(struct db *db, const char *lock, char *err)
 {
-	return check_lock(db, lock, "CONNECTION_ID()", err);
-}
+	struct sbuf	sb;
+	uint64_t	held = 0;
+	int		r;
 
-int
-db_check_lock_owner(struct db *db, const char *lock, uint64_t owner_id,
-    char *err)
-{
-	char	owner[24];
-
-	snprintf(owner, sizeof(owner), "%llu", (unsigned long long)owner_id);
-	return check_lock(db, lock, owner, err);
+	sbuf_init(&sb);
+	sbuf_add(&sb, "SELECT COALESCE(IS_USED_LOCK(");
+	db_quote(db, &sb, lock);
+	sbuf_add(&sb, ") = CONNECTION_ID(), 0)");
+	r = db_query_u64(db, "check leadership", sb.s, &held, err);
+	sbuf_free(&sb);
+	if (r != 0)
+		return -1;
+	if (held != 1) {
+		set_err(err, "leadership lost: lock %s is no longer held by "
+		    "this connection; rolled back", lock);
+		return -1;
+	}
+	if (db->leader_gen != 0)
+		return db_check_generation(db, db->leader_gen, err);
+	return 0;
 }
 
 uint64_t

@@ -31,6 +31,8 @@ struct db {
 	int			 in_txn;
 	int			 hw_ready;	/* hawatch schema: 0 unknown,
 						   1 absent/old, 2 current */
+	uint64_t		 leader_gen;	/* fencing token this connection
+						   writes under (leader.c); 0 none */
 };
 
 int	 db_connect(struct db *, const struct db_config *, char *err);
@@ -52,18 +54,17 @@ int	 db_commit(struct db *, char *err);
 void	 db_rollback(struct db *);
 
 /*
- * Does this connection hold the named lock (GET_LOCK)?  0 yes; -1 no or
- * error, with err saying which.  Used inside write transactions (S4).
+ * Leadership inside a write transaction (S4).  db_check_holds_lock: this
+ * connection holds the named lock (GET_LOCK) and, when db->leader_gen is
+ * set, hawatch's leader row still carries that generation.
+ * db_check_generation: the leader row carries generation gen (a worker
+ * thread's own connection, writing for the daemon's leadership).  The
+ * row is read LOCK IN SHARE MODE, so a new leader's increment waits for
+ * this transaction to end: every write is ordered before or after a
+ * change of leader, never across one.  0 yes; -1 no or error, err says.
  */
 int	 db_check_holds_lock(struct db *, const char *lock, char *err);
-/*
- * Is the named lock held by connection owner_id (another connection of
- * this same instance, e.g. the daemon's main one)?  0 yes; -1 no or error.
- * Lets a worker thread's own connection verify leadership inside its
- * write transactions.
- */
-int	 db_check_lock_owner(struct db *, const char *lock, uint64_t owner_id,
-	    char *err);
+int	 db_check_generation(struct db *, uint64_t gen, char *err);
 /* CONNECTION_ID() of this session; 0 on error */
 uint64_t db_connection_id(struct db *);
 

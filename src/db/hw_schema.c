@@ -151,6 +151,18 @@ static const char *const level5[] = {
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 };
 
+/*
+ * Level 6: the leader's fencing token (S4).  Each new leader increments
+ * `generation` in the transaction that records it; every write
+ * transaction reads the row under a shared lock and commits only while
+ * the generation is still the one its writer leads under.
+ */
+static const char *const level6[] = {
+	"ALTER TABLE %s.`leader` ADD COLUMN IF NOT EXISTS `generation`"
+	" bigint unsigned NOT NULL DEFAULT 0"
+	" COMMENT 'fencing token: +1 per new leader'",
+};
+
 struct level {
 	const char *const	*stmts;
 	size_t			 n;
@@ -162,6 +174,7 @@ static const struct level levels[] = {
 	{ level3, NELEM(level3) },
 	{ level4, NELEM(level4) },
 	{ level5, NELEM(level5) },
+	{ level6, NELEM(level6) },
 };
 
 const char *

@@ -10,7 +10,9 @@
  *                   daemon's BMC reads, by self-fence timeout, or by an
  *                   operator (reconcile --confirm-fenced)
  *   host_exclusion  hosts an operator excluded (hawatch maintenance on)
- *   leader          who holds leadership, for `hawatch status`
+ *   leader          who holds leadership, for `hawatch status`, and the
+ *                   fencing token (generation) every write checks (S4;
+ *                   the column: level 6)
  *   ha_requeue      the HA rows hawatch queued, watched until the VM runs
  *                   again or hawatch gives up (restart assurance, S10)
  *   alerts          host alerts an operator clears (level 3: src/db/
@@ -27,7 +29,7 @@
 
 #include "db.h"
 
-#define HW_SCHEMA_VERSION	5
+#define HW_SCHEMA_VERSION	6
 
 /* Create/migrate; DDL commits implicitly, so never inside a transaction. */
 int	hw_schema_ensure(struct db *, char *err);

@@ -32,6 +32,15 @@ grep -q "event=reconcile.done host=2 reconciled=5 requeued=4" "$T/hawatch-a.log"
 grep -c "set power 0" "$(ipmisim_hostdir h2)/chassis.log" | grep -qx 1 || fail "hawatch sent a power command to an already-off host"
 pass "power-off confirmed by the BMC: host 2 reconciled, others untouched"
 
+# the change was confirmed by an extra read and woke the round at once,
+# over kept sessions (one handshake per BMC at start, none per poll)
+bmcj=$(grep -o '"bmc":{[^}]*}' "$T/status-a.json")
+jn() { grep -o "\"$1\":[0-9]*" <<<"$bmcj" | cut -d: -f2; }
+[ "$(jn confirms)" -ge 1 ] || fail "no confirming read: $bmcj"
+[ "$(jn woken_ticks)" -ge 1 ] || fail "no woken round: $bmcj"
+[ "$(jn reads_reused)" -gt "$(jn opens)" ] || fail "sessions not kept: $bmcj"
+pass "event-driven: confirming read and woken rounds; sessions kept ($bmcj)"
+
 # the Done gate keeps running: a VM a racing writer puts back Running is repaired
 sql "UPDATE vm_instance SET state = 'Running', host_id = 2, update_count = update_count + 1 WHERE id = 2001"
 vm2001_stopped() { [ "$(sql "SELECT state FROM vm_instance WHERE id = 2001")" = Stopped ]; }

@@ -30,7 +30,7 @@ resumed() { lv_state h1 i-2-1001-VM | grep -q running; }
 wait_for 20 resumed || fail "paused domain not resumed: $(lv_state h1 i-2-1001-VM); $(grep sweep "$T/hawatch-a.log" | tail -5)"
 echo "resumed after $((SECONDS - t0)) s (pause_grace 2 s, interval 1 s)"
 [ $((SECONDS - t0)) -ge 2 ] || fail "resumed before pause_grace"
-audited() { [ "$(sql "SELECT action, vm_id FROM hawatch.audit WHERE action LIKE 'vm.resum%'")" = "vm.resumed	1001" ]; }
+audited() { [ "$(sql "SELECT action, vm_id FROM hawatch.audit WHERE action LIKE 'vm.resum%' ORDER BY id" | paste -sd,)" = "vm.resume_requested	1001,vm.resumed	1001" ]; }
 wait_for 10 audited || fail "audit of the resume: $(sql "SELECT action, vm_id FROM hawatch.audit")"
 sql "SELECT evidence FROM hawatch.audit WHERE action = 'vm.resumed'" | grep -q '"reason":"user"\|user' \
 	|| fail "resume evidence lacks the pause reason"

@@ -165,6 +165,60 @@ fm=$(sed -n 's/.*free_ms=\([0-9]*\).*/\1/p' <<<"$out")
 [ "$fm" -le 2500 ] || fail "pool free took ${fm} ms"
 pass "pool: host 1 $s1 readings (max gap ${gap} ms) while host 2 hung; fence deduplicated; free ${fm} ms"
 
+# --- (7b) kept sessions: one handshake per BMC, re-open after an error ----
+# h1 (off since the fence) and h3 (on), polled every 300 ms for 4 s: each
+# BMC is opened once and then read over its kept session; a BMC that hangs
+# for 1.5 s (the reused session times out) is re-opened, and readings
+# resume.
+ipmisim_power_on h1 >/dev/null
+( sleep 1.5; ipmisim_stop_bmc h3; sleep 1.5; ipmisim_cont_bmc h3 ) &
+stopper=$!
+probe poll "$(addr h1),$(addr h3)" admin \
+    "$(ipmisim_pass_file h1),$(ipmisim_pass_file h3)" "${W[@]}" \
+    --workers 2 --interval-ms 300 --duration-ms 4500
+wait "$stopper"
+st() { sed -n "s/^stats .*\b$1=\([^ ]*\).*/\1/p" <<<"$out"; }
+expect_eq "poll rc" 0 "$rc"
+[ "$(st polls)" -ge 20 ] || fail "only $(st polls) polls: $out"
+# h1 opens once; h3 once, then after the hang: its failed reused read
+# re-opens once at once, and every poll while hung opens afresh
+[ "$(st reopen_error)" -ge 1 ] || fail "no re-open after the hang: $(grep ^stats <<<"$out")"
+[ "$(st reads_reused)" -ge 10 ] || fail "sessions not kept: $(grep ^stats <<<"$out")"
+[ "$(st opens)" -lt $(( $(st polls) / 2 )) ] || fail "a handshake per poll: $(grep ^stats <<<"$out")"
+expect_eq "sessions open at the end" 2 "$(st sessions_open)"
+if [ "$(ipmisim_power h3)" = 1 ]; then want=on; else want=off; fi
+expect_eq "host 3 (id 2) reads again after its hang" "$want" "$(fin 2 status)"
+pass "kept sessions: $(st opens) handshakes for $(st polls) polls, $(st reads_reused) reused, re-opened after a hang"
+
+# --- (7c) event-driven confirmation ---------------------------------------
+# Poll interval 5 s, run 8 s.  h1 is powered off right after its first
+# reading, so its regular polls in the run are at about 0 s and 5 s: only
+# one of them can read off.  Two "get power 0" lines on the BMC mean the
+# change was confirmed by an extra read, within one interval.
+touch "$(ipmisim_hostdir h1)/log.gets"
+: >"$T/probe.fifo.out"
+"$P" poll "$(addr h1)" admin "$(ipmisim_pass_file h1)" "${W[@]}" \
+    --workers 1 --interval-ms 5000 --duration-ms 8000 >"$T/probe.fifo.out" \
+    2>"$T/probe.err" &
+ppid=$!
+first_read() { grep -q "^view .*host=1 .*power_seq=1 " "$T/probe.fifo.out"; }
+wait_for 5 first_read || fail "no first reading: $(cat "$T/probe.fifo.out")"
+ipmipower --config-file="$(ipmisim_hostdir h1)/freeipmi.conf" \
+    -h "$(addr h1)" --off >/dev/null
+wait "$ppid" || fail "probe failed: $(tail -3 "$T/probe.err")"
+out=$(cat "$T/probe.fifo.out")
+rm -f "$(ipmisim_hostdir h1)/log.gets"
+log1=$(ipmisim_hostdir h1)/chassis.log
+# the lines after the last "set power 0" (the fence of (2) sent one too)
+after=$(awk '/set power 0/ { b = ""; next } { b = b $0 "\n" } END { printf "%s", b }' "$log1")
+expect_eq "off readings after the power-off (regular poll + confirmation)" 2 \
+    "$(grep -c 'get power 0' <<<"$after")"
+expect_eq "no other reading in between" 0 "$(grep -c 'get power 1' <<<"$after")"
+expect_eq "pool confirms" 1 "$(st confirms)"
+[ "$(grep -c '^wake ' <<<"$out")" -ge 1 ] || fail "wake fd never fired: $out"
+expect_eq "final status" off "$(fin 1 status)"
+pass "confirmation: first off reading confirmed by a second within one 5 s interval, wake fd fired"
+
 # --- (6) dead BMC --------------------------------------------------------------
 ipmisim_kill_bmc h2
 probe status "$(addr h2)" admin "$(ipmisim_pass_file h2)" "${W[@]}"

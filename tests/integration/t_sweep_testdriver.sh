@@ -162,18 +162,19 @@ expect_eq "92 running" "running (unpaused)" "$(state 10.1.1.1 i-2-92-VM)"
 for id in 91 95 96 97 100; do
 	expect_eq "$id untouched" "paused (user)" "$(state 10.1.1.1 i-2-$id-VM)"
 done
-expect_eq "no audit row for the vanished domain" 0 \
-    "$(sql "SELECT COUNT(*) FROM hawatch.audit WHERE vm_id = 98")"
+expect_eq "vanished domain: the request, then 'not needed' (S9)" \
+    "vm.resume_requested,vm.resume_not_needed" \
+    "$(sql "SELECT action FROM hawatch.audit WHERE vm_id = 98 ORDER BY id" | paste -sd,)"
 pass "domain destroyed mid-sweep: reported vanished, nothing else touched; 92 resumed"
 
 # --- the audit row -------------------------------------------------------------
 a=$(sql "SELECT action, host_id, vm_id, reason, before_state, after_state, actor, command
-         FROM hawatch.audit WHERE vm_id = 92")
+         FROM hawatch.audit WHERE vm_id = 92 AND action <> 'vm.resume_requested'")
 expect_eq "audit row" "vm.resumed	1	92	resumable	paused (user)	running (unpaused)" \
     "$(cut -f1-6 <<<"$a")"
 [[ $(cut -f7 <<<"$a") == operator:* ]] || fail "actor: $a"
 expect_eq "audit command" sweep "$(cut -f8 <<<"$a")"
-ev=$(sql "SELECT evidence FROM hawatch.audit WHERE vm_id = 92")
+ev=$(sql "SELECT evidence FROM hawatch.audit WHERE vm_id = 92 AND action = 'vm.resumed'")
 for k in '"domain":"i-2-92-VM"' "\"uuid\":\"$(uuid_of 92)\"" '"pause_reason":"user"' \
     '"job":{"state":"unsupported"' '"state":"Running","host_id":1' '"rc":"resumed"' \
     '"grace_met_by_operator":true' '"decision":{"act":"resume","why":"resumable"'; do
@@ -210,13 +211,14 @@ assert d["summary"]["host_errors"] == 1, d["summary"]
 assert d["result"] == "error" and d["exit_code"] == 1
 EOF
 expect_eq "93 running" "running (unpaused)" "$(state 10.1.1.2 i-2-93-VM)"
-expect_eq "audit rows" 2 "$(audit_count)"
+# 92, 93 resumed and 98 vanished: each a request row and an outcome row (S9)
+expect_eq "audit rows" 6 "$(audit_count)"
 pass "all hosts: host 3 unreachable (clear error), host 2's domain resumed anyway, exit 1"
 
 # --- nothing left to do ----------------------------------------------------------
 hw sweep --host 1 --grace-met
 expect_rc 3 "only skips left"
-expect_eq "no new audit rows" 2 "$(audit_count)"
+expect_eq "no new audit rows" 6 "$(audit_count)"
 pass "second run: only skips, exit 3, no audit rows"
 
 # --- valgrind on a dry run ---------------------------------------------------------

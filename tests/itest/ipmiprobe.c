@@ -14,15 +14,24 @@
  *     --workers N  --interval-ms N  --duration-ms N
  *     --fence ID@MS   request a fence of host ID at MS ms (twice, to show
  *                     deduplication); repeatable
+ *     --reuse 0|1     keep one session per BMC (default 1) or open one per
+ *                     operation
+ *     --snapshot-ms N snapshot every N ms (default 20), as a daemon's tick
+ *   poll ends with "stats ..." (bmc_pool_stats, process CPU time) and
+ *   prints "wake t=..." whenever the pool's wake fd fired.
  *
  * The password is read from PASSFILE, never from argv.  Output is one
  * key=value line per result on stdout; libhawatch logs go to stderr.
  * Exit: 0 reading/fence confirmed, 1 BMC failure, 2 usage or config error.
  */
+#include <sys/resource.h>
+
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bmc_pool.h"
 #include "clock.h"
@@ -37,6 +46,7 @@ struct probe {
 	struct ipmi_target	 base;
 	unsigned		 fence_timeout_ms;
 	unsigned		 workers, interval_ms, duration_ms, repeat;
+	unsigned		 reuse, snapshot_ms;
 	unsigned		 nfence;
 	uint32_t		 fence_id[MAX_FENCES];
 	unsigned		 fence_at[MAX_FENCES];
@@ -62,7 +72,7 @@ usage(void)
 	    "[--retrans-ms N] [--fence-timeout-ms N]\n"
 	    "    status: [--repeat N]\n"
 	    "    poll: [--workers N] [--interval-ms N] [--duration-ms N] "
-	    "[--fence ID@MS]...\n");
+	    "[--fence ID@MS]... [--reuse 0|1] [--snapshot-ms N]\n");
 	exit(2);
 }
 
@@ -115,6 +125,10 @@ parse_opts(struct probe *pr, int argc, char **argv)
 			pr->workers = num(o, v);
 		else if (strcmp(o, "--interval-ms") == 0)
 			pr->interval_ms = num(o, v);
+		else if (strcmp(o, "--reuse") == 0)
+			pr->reuse = num(o, v);
+		else if (strcmp(o, "--snapshot-ms") == 0)
+			pr->snapshot_ms = num(o, v);
 		else if (strcmp(o, "--duration-ms") == 0)
 			pr->duration_ms = num(o, v);
 		else if (strcmp(o, "--fence") == 0) {
@@ -231,6 +245,50 @@ print_view(const char *tag, uint64_t t, uint32_t id, const char *addr,
 	    log_quote(q2, sizeof(q2), v->fence_err));
 }
 
+/* Sleep up to ms, or until the pool's wake fd fires (then print it). */
+static void
+wait_wake(struct bmc_pool *pool, uint64_t t0, unsigned ms)
+{
+	struct pollfd	pfd = { bmc_pool_wake_fd(pool), POLLIN, 0 };
+	uint64_t	v;
+
+	if (poll(&pfd, 1, (int)ms) == 1 &&
+	    read(pfd.fd, &v, sizeof(v)) == sizeof(v))
+		printf("wake t=%llu n=%llu\n",
+		    (unsigned long long)(clock_mono_ms() - t0),
+		    (unsigned long long)v);
+}
+
+/* The pool's counters and this process's CPU time, per BMC and minute. */
+static void
+print_stats(struct bmc_pool *pool, uint64_t ms, size_t n)
+{
+	struct bmc_pool_stats	s;
+	struct rusage		ru;
+	double			cpu_us, min = (double)ms / 60000.0;
+
+	bmc_pool_stats(pool, &s);
+	getrusage(RUSAGE_SELF, &ru);
+	cpu_us = (double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec +
+	    (double)ru.ru_stime.tv_sec * 1e6 + (double)ru.ru_stime.tv_usec;
+	printf("stats ms=%llu bmcs=%zu opens=%llu open_failures=%llu "
+	    "polls=%llu polls_failed=%llu reads_reused=%llu reopen_idle=%llu "
+	    "reopen_error=%llu confirms=%llu wakes=%llu fences=%llu "
+	    "sessions_open=%llu handshakes_per_min_per_bmc=%.2f "
+	    "poll_wall_us=%.0f cpu_us_per_poll=%.0f\n",
+	    (unsigned long long)ms, n, (unsigned long long)s.opens,
+	    (unsigned long long)s.open_failures, (unsigned long long)s.polls,
+	    (unsigned long long)s.polls_failed,
+	    (unsigned long long)s.reads_reused,
+	    (unsigned long long)s.reopen_idle,
+	    (unsigned long long)s.reopen_error, (unsigned long long)s.confirms,
+	    (unsigned long long)s.wakes, (unsigned long long)s.fences,
+	    (unsigned long long)s.sessions_open,
+	    min > 0 ? (double)s.opens / min / (double)n : 0.0,
+	    s.polls ? (double)s.poll_us / (double)s.polls : 0.0,
+	    s.polls ? cpu_us / (double)s.polls : 0.0);
+}
+
 static int
 do_poll(struct probe *pr, struct ipmi_target *t, size_t n)
 {
@@ -246,6 +304,7 @@ do_poll(struct probe *pr, struct ipmi_target *t, size_t n)
 	pool = bmc_pool_new(pr->workers, pr->interval_ms);
 	if (pool == NULL)
 		return 2;
+	bmc_pool_set_reuse(pool, (int)pr->reuse);
 	for (j = 0; j < n; j++) {
 		ids[j] = (uint32_t)(j + 1);
 		ipmi_target_addr(&t[j], addr[j], sizeof(addr[j]));
@@ -283,12 +342,13 @@ do_poll(struct probe *pr, struct ipmi_target *t, size_t n)
 			last[j] = v;
 		}
 		fflush(stdout);
-		clock_sleep_ms(20);
+		wait_wake(pool, t0, pr->snapshot_ms);
 	}
 	for (j = 0; j < n; j++) {
 		bmc_pool_snapshot(pool, ids[j], &v);
 		print_view("final", clock_mono_ms() - t0, ids[j], addr[j], &v);
 	}
+	print_stats(pool, clock_mono_ms() - t0, n);
 	s0 = clock_mono_ms();
 	bmc_pool_free(pool);
 	printf("done snapshot_max_us=%llu free_ms=%llu\n",
@@ -333,6 +393,8 @@ main(int argc, char **argv)
 	pr.interval_ms = 500;
 	pr.duration_ms = 3000;
 	pr.repeat = 1;
+	pr.reuse = 1;
+	pr.snapshot_ms = 20;
 	parse_opts(&pr, argc - 5, argv + 5);
 	n = load_targets(&pr, argv[2], argv[3], argv[4], t);
 	if (ipmi_global_init(err) < 0) {

@@ -23,6 +23,8 @@
 #   mariadb_sigcont          thaw it
 #   hawatch_conf_db FILE     append hawatch's libconfig `database { ... }` block to FILE
 #
+# MARIADB_EXTRA_OPTS (env, before mariadb_start): more server options, e.g. --wsrep-on=ON.
+#
 # Does not: touch /etc/mysql (every client and server runs with --no-defaults), bind anything
 # but loopback, or survive the test (no fixed ports, no shared datadir).
 
@@ -36,7 +38,8 @@ _mariadb_opts() {
 		--pid-file="$DB_DIR/mysqld.pid" --log-error="$DB_DIR/error.log" \
 		--skip-name-resolve --innodb-buffer-pool-size=64M --innodb-log-file-size=8M \
 		--innodb-buffer-pool-dump-at-shutdown=0 --innodb-buffer-pool-load-at-startup=0 \
-		--innodb-flush-log-at-trx-commit=2 --performance-schema=0 --skip-log-bin
+		--innodb-flush-log-at-trx-commit=2 --performance-schema=0 --skip-log-bin \
+		${MARIADB_EXTRA_OPTS:-}
 }
 
 # _mariadb_alive: like common.sh's running, without forking ps (the start loop polls it often)

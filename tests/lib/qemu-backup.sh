@@ -92,9 +92,10 @@ XML
 	# at RAM speed, and the throttle lands only once libvirt lets the
 	# set-speed through (up to ~0.5 s: hundreds of MiB copied by then).
 	# So: the job must still run, throttled, with less than 3/4 copied half
-	# a second later; else wait for it to end and begin again (3 tries).
+	# a second later; else wait for it to end and begin again (6 tries: on a
+	# loaded machine one set-speed in three can land late).
 	local try i p tot
-	for try in 1 2 3; do
+	for try in 1 2 3 4 5 6; do
 		rm -f "$OUT/$name.raw"
 		v "backup-begin $name $S/push-$name.xml ; blockjob $name vda --bytes --bandwidth $bps" \
 		    >/dev/null 2>&1 || true
@@ -105,7 +106,7 @@ XML
 		fi
 		for i in $(seq 1 60); do [ "$(job "$name")" = 0 ] && break; sleep 0.25; done
 	done
-	echo "qemu-backup.sh: push $name: no throttled backup job after 3 tries" >&2
+	echo "qemu-backup.sh: push $name: no throttled backup job after 6 tries" >&2
 	return 1
 }
 

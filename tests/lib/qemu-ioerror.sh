@@ -88,7 +88,13 @@ daemon() {
 	chmod 644 "$S/etc/passwd" "$S/etc/group"
 	chown -R "$QUID:$QUID" "$S/home" "$S/run"
 	chmod 700 "$S/run"
-	chmod o+x "$(dirname "$S")" "$S"
+	# the qemu user must reach $S through every directory above it (a
+	# nested test dir is mode 700): add search permission where it lacks
+	d=$S
+	while [ "$d" != / ]; do
+		[ -n "$(find "$d" -maxdepth 0 ! -perm -o+x)" ] && chmod o+x "$d"
+		d=$(dirname "$d")
+	done
 	# mounted before the daemon's namespace is made, or it would not see it
 	mountpoint -q "$S/tiny" || mount -t tmpfs -o size=8m,mode=0755 tmpfs "$S/tiny"
 

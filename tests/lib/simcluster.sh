@@ -16,7 +16,9 @@
 #
 # Timing knobs (env, before simcluster_start): SIM_HB_MS heartbeat write
 # interval (500), SIM_DEAD_AFTER ("4s"), SIM_TICK ("250ms"), SIM_REARM ("30s"),
-# SIM_BMC_POLL ("500ms").
+# SIM_BMC_POLL ("500ms"), SIM_BMC_SESSION_TIMEOUT ("990ms"; a BMC session
+# is kept across polls while the poll interval stays below it minus the
+# 250 ms retransmission timeout, fence/ipmi.h).
 
 source "$TOP/tests/lib/mariadb.sh"
 source "$TOP/tests/lib/ganesha.sh"
@@ -85,7 +87,7 @@ simcluster_conf() {
 		bmc = {
 		  user = "admin";
 		  workarounds = "opensesspriv";
-		  session_timeout = "990ms";
+		  session_timeout = "${SIM_BMC_SESSION_TIMEOUT:-990ms}";
 		  retransmission_timeout = "250ms";
 		  workers = 8;
 		  $([ -n "${SIM_SOL:-}" ] && echo "sol_workarounds = \"$SIM_SOL_WA\";")

@@ -1,36 +1,23 @@
 /*
- * check_scenarios.c -- golden scenario tests for the decision core.
+ * check_scenarios.c -- golden stories of the decision core.
  *
- * Globs $HAWATCH_TOP/tests/scenarios/NNN-slug/ (HAWATCH_TOP defaults to
- * ".", the repo root `make unit` runs from), runs each `script` through
- * a small simulated cluster and the very same core_step() with a fake
- * clock, writes what happened to `actual` and compares it with the
- * golden `expect`, failing on the first differing line.
- *
- *   actual goes to $HAWATCH_SCEN_OUT/<slug>/actual, else
- *   <top>/build/scenarios/<slug>/actual, else /tmp/hawatch-scenarios/.
- *   A missing expect fails.  BLESS=1 writes expect from actual (review
- *   the diff before committing); SCEN=<substring> runs a subset.
- *
- * The script language (verbs, per-tick order, output format) is
+ * Runs every story under tests/scenarios/ whose script has no `layer`
+ * line (the core layer) through a small simulated cluster and the very
+ * same core_step() with a fake clock, and compares what happened with the
+ * golden `expect` (story_golden.h: globbing, BLESS, SCEN, where `actual`
+ * goes).  The script language (verbs, per-tick order, output format) is
  * documented in tests/scenarios/README.
  */
 #include <check.h>
-#include <errno.h>
-#include <glob.h>
-#include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 
 #include "core.h"
+#include "story_golden.h"
 
 #define MAXH	32
 #define MAXP	16
 #define SERVER0	100000000LL	/* NFS server clock at t=0, ms */
-#define OUTMAX	(256 * 1024)
+#define OUTMAX	STORY_OUTMAX
 
 struct sim_file {
 	uint64_t	 value;
@@ -87,27 +74,11 @@ struct sim {
 	char		 err[512];
 };
 
-static char	 g_top[1024], g_outdir[1024];
 static uint64_t	 g_alert_rows;	/* hawatch.alerts ids handed out */
-static glob_t	 g_glob;
-static size_t	*g_idx;		/* scenarios selected by SCEN */
 
 static void
 outf(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void
-fmtb(char *buf, size_t sz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* snprintf for paths and messages: truncation is acceptable here. */
-static void
-fmtb(char *buf, size_t sz, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sz, fmt, ap);
-	va_end(ap);
-}
+#define fmtb	sg_fmt
 
 static void
 outf(struct sim *s, const char *fmt, ...)
@@ -232,6 +203,29 @@ sim_defaults(struct sim *s)
 	s->leader = 1;
 }
 
+/* A configuration reload as the daemon does it (daemon.c reload()): the
+ * new policy is checked whole and applied from the next tick, or refused
+ * and the running one kept. */
+static int
+reload(struct sim *s, const char *key, const char *val)
+{
+	struct core_policy	np = s->pol;
+	char			err[512];
+	uint64_t		v;
+
+	if (num(val, &v) == -1 || policy_set(&np, key, v) == -1)
+		return -1;
+	if (core_policy_check(&np, err) == -1) {
+		outf(s, "%llu reload refused: %s\n", (unsigned long long)s->now,
+		    err);
+		return 0;
+	}
+	s->pol = np;
+	outf(s, "%llu reload applied: %s %s\n", (unsigned long long)s->now,
+	    key, val);
+	return 0;
+}
+
 /* The executor's answer to ACT_FENCE: not started when the audit write
  * fails, else sent (reported running, as act.c does) to the fencer. */
 static void
@@ -267,7 +261,8 @@ apply(struct sim *s, char **w, int n)
 
 	if (n >= 2 && strcmp(w[0], "pool") != 0 && strcmp(w[0], "host") != 0 &&
 	    strcmp(w[0], "leader") != 0 && strcmp(w[0], "tick") != 0 &&
-	    strcmp(w[0], "policy") != 0 && strcmp(w[0], "end") != 0) {
+	    strcmp(w[0], "policy") != 0 && strcmp(w[0], "end") != 0 &&
+	    strcmp(w[0], "reload") != 0) {
 		if (num(w[1], &a) == -1 || (h = host_get(s, a)) == NULL)
 			return -1;
 	}
@@ -281,6 +276,8 @@ apply(struct sim *s, char **w, int n)
 		return 0;	/* time handled by the caller */
 	if (strcmp(w[0], "policy") == 0 && n == 3)
 		return num(w[2], &a) == -1 ? -1 : policy_set(&s->pol, w[1], a);
+	if (strcmp(w[0], "reload") == 0 && n == 3)
+		return reload(s, w[1], w[2]);
 	if (strcmp(w[0], "leader") == 0 && n == 2) {
 		s->leader = strcmp(w[1], "0") != 0;
 		return 0;
@@ -751,206 +748,23 @@ bad:
 }
 
 static int
-read_file(const char *path, char **out, size_t *len)
+run_story(const char *script, char *out, size_t *outn, char *err,
+    size_t errsz)
 {
-	FILE	*f;
-	long	 n;
-
-	*out = NULL;
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) == -1) {
-		fclose(f);
-		return -1;
-	}
-	*out = calloc(1, (size_t)n + 1);
-	*len = fread(*out, 1, (size_t)n, f);
-	fclose(f);
-	return 0;
-}
-
-static int
-write_file(const char *path, const char *data, size_t len)
-{
-	FILE	*f;
-	int	 r;
-
-	if ((f = fopen(path, "w")) == NULL)
-		return -1;
-	r = fwrite(data, 1, len, f) == len ? 0 : -1;
-	if (fclose(f) != 0)
-		r = -1;
-	return r;
-}
-
-static void
-mkdirs(const char *path)
-{
-	char	tmp[1024], *q;
-
-	fmtb(tmp, sizeof(tmp), "%s", path);
-	for (q = tmp + 1; *q; q++)
-		if (*q == '/') {
-			*q = '\0';
-			mkdir(tmp, 0755);
-			*q = '/';
-		}
-	mkdir(tmp, 0755);
-}
-
-/* Line n (0-based) of text, copied to buf; NULL past the end. */
-static const char *
-nth_line(const char *text, size_t n, char *buf, size_t sz)
-{
-	const char	*e;
-	size_t		 l;
-
-	while (n-- > 0) {
-		if ((text = strchr(text, '\n')) == NULL)
-			return NULL;
-		text++;
-	}
-	if (*text == '\0')
-		return NULL;
-	e = strchr(text, '\n');
-	l = e ? (size_t)(e - text) : strlen(text);
-	if (l >= sz)
-		l = sz - 1;
-	memcpy(buf, text, l);
-	buf[l] = '\0';
-	return buf;
-}
-
-/* A unified-diff-like message around the first differing line. */
-static void
-first_diff(const char *slug, const char *exp, const char *act, char *msg,
-    size_t sz)
-{
-	char		 a[256], b[256], c[256];
-	const char	*la, *lb;
-	size_t		 i, j, off;
-
-	for (i = 0;; i++) {
-		la = nth_line(exp, i, a, sizeof(a));
-		lb = nth_line(act, i, b, sizeof(b));
-		if (la == NULL || lb == NULL || strcmp(la, lb) != 0)
-			break;
-	}
-	off = (size_t)snprintf(msg, sz, "scenario %s differs at line %zu\n"
-	    "--- expect\n+++ actual\n@@ -%zu +%zu @@\n", slug, i + 1, i + 1,
-	    i + 1);
-	for (j = i > 3 ? i - 3 : 0; j < i && off < sz; j++)
-		off += (size_t)snprintf(msg + off, sz - off, " %s\n",
-		    nth_line(exp, j, c, sizeof(c)));
-	if (off < sz)
-		off += (size_t)snprintf(msg + off, sz - off, "-%s\n+%s\n",
-		    la ? la : "(end of expect)", lb ? lb : "(end of actual)");
-}
-
-START_TEST(test_scenario)
-{
-	static struct sim	 s;
-	static char		 out[OUTMAX];
-	char			 dir[1200], path[1400], odir[1400], msg[4096];
-	const char		*slug, *bless = getenv("BLESS");
-	char			*exp = NULL, *readme = NULL;
-	size_t			 elen = 0, rlen = 0, l;
-
-	fmtb(dir, sizeof(dir), "%s", g_glob.gl_pathv[g_idx[_i]]);
-	l = strlen(dir);
-	if (l > 0 && dir[l - 1] == '/')
-		dir[--l] = '\0';
-	slug = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
-
-	fmtb(path, sizeof(path), "%s/README", dir);
-	ck_assert_msg(read_file(path, &readme, &rlen) == 0 && rlen > 0,
-	    "scenario %s: README missing or empty", slug);
-	free(readme);
+	static struct sim	s;
+	int			r;
 
 	sim_defaults(&s);
 	s.out = out;
-	fmtb(path, sizeof(path), "%s/script", dir);
-	ck_assert_msg(run_script(&s, path) == 0, "scenario %s: %s", slug,
-	    s.err);
-
-	fmtb(odir, sizeof(odir), "%s/%s", g_outdir, slug);
-	mkdirs(odir);
-	fmtb(path, sizeof(path), "%s/actual", odir);
-	ck_assert_msg(write_file(path, s.out, s.outn) == 0,
-	    "scenario %s: cannot write %s", slug, path);
-
-	fmtb(path, sizeof(path), "%s/expect", dir);
-	if (bless != NULL && strcmp(bless, "1") == 0) {
-		ck_assert_msg(write_file(path, s.out, s.outn) == 0,
-		    "scenario %s: cannot bless %s", slug, path);
-		fprintf(stderr, "blessed %s\n", path);
-		return;
-	}
-	ck_assert_msg(read_file(path, &exp, &elen) == 0,
-	    "scenario %s: no expect file (review %s/actual, then run with "
-	    "BLESS=1)", slug, odir);
-	if (elen != s.outn || memcmp(exp, s.out, elen) != 0) {
-		first_diff(slug, exp, s.out, msg, sizeof(msg));
-		free(exp);
-		ck_abort_msg("%s(full actual: %s/actual)", msg, odir);
-	}
-	free(exp);
-}
-END_TEST
-
-static void
-setup_paths(void)
-{
-	const char	*top = getenv("HAWATCH_TOP");
-	const char	*out = getenv("HAWATCH_SCEN_OUT");
-	struct stat	 sb;
-
-	fmtb(g_top, sizeof(g_top), "%s", top && *top ? top : ".");
-	if (out && *out)
-		fmtb(g_outdir, sizeof(g_outdir), "%s", out);
-	else {
-		fmtb(g_outdir, sizeof(g_outdir), "%s/build", g_top);
-		if (stat(g_outdir, &sb) == 0 && S_ISDIR(sb.st_mode))
-			fmtb(g_outdir, sizeof(g_outdir),
-			    "%s/build/scenarios", g_top);
-		else
-			fmtb(g_outdir, sizeof(g_outdir),
-			    "/tmp/hawatch-scenarios");
-	}
+	r = run_script(&s, script);
+	*outn = s.outn;
+	if (r == -1)
+		fmtb(err, errsz, "%s", s.err);
+	return r;
 }
 
 int
 main(void)
 {
-	char		 pat[1200];
-	const char	*only = getenv("SCEN");
-	Suite		*su;
-	TCase		*tc;
-	SRunner		*sr;
-	size_t		 i, j;
-	int		 nf;
-
-	setup_paths();
-	fmtb(pat, sizeof(pat), "%s/tests/scenarios/*/", g_top);
-	if (glob(pat, 0, NULL, &g_glob) != 0 || g_glob.gl_pathc == 0) {
-		fprintf(stderr, "check_scenarios: no scenarios under %s\n",
-		    pat);
-		return 1;
-	}
-	g_idx = calloc(g_glob.gl_pathc, sizeof(*g_idx));
-	for (i = j = 0; i < g_glob.gl_pathc; i++)
-		if (only == NULL || strstr(g_glob.gl_pathv[i], only) != NULL)
-			g_idx[j++] = i;
-	su = suite_create("scenarios");
-	tc = tcase_create("golden");
-	tcase_add_loop_test(tc, test_scenario, 0, (int)j);
-	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	globfree(&g_glob);
-	free(g_idx);
-	return nf == 0 ? 0 : 1;
+	return sg_main("core", run_story);
 }

@@ -15,7 +15,9 @@
 #   hb.target      file the heartbeat writer rewrites (epoch seconds)
 #   hb.interval_ms writer period
 #   writer.pid     pid (= process group) of the running writer
-#   chassis.log    one timestamped line per "set" the BMC received
+#   chassis.log    one timestamped line per "set" the BMC received, and
+#                  per "get power" while the file log.gets exists (tests
+#                  that order readings; builtins only, no fork)
 #   bmc_reads_off  when present, "get power" says off whatever the power
 #                  (a BMC mapped to another, powered-off machine)
 # "Host running" means the writer is alive.  Power off SIGKILLs the writer's
@@ -84,6 +86,7 @@ get)
 		power)	read -r v 2>/dev/null <"$H/power" || v=0
 			# a lying BMC (chaos bmc_lies): reads off, host runs
 			[ -e "$H/bmc_reads_off" ] && v=0
+			[ -e "$H/log.gets" ] && log "get power $v"
 			echo "power:$v";;
 		boot)	echo "boot:default";;
 		*)	echo "bad get $p"; exit 1;;
