@@ -117,6 +117,7 @@ struct daemon_config {
 	uint64_t	rearm_after_ms;
 	unsigned	cluster_fence_max;	/* per rearm_after; 0: off */
 	uint64_t	hb_read_deadline_ms;
+	uint64_t	db_tick_budget_ms;	/* tick's DB work per round */
 	uint64_t	leader_retry_ms;
 	uint64_t	corroborate_timeout_ms;	/* libvirt probe bound */
 	char		status_file[CFG_STR];

@@ -203,6 +203,7 @@ shutdown_daemon(struct daemon *d)
 	if (d->bmc != NULL)
 		bmc_pool_free(d->bmc);
 	corroborate_free(d->corr);
+	resolver_stop(d->resolver);
 	for (i = 0; i < d->nslots; i++)
 		if (d->slots[i].pool != NULL)
 			hb_pool_close(d->slots[i].pool);
@@ -415,7 +416,8 @@ run_loop(struct daemon *d, int sfd)
 	}
 }
 
-/* Workers: BMC pool, core state, sweeper thread; -1 (err) on failure. */
+/* Workers (after signals_open(): threads inherit the blocked mask): BMC
+ * pool, core state, name resolver, sweeper thread; -1 (err) on failure. */
 static int
 start_workers(struct daemon *d, char *err)
 {
@@ -427,6 +429,8 @@ start_workers(struct daemon *d, char *err)
 		set_err(err, "cannot start workers");
 		return -1;
 	}
+	if ((d->resolver = resolver_start(err)) == NULL)
+		return -1;
 	if (sweep_thread_start(&d->sweep, &d->cfg, d->actor, d->leader.lock,
 	    err) == -1)
 		return -1;

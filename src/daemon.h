@@ -24,6 +24,7 @@
 #include "inventory.h"
 #include "leader.h"
 #include "metrics.h"
+#include "resolver.h"
 #include "restart_assurance.h"
 #include "sweep_thread.h"
 #include "vm_reconcile.h"
@@ -51,6 +52,8 @@ struct host_extra {
 struct hb_pool_slot {
 	uint64_t		 pool_id;
 	char			 spec[CFG_STR];
+	char			 open_spec[CFG_STR];	/* spec with the
+							   server's address */
 	struct hb_pool		*pool;
 	struct hb_pool_status	 st;
 };
@@ -86,6 +89,8 @@ struct daemon {
 	int			 db_up;
 	char			 db_err[ERR_LEN];
 	uint64_t		 db_next_try_ms;
+	uint64_t		 db_deadline_ms;	/* this round's DB budget
+							   ends (mono ms); 0 none */
 	struct leader		 leader;
 	int			 is_leader;
 
@@ -93,6 +98,8 @@ struct daemon {
 	struct host_extra	*extra;		/* parallel to inv.hosts */
 
 	struct hb_pool_slot	*slots;		/* parallel to inv.pools */
+	struct resolver		*resolver;	/* names off the tick; NULL:
+						   resolved inline (tests) */
 	size_t			 nslots;
 	struct hb_opts		 hb_opts;
 

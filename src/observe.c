@@ -9,6 +9,7 @@
  * only things added here are "no BMC configured" and "no reading yet".
  * Nothing here decides or writes to the database.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,20 +38,49 @@ db_down(struct daemon *d, const char *err)
 	db_close(&d->db);
 }
 
+/* cfg: the database config with its host resolved off the tick (1), or
+ * 0 pending / -1 failed (err says) */
+static int
+db_resolved(struct daemon *d, struct db_config *cfg, char *err)
+{
+	char	addr[INET6_ADDRSTRLEN];
+	int	r;
+
+	*cfg = d->cfg.db;
+	if (cfg->socket[0] != '\0' || d->resolver == NULL)
+		return 1;
+	r = resolver_lookup(d->resolver, cfg->host, addr, sizeof(addr), err);
+	if (r == 1)
+		snprintf(cfg->host, sizeof(cfg->host), "%s", addr);
+	else {
+		char	e[ERR_LEN];
+
+		snprintf(e, sizeof(e), "%s", err);
+		set_err(err, "database.host: %s", e);
+	}
+	return r;
+}
+
 static void
 db_ensure(struct daemon *d, uint64_t now)
 {
-	char	err[ERR_LEN];
+	struct db_config	cfg;
+	char			err[ERR_LEN];
 
 	if (d->db_up)
 		return;
 	if (now < d->db_next_try_ms)
 		return;
 	d->db_next_try_ms = now + d->cfg.daemon.leader_retry_ms;
-	if (db_connect(&d->db, &d->cfg.db, err) == -1) {
+	if (db_resolved(d, &cfg, err) != 1) {
+		db_down(d, err);	/* "down" this round, never blocking */
+		return;
+	}
+	if (db_connect(&d->db, &cfg, err) == -1) {
 		db_down(d, err);
 		return;
 	}
+	db_set_deadline(&d->db, d->db_deadline_ms);
 	d->db_up = 1;
 	d->db_err[0] = '\0';
 	d->main_conn_id = db_connection_id(&d->db);
@@ -76,7 +106,27 @@ extra_rebuild(struct daemon *d, const struct inventory *inv)
 	return x;
 }
 
-/* keep one open hb_pool per pool spec; open new ones, close dropped ones */
+/*
+ * the slot's spec with its NFS server's address (the resolver's, never a
+ * lookup on the tick) in open_spec: 1; 0 pending, -1 failed (logged when
+ * the reason changes)
+ */
+static int
+slot_address(struct daemon *d, struct hb_pool_slot *s)
+{
+	char	err[ERR_LEN];
+	int	r;
+
+	r = resolver_nfs_url(d->resolver, s->spec, s->open_spec,
+	    sizeof(s->open_spec), err);
+	if (r != 1)
+		log_debug("pool.resolve", "pool=%llu spec=%s %s",
+		    (unsigned long long)s->pool_id, s->spec, err);
+	return r;
+}
+
+/* keep one open hb_pool per pool spec and address; open new ones, close
+ * dropped ones */
 static void
 slots_sync(struct daemon *d, const struct inventory *inv)
 {
@@ -88,24 +138,27 @@ slots_sync(struct daemon *d, const struct inventory *inv)
 		ns[i].pool_id = inv->pools[i].id;
 		snprintf(ns[i].spec, sizeof(ns[i].spec), "%s",
 		    inv->pools[i].spec);
+		if (slot_address(d, &ns[i]) != 1)
+			continue;	/* hosts UNKNOWN on it this round */
 		for (j = 0; j < d->nslots; j++)
 			if (d->slots[j].pool != NULL &&
 			    d->slots[j].pool_id == ns[i].pool_id &&
-			    strcmp(d->slots[j].spec, ns[i].spec) == 0) {
+			    strcmp(d->slots[j].open_spec, ns[i].open_spec) == 0) {
 				ns[i].pool = d->slots[j].pool;
 				d->slots[j].pool = NULL;
 				break;
 			}
 		if (ns[i].pool != NULL)
 			continue;
-		ns[i].pool = hb_pool_open(ns[i].spec, &d->hb_opts, err);
+		ns[i].pool = hb_pool_open(ns[i].open_spec, &d->hb_opts, err);
 		if (ns[i].pool == NULL)
 			log_err("pool.bad", "pool=%llu spec=%s error=\"%s\"",
 			    (unsigned long long)ns[i].pool_id, ns[i].spec, err);
 		else
-			log_info("pool.open", "pool=%llu kind=%s spec=%s",
-			    (unsigned long long)ns[i].pool_id,
-			    hb_pool_kind(ns[i].pool), ns[i].spec);
+			log_info("pool.open", "pool=%llu kind=%s spec=%s "
+			    "opened=%s", (unsigned long long)ns[i].pool_id,
+			    hb_pool_kind(ns[i].pool), ns[i].spec,
+			    ns[i].open_spec);
 	}
 	for (j = 0; j < d->nslots; j++)
 		if (d->slots[j].pool != NULL)

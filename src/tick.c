@@ -21,7 +21,9 @@
  *      heal, re-queue, give up); then hand the sweeper its hosts.
  *
  * Adapters observe and act; every decision is the core's.  No step here
- * waits longer than its adapter's deadline.
+ * waits longer than its adapter's deadline, and the round's database
+ * statements together stop starting after daemon.db_tick_budget
+ * (db_set_deadline(); timing.h says why).
  */
 #include <stdlib.h>
 
@@ -76,8 +78,16 @@ tick_stamp(struct daemon *d, uint64_t start_ms)
 	return now > start_ms ? now : start_ms;
 }
 
-int
-tick_run(struct daemon *d, uint64_t start_ms)
+/* the round's database budget (daemon.db_tick_budget); 0 clears it */
+static void
+tick_db_budget(struct daemon *d, uint64_t budget_ms)
+{
+	d->db_deadline_ms = budget_ms != 0 ? clock_mono_ms() + budget_ms : 0;
+	db_set_deadline(&d->db, d->db_deadline_ms);
+}
+
+static int
+tick_round(struct daemon *d, uint64_t start_ms)
 {
 	struct core_obs	o;
 	uint64_t	t0 = clock_mono_us(), t1, t2, t3;
@@ -101,4 +111,15 @@ tick_run(struct daemon *d, uint64_t start_ms)
 	d->phase_us[3] = clock_mono_us() - t3;
 	d->ticks++;
 	return 0;
+}
+
+int
+tick_run(struct daemon *d, uint64_t start_ms)
+{
+	int	r;
+
+	tick_db_budget(d, d->cfg.daemon.db_tick_budget_ms);
+	r = tick_round(d, start_ms);
+	tick_db_budget(d, 0);
+	return r;
 }

@@ -46,6 +46,9 @@ static const struct cfg_key daemon_keys[] = {
 	    "rearm_after (0: no limit)"),
 	DUR("heartbeat_read_deadline", hb_read_deadline_ms, 100, 60000,
 	    HB_READ_DEADLINE_MS_DEFAULT, "one round of heartbeat reads"),
+	DUR("db_tick_budget", db_tick_budget_ms, 100, 60000,
+	    DB_TICK_BUDGET_MS_DEFAULT, "no database statement of a round "
+	    "starts after this long (keep well under WatchdogSec/2)"),
 	DUR("leader_retry", leader_retry_ms, 100, 60000,
 	    LEADER_RETRY_MS_DEFAULT, "how often a standby asks to lead"),
 	DUR("corroborate_timeout", corroborate_timeout_ms, 100, 60000,

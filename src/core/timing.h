@@ -292,4 +292,21 @@ calc_unfenceable_after_ms(uint64_t dead_after_ms, uint32_t attempts,
 	    (uint64_t)(attempts - 1) * quiet_ms;
 }
 
+/*
+ * The tick thread's database work per round (daemon.db_tick_budget):
+ * no statement starts after the budget is spent (db_set_deadline(),
+ * src/db/db.c); one already running is bounded by the read/write and
+ * lock-wait timeouts (5 s each by default).  A database brownout -- every
+ * statement slow but none failing, or every one waiting out
+ * lock_wait_timeout -- would otherwise stack statement after statement
+ * (leadership, inventory, the reconcile transaction, audit rows) until
+ * the loop missed WatchdogSec (30 s, init/hawatch.service) and systemd
+ * killed a healthy supervisor.  Worst round: heartbeat reads (2 s) +
+ * budget (5 s) + one statement's timeout (5 s) = 12 s, under half of
+ * WatchdogSec, as sanlock keeps its renewal well inside its watchdog's
+ * fire time: one slow round never decides a restart.  Work cut short is
+ * retried next round (writes roll back; the round's database is "down").
+ */
+#define DB_TICK_BUDGET_MS_DEFAULT	5000
+
 #endif

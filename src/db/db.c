@@ -17,6 +17,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 #include "util.h"
@@ -39,6 +40,24 @@ db_error(struct db *db, const char *what, char *err)
 {
 	set_err(err, "database %s: %s (MariaDB error %u)", what,
 	    mysql_error(db->m), mysql_errno(db->m));
+}
+
+void
+db_set_deadline(struct db *db, uint64_t deadline_ms)
+{
+	db->deadline_ms = deadline_ms;
+}
+
+/* 0 if a statement may start now; -1 (err set) once the budget is spent */
+static int
+db_budget(struct db *db, const char *what, char *err)
+{
+	if (db->deadline_ms == 0 || clock_mono_ms() < db->deadline_ms)
+		return 0;
+	set_err(err, "database %s: tick database budget spent "
+	    "(daemon.db_tick_budget); not started", what);
+	log_debug("db.budget", "what=\"%s\"", what);
+	return -1;
 }
 
 int
@@ -122,6 +141,8 @@ db_exec(struct db *db, const char *what, const char *sql,
 		set_err(err, "database %s: not connected", what);
 		return -1;
 	}
+	if (db_budget(db, what, err) == -1)
+		return -1;
 	db->statements++;
 	log_debug("db.exec", "what=\"%s\" len=%zu", what, strlen(sql));
 	if (mysql_real_query(db->m, sql, (unsigned long)strlen(sql)) != 0) {
@@ -148,6 +169,8 @@ db_query(struct db *db, const char *what, const char *sql, char *err)
 		set_err(err, "database %s: not connected", what);
 		return NULL;
 	}
+	if (db_budget(db, what, err) == -1)
+		return NULL;
 	db->statements++;
 	log_debug("db.query", "what=\"%s\" len=%zu", what, strlen(sql));
 	if (mysql_real_query(db->m, sql, (unsigned long)strlen(sql)) != 0) {
@@ -199,6 +222,10 @@ db_begin(struct db *db, char *err)
 int
 db_commit(struct db *db, char *err)
 {
+	if (db_budget(db, "commit", err) == -1) {
+		db_rollback(db);
+		return -1;
+	}
 	db->statements++;
 	if (mysql_commit(db->m) != 0) {
 		db_error(db, "commit", err);

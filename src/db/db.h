@@ -33,8 +33,11 @@ struct db {
 						   1 absent/old, 2 current */
 	uint64_t		 leader_gen;	/* fencing token this connection
 						   writes under (leader.c); 0 none */
+	uint64_t		 deadline_ms;	/* CLOCK_MONOTONIC ms after which
+						   no statement starts; 0 none */
 };
 
+/* starts with no deadline (db_set_deadline() after it) */
 int	 db_connect(struct db *, const struct db_config *, char *err);
 void	 db_close(struct db *);
 int	 db_alive(struct db *);
@@ -48,6 +51,17 @@ MYSQL_RES *db_query(struct db *, const char *what, const char *sql,
 /* First column of the first row as u64; -1 on error, 1 if no row/NULL. */
 int	 db_query_u64(struct db *, const char *what, const char *sql,
 	    uint64_t *out, char *err);
+
+/*
+ * A budget for a round of statements (the tick's database work): no
+ * statement -- exec, query, begin, commit -- STARTS
+ * after deadline_ms (CLOCK_MONOTONIC ms; 0 clears it); one that would
+ * fails at once with "database <what>: tick database budget spent".  A
+ * statement already running is bounded by the read/write and lock-wait
+ * timeouts, so a round's database work ends within the budget plus one
+ * statement's timeout.  ROLLBACK is exempt: it ends a transaction.
+ */
+void	 db_set_deadline(struct db *, uint64_t deadline_ms);
 
 int	 db_begin(struct db *, char *err);
 int	 db_commit(struct db *, char *err);
