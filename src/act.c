@@ -571,7 +571,7 @@ act_run(struct daemon *d)
 		log_info("core.transition", "host=%llu from=%s to=%s why=%s",
 		    (unsigned long long)e->host_id, host_state_name(e->from),
 		    host_state_name(e->to), act_why_name(e->why));
-		if (bmc_of(d)->console_transition != NULL)
+		if (d->is_leader && bmc_of(d)->console_transition != NULL)
 			bmc_of(d)->console_transition(d, e->host_id, e->to);
 	}
 	for (i = 0; i < d->acts.n; i++)

@@ -38,7 +38,10 @@ struct act_bmc_funcs {			/* fence/bmc_pool.c */
 	 * capture; release: after the fence_requested audit, before
 	 * request_fence, closes the SOL session (bounded wait); collect: at
 	 * the fence result, stores the bytes and appends "console":{...} to
-	 * the result's evidence.
+	 * the result's evidence.  transition is called on the leader only:
+	 * a BMC serves one SOL session, and a standby's capture would
+	 * leave the leader's "SOL in use" (tick.c ends a standby's captures
+	 * with console_watch_standby()).
 	 */
 	void	(*console_transition)(struct daemon *, uint64_t host_id,
 		    enum host_state to);

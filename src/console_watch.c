@@ -281,6 +281,24 @@ console_watch_fence_result(struct daemon *d, uint64_t id, struct sbuf *ev)
 	sol_result_free(&r);
 }
 
+void
+console_watch_standby(struct daemon *d)
+{
+	struct console_watch	*w = d->console;
+	size_t			 i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->n; i++) {
+		if (w->v[i].cap == NULL)
+			continue;
+		sol_capture_cancel(w->v[i].cap);
+		w->v[i].cap = NULL;
+		log_info("console.capture_dropped", "host=%llu state=standby",
+		    (unsigned long long)w->v[i].id);
+	}
+}
+
 uint64_t
 console_watch_bytes(struct daemon *d, uint64_t id)
 {

@@ -4,7 +4,8 @@
  *
  * Called by the executor (src/act.c) through its BMC function table
  * (act_bmc_real: console_transition, console_release, console_collect):
- *   act_run(), per core event: console_watch_transition() starts a capture
+ *   act_run(), per core event on the leader: console_watch_transition()
+ *                            starts a capture
  *                            when a host turns SUSPECT (or DEAD, FENCING:
  *                            a DEAD host may be fenced in the same tick,
  *                            too soon to read anything), drops it when the
@@ -18,6 +19,10 @@
  *                            by CONSOLE_COLLECT_WAIT_MS), stores the bytes
  *                            in console_log and appends
  *                            "console":{"id":..,"bytes":..} to the evidence.
+ *   tick_run() (src/tick.c), every tick the instance does not lead:
+ *                            console_watch_standby() ends the captures it
+ *                            still runs, so that a standby (or a leader
+ *                            that lost its lock) holds no SOL session.
  * status.c reads console_watch_bytes() for the status file; daemon.c
  * frees it all with console_watch_free() (declared in daemon.h).  Nothing here
  * can hold up a fence longer than the release wait; every SOL failure is a
@@ -52,6 +57,7 @@ void	console_watch_transition(struct daemon *, uint64_t host,
 void	console_watch_before_fence(struct daemon *, uint64_t host);
 void	console_watch_fence_result(struct daemon *, uint64_t host,
 	    struct sbuf *evidence);
+void	console_watch_standby(struct daemon *);
 uint64_t console_watch_bytes(struct daemon *, uint64_t host);
 
 #endif

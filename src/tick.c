@@ -30,6 +30,7 @@
 #include "act.h"
 #include "act_restarts.h"
 #include "clock.h"
+#include "console_watch.h"
 #include "daemon.h"
 #include "log.h"
 #include "observe.h"
@@ -100,6 +101,8 @@ tick_round(struct daemon *d, uint64_t start_ms)
 		return -1;
 	t3 = clock_mono_us();
 	act_run(d);
+	if (!d->is_leader)	/* captures are the leader's (act.h) */
+		console_watch_standby(d);
 	act_restarts(d);
 	act_publish_sweep(d);
 	d->phase_us[0] = t1 - t0;

@@ -406,6 +406,9 @@ struct core_host {
 	uint32_t		 off_ticks;	/* ticks since the first off */
 	int			 probe_silent;	/* a probe begun in this run
 						   found libvirt silent */
+	uint64_t		 contra_seq;	/* power_seq current when this
+						   run saw the host write or
+						   answer; 0 = not seen */
 	uint64_t		 probe_seq_seen;
 	uint64_t		 contra_cleared_seen;
 	/* fencing memory */
@@ -518,6 +521,7 @@ enum bmc_off_rule {
 void	guard_bmc_init(struct core_host *, const struct host_obs *);
 void	guard_bmc_track(struct core_tick *, struct core_host *, int new_off);
 void	guard_bmc_reset(struct core_host *);
+int	guard_bmc_result_trusted(const struct core_host *);
 enum bmc_off_rule guard_bmc_off(const struct core_tick *,
 	    const struct core_host *);
 enum act_why guard_bmc_hold(const struct core_host *);

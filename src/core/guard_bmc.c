@@ -17,7 +17,11 @@
  * Contradiction: while the BMC's latest reading is off, the host's
  * heartbeat changes (seen BMC_CONTRA_TICKS or more ticks after the first
  * off reading) or a probe begun during the run finds its libvirt
- * answering.  The core latches bmc_contradiction, raises the alert once,
+ * answering, and the BMC still reads off BMC_CONTRA_READINGS readings
+ * later (the latest reading is up to a poll interval old: a host powered
+ * on since then writes and answers before the BMC is read again, and
+ * that is no contradiction).  The core latches bmc_contradiction, raises
+ * the alert once,
  * and trusts nothing more from that BMC (no fence, no off confirmation)
  * until an operator clears the alert in hawatch.alerts (observed as
  * contradiction_cleared moving).  An open alert row restores the latch
@@ -41,6 +45,13 @@
  */
 #define BMC_CONTRA_TICKS	2
 #define BMC_TICKS_MAX		1000	/* only compared with 2: saturate */
+/*
+ * A write or an answer seen under an off run is a contradiction only when
+ * an off reading begun after it was seen confirms the power state.  The
+ * reading after the one current then may already have been in flight;
+ * the one after that began later.
+ */
+#define BMC_CONTRA_READINGS	2
 
 void
 guard_bmc_init(struct core_host *h, const struct host_obs *o)
@@ -57,6 +68,15 @@ guard_bmc_reset(struct core_host *h)
 	h->off_window_ms = 0;
 	h->off_ticks = 0;
 	h->probe_silent = 0;
+	h->contra_seq = 0;
+}
+
+/* the host wrote or answered while the BMC's latest reading was off */
+static void
+bmc_seen_alive(struct core_host *h)
+{
+	if (h->contra_seq == 0)
+		h->contra_seq = h->o->power_seq;
 }
 
 static void
@@ -110,7 +130,7 @@ bmc_identity(struct core_tick *t, struct core_host *h)
 /* A probe finished: silent corroborates the run, an answer contradicts
  * it.  Only probes begun during this run, while the BMC still reads off. */
 static void
-bmc_probe(struct core_tick *t, struct core_host *h)
+bmc_probe(struct core_host *h)
 {
 	const struct host_obs	*o = h->o;
 
@@ -121,7 +141,7 @@ bmc_probe(struct core_tick *t, struct core_host *h)
 	    o->probe_power_seq < h->off_first_seq)
 		return;
 	if (o->probe == PROBE_ANSWERED)
-		bmc_contradiction(t, h);
+		bmc_seen_alive(h);
 	else if (o->probe == PROBE_SILENT)
 		h->probe_silent = 1;
 }
@@ -156,12 +176,15 @@ guard_bmc_track(struct core_tick *t, struct core_host *h, int new_off)
 			h->off_run = 0;
 			guard_bmc_reset(h);
 		} else if (h->off_ticks >= BMC_CONTRA_TICKS)
-			bmc_contradiction(t, h);
+			bmc_seen_alive(h);
 		else
 			h->off_window_ms = t->now;	/* maybe written
 						   before the power loss */
 	}
-	bmc_probe(t, h);
+	bmc_probe(h);
+	if (h->contra_seq != 0 && new_off &&
+	    o->power_seq >= h->contra_seq + BMC_CONTRA_READINGS)
+		bmc_contradiction(t, h);
 }
 
 /*
@@ -173,7 +196,10 @@ guard_bmc_off(const struct core_tick *t, const struct core_host *h)
 {
 	const struct core_policy *pol = t->pol;
 
-	if (h->v.bmc_contradiction || h->v.bmc_identity_mismatch)
+	/* a run in which the host was seen writing or answering proves
+	 * nothing until the next readings tell power-on from a lying BMC */
+	if (h->v.bmc_contradiction || h->v.bmc_identity_mismatch ||
+	    h->contra_seq != 0)
 		return BMC_OFF_DISTRUSTED;
 	if (h->off_run < 2)
 		return BMC_OFF_NONE;
@@ -183,6 +209,15 @@ guard_bmc_off(const struct core_tick *t, const struct core_host *h)
 	    (int64_t)(pol->agent_hb_interval_ms + pol->tick_ms))
 		return BMC_OFF_CONFIRMED;
 	return BMC_OFF_WAIT;
+}
+
+/* May this BMC's own "off confirmed" fence result be believed?  Not from
+ * a distrusted BMC, nor while a write or answer seen during its off run
+ * is not yet resolved. */
+int
+guard_bmc_result_trusted(const struct core_host *h)
+{
+	return guard_bmc_hold(h) == WHY_NONE && h->contra_seq == 0;
 }
 
 /* Why this host's BMC may not fence it, or WHY_NONE. */

@@ -153,7 +153,7 @@ static int
 fence_off_trusted(const struct core_host *h)
 {
 	return h->fence_new && h->o->fence == FENCE_OFF_CONFIRMED &&
-	    guard_bmc_hold(h) == WHY_NONE;
+	    guard_bmc_result_trusted(h);
 }
 
 static void

@@ -56,8 +56,9 @@
  *                              why=power_off_confirmed
  *   Worst case power-off -> fenced: calc_poweroff_no_endpoint_ms()
  *   = bmc_poll + interval + tick = 62 s.  A heartbeat change two ticks
- *   or more after F instead raises bmc_contradiction: the BMC is not
- *   trusted again until an operator clears it (hawatch alerts clear).
+ *   or more after F, with the BMC still reading off two readings
+ *   (2 x bmc_poll) later, instead raises bmc_contradiction: the BMC is
+ *   not trusted again until an operator clears it (hawatch alerts clear).
  *
  * Timeline 2: a host hangs (kernel hang; BMC keeps reading "on")
  *

@@ -278,15 +278,32 @@ f_power_off() {
 }
 
 f_hung_host() {
-	local ms
+	local ms mark
 	rng_range 9000 13000; ms=$R
 	host_down "$HOST" 1 3 power_on
 	STEP_NOTE="host=$HOST observe=$(secs "$ms")s"
+	mark="Kernel panic - not syncing: chaos step $STEP host $HOST"
 	if [ "$PLAN" = 0 ]; then
+		[ "$CHAOS_SOL" = 1 ] && ipmisim_console "h$HOST" "$mark"
 		ipmisim_crash_host "h$HOST"
 		ev "dead host=$HOST kind=hang"
 	fi
 	nap "$ms"
+	[ "$PLAN" = 0 ] && [ "$CHAOS_SOL" = 1 ] && hang_console_check "$HOST" "$mark"
+	return 0
+}
+# hang_console_check HOST LINE: a host hawatch fenced for a hang has a
+# console capture holding LINE, the last thing it printed (a host not
+# powered off yet is check 2's business)
+_console_has() { "$HAWATCH" --config "$T/hawatch.conf" console --host "$1" 2>/dev/null | grep -qF "$2"; }
+hang_console_check() {
+	local h=$1 mark=$2
+	_host_off "$h" || return 0
+	if wait_for 5 _console_has "$h" "$mark"; then
+		expect OK "console captured"
+	else
+		expect FAIL "host $h was fenced for a hang, but no console capture holds its last line [$mark]: $(grep -h "event=console.* host=$h " "$T"/hawatch-*.log | tail -3)"
+	fi
 }
 
 # A host recorded with another host's private IP: both read one heartbeat

@@ -355,11 +355,44 @@ chaos_qemu_up() {
 	S=$QEMU_S bash "$TOP/tests/lib/qemu-backup.sh" guest "$QEMU_DOM" 1024 ||
 		fail "chaos: QEMU guest $QEMU_DOM"
 	mkdir -p "$T/swip/$ip"
-	python3 "$TOP/tests/chaos/lv-name-proxy.py" "$T/swip/$ip/libvirt-sock" \
-	    "$QEMU_S/run/libvirt/libvirt-sock" 2>>"$CH/lv-proxy.err" &
-	echo $! >>"$T/pids"
+	# the relay is the host's libvirt as the sweeper and the BMC
+	# corroboration see it: it goes with the host's power (a powered-off
+	# host's libvirt cannot answer), while the QEMU daemon behind it
+	# outlives power-offs
+	cat >"$CH/qemu-relay.sh" <<-EOF
+		#!/bin/bash
+		rm -f "$T/swip/$ip/libvirt-sock"
+		python3 "$TOP/tests/chaos/lv-name-proxy.py" "$T/swip/$ip/libvirt-sock" \\
+		    "$QEMU_S/run/libvirt/libvirt-sock" </dev/null >/dev/null 2>>"$CH/lv-proxy.err" &
+		echo \$! >"$CH/qemu-relay.pid"
+		echo \$! >>"$T/pids"
+	EOF
+	chmod +x "$CH/qemu-relay.sh"
+	"$CH/qemu-relay.sh"
+	sed -i "s|^exit 0\$|kill -KILL \$(cat \"$CH/qemu-relay.pid\" 2>/dev/null) 2>/dev/null\nexit 0|" \
+		"$(ipmisim_hostdir "h$h")/on_power_off"
+	echo "\"$CH/qemu-relay.sh\"" >>"$(ipmisim_hostdir "h$h")/on_power_on"
+	grep -q qemu-relay "$(ipmisim_hostdir "h$h")/on_power_off" || fail "chaos: relay not tied to host $h's power"
 	wait_for 10 test -S "$T/swip/$ip/libvirt-sock" || fail "chaos: QEMU relay for host $h"
+	chaos_qemu_bmc_guid "$h"
 	ev "qemu_up host=$h dom=$QEMU_DOM vm=$QEMU_VM"
+}
+# chaos_qemu_bmc_guid HOST: hawatch's identity check compares the BMC's
+# System GUID with the host UUID the host's libvirt reports; through the
+# relay that is this machine's (the QEMU daemon's sysinfo), so host
+# HOST's simulated BMC takes it as its GUID (ipmi_sim restarted on its
+# port), or its BMC would be distrusted as belonging to another machine
+chaos_qemu_bmc_guid() {
+	local h=$1 d uuid
+	uuid=$(lv_qemu sysinfo 2>/dev/null | sed -n '/<system>/,/<\/system>/s/.*<entry name=.uuid.>\([^<]*\)<.*/\1/p' | head -1) || true
+	[ -n "$uuid" ] || uuid=$(lv_qemu capabilities 2>/dev/null |
+		sed -n '/<host>/,/<\/host>/s/.*<uuid>\([^<]*\)<.*/\1/p' | head -1) || true
+	[[ ${uuid//-/} =~ ^[0-9a-fA-F]{32}$ ]] || fail "chaos: no host UUID from the QEMU libvirtd for host $h's BMC GUID: [$uuid]"
+	d=$(ipmisim_hostdir "h$h")
+	sed -i "s/^\([[:space:]]*guid \).*/\1${uuid//-/}/" "$d/lan.conf"
+	grep -q "guid ${uuid//-/}" "$d/lan.conf" || fail "chaos: could not set host $h's BMC GUID"
+	ipmisim_kill_bmc "h$h"
+	chaos_bmc_restart "$h" || fail "chaos: host $h's BMC did not come back with GUID $uuid"
 }
 chaos_qemu_down() { S=$QEMU_S bash "$TOP/tests/lib/qemu-ioerror.sh" down >/dev/null 2>&1 || true; }
 # qb ARGS: tests/lib/qemu-backup.sh against the QEMU host's libvirtd

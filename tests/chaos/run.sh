@@ -7,6 +7,7 @@
 #   make chaos [STEPS=N] [SEED=S]
 #
 # --plan prints the fault sequence of the seed without running anything.
+# CHAOS_SOL=0 gives the hosts no serial console (default 1 with socat).
 # CHAOS_FAULTS="kind ..." draws only those fault kinds (a short run that
 # exercises one fault, e.g. CHAOS_FAULTS=backup_throttled).
 # CHAOS_SABOTAGE=stop-hawatch|rogue-off|split-brain|unaudited-write|
@@ -60,6 +61,15 @@ CHAOS_SEED=$SEED
 
 # --- timings: the simulated cluster's, shortened, and what they promise ---
 export SIM_HB_MS=500 SIM_DEAD_AFTER=4s SIM_TICK=250ms SIM_BMC_POLL=500ms SIM_REARM=8s
+# every host has a serial console (ipmi_sim SOL, each BMC on its own
+# 127.0.0.N:623, tests/lib/simcluster.sh SIM_SOL=all) when socat is here:
+# hawatch captures a hung host's console before fencing it (hung_host
+# checks the capture)
+if [ -z "${CHAOS_SOL:-}" ]; then
+	CHAOS_SOL=0
+	command -v socat >/dev/null && CHAOS_SOL=1
+fi
+[ "$CHAOS_SOL" = 1 ] && export SIM_SOL=all
 CHAOS_REARM_MS=8000
 CHAOS_DEAD_AFTER=4
 CHAOS_TICK=0.25
@@ -192,7 +202,7 @@ main() {
 	[ -x "$HAWORKER" ] || { echo "run.sh: $HAWORKER not built (make)" >&2; exit 1; }
 
 
-	echo "chaos: seed $CHAOS_SEED, $STEPS steps, $CHAOS_HOSTS hosts x $CHAOS_VMS VMs, libvirt $CHAOS_LIBVIRT, qemu $CHAOS_QEMU, dir $T"
+	echo "chaos: seed $CHAOS_SEED, $STEPS steps, $CHAOS_HOSTS hosts x $CHAOS_VMS VMs, libvirt $CHAOS_LIBVIRT, qemu $CHAOS_QEMU, sol $CHAOS_SOL, dir $T"
 	CHAOS_T0=$EPOCHREALTIME
 	chaos_cluster_up
 	model_init
@@ -280,7 +290,7 @@ main() {
 	fi
 	echo "seed $CHAOS_SEED (replay: tests/chaos/run.sh --seed $CHAOS_SEED --steps $STEPS)"
 	echo "$CHECK_PASS passed, $CHECK_FAIL failed"
-	[ "$CHECK_FAIL" -eq 0 ]
+	[ "$CHECK_FAIL" -eq 0 ] || { _T_FAILED=1; return 1; }	# (reported above)
 }
 
 main; exit $?	# one line: bash reads no further while a long run goes on

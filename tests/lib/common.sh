@@ -6,6 +6,13 @@
 # libraries (mariadb.sh, ganesha.sh, ipmisim.sh, libvirtd.sh).
 
 set -euo pipefail
+# set -e stops a script at the first command that fails unexpectedly; the
+# ERR trap (-E: in functions too) remembers which one, so that t_cleanup
+# can name it when the script stopped without a FAIL message of its own
+set -E
+trap '_T_ERR="${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND (status $?)"' ERR
+_T_ERR=""
+_T_FAILED=0
 
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 HAWATCH=${HAWATCH:-$TOP/build/hawatch}
@@ -37,6 +44,10 @@ stop_pid() {
 
 t_cleanup() {
 	local rc=$? p
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ "$_T_FAILED" = 0 ] && [ -n "$_T_ERR" ]; then
+		echo "FAIL: ${0##*/} stopped (exit $rc) on a command that failed unexpectedly:" \
+			"$_T_ERR" >&2
+	fi
 	if [ -f "$T/pids" ]; then
 		tac "$T/pids" | while read -r p; do
 			[ -n "$p" ] && stop_pid "$p"
@@ -86,7 +97,7 @@ wait_for() {
 	done
 }
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { _T_FAILED=1; echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok - $*"; }
 skip() { echo "SKIP: $*"; exit 77; }
 

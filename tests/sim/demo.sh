@@ -49,6 +49,20 @@ rows() {
 		awk 'BEGIN { printf "  %-4s %-5s %-4s %-10s %-9s %-8s %-7s %-11s %s\n", "id", "vm", "type", "step", "reason", "state", "updated", "mgmt_srv", "tried" }
 		     { printf "  %-4s %-5s %-4s %-10s %-9s %-8s %-7s %-11s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
 }
+# timeline_events: "ts who event..." lines, in time order, of the management
+# servers' HA decisions (who: their msid) and hawatch's restart assurance
+# (who: hw); a log without such lines adds none
+timeline_events() {
+	local ms='event=ha.done work=[0-9]+ vm=2[0-9]{3} exit=(vm_left_host|cancelled_host_up)|event=ha.started vm=2[0-9]{3} '
+	{
+		grep -hE "event=ms.up msid=2222|event=ha.marked_investigating .*at=start|$ms" "$T/haworker2.log" | sed 's/^/2222 /' || true
+		grep -hE "$ms" "$T/haworker.log" | sed 's/^/1111 /' || true
+		grep -hE "event=restart.(requeued|healed|resolved) vm=2[0-9]{3} " "$A" | sed 's/^/hw /' || true
+	} | sed -E 's/^([0-9a-z]+) ts=([^ ]*) .*event=/\2 \1 /' | sort -s -k1,1
+}
+kv() {	# kv KEY LINE: the value of KEY=value in LINE ("?" when absent)
+	[[ " $2" =~ \ $1=([^ ]+) ]] && echo "${BASH_REMATCH[1]}" || echo "?"
+}
 log_ms() {	# log_ms FILE PATTERN: wall ms of the first matching line
 	local line ts
 	line=$(grep -m1 -E "$2" "$1") || return 1
@@ -103,20 +117,15 @@ printf '  %+7d  confirmed off: second off reading -> host 2 fenced (%s)\n' $((t_
 	"$(grep -m1 -oE 'event=core.transition host=2 .*to=fenced why=[a-z_]+' "$A" | sed 's/.*why=//')"
 printf '  %+7d  reconciled: %s\n' $((t_rec - t0)) \
 	"$(grep -m1 -oE 'event=reconcile.done host=2 reconciled=[0-9]+ requeued=[0-9]+' "$A" | sed 's/.*host=2 //')"
-{
-	grep -hE "event=ms.up msid=2222|event=ha.marked_investigating .*at=start|event=ha.done work=[0-9]+ vm=2[0-9]{3} exit=(vm_left_host|cancelled_host_up)|event=ha.started vm=2[0-9]{3} " \
-		"$T/haworker2.log" | sed 's/^/MS /'
-	grep -hE "event=ha.started vm=2[0-9]{3} " "$T/haworker.log" | sed 's/^/MS /'
-	grep -hE "event=restart.(requeued|healed|resolved) vm=2[0-9]{3} " "$A" | sed 's/^/HW /'
-} | sed 's/^\(..\) ts=\([^ ]*\) .*event=/\2 \1 /' | sort | while read -r ts who ev; do
+timeline_events | while read -r ts who ev; do
 	case $ev in
 	ms.up*) what="a second management server (msid 2222) starts in the middle of the HA restarts";;
-	ha.marked_investigating*) what="its start() marks unclaimed rows Investigating: ${ev#*rows=}";;
-	ha.done*) what="restart() drops $(grep -oE 'vm=[0-9]+' <<<"$ev") Done unstarted ($(grep -oE 'exit=[a-z_]+' <<<"$ev"))";;
-	ha.started*) what="restarted elsewhere by the HA workers: $(grep -oE 'vm=[0-9]+ host=[0-9]+' <<<"$ev")";;
-	restart.requeued*) what="hawatch re-queues $(grep -oE 'vm=[0-9]+' <<<"$ev") (restart assurance, $(grep -oE 'requeue=[0-9]+' <<<"$ev"))";;
-	restart.healed*) what="hawatch heals $(grep -oE 'vm=[0-9]+' <<<"$ev")'s row back to Scheduled";;
-	restart.resolved*) what="hawatch sees $(grep -oE 'vm=[0-9]+' <<<"$ev") running again: watch ended";;
+	ha.marked_investigating*) what="its start() marks unclaimed rows Investigating: $(kv rows "$ev")";;
+	ha.done*) what="restart() on msid $who drops vm=$(kv vm "$ev") Done unstarted (exit=$(kv exit "$ev"))";;
+	ha.started*) what="restarted elsewhere by the HA workers: vm=$(kv vm "$ev") host=$(kv host "$ev")";;
+	restart.requeued*) what="hawatch re-queues vm=$(kv vm "$ev") (restart assurance, requeue=$(kv requeue "$ev"))";;
+	restart.healed*) what="hawatch heals vm=$(kv vm "$ev")'s row back to Scheduled";;
+	restart.resolved*) what="hawatch sees vm=$(kv vm "$ev") running again: watch ended";;
 	*) continue;;
 	esac
 	printf '  %+7d  %s\n' $(( $(date -d "$ts" +%s%3N) - t0 )) "$what"

@@ -358,6 +358,28 @@ START_TEST(test_console_release_before_fence_result_references_it)
 }
 END_TEST
 
+/*
+ * A standby opens no SOL session (a BMC serves one, the leader's capture
+ * would find it in use): a host turning suspect starts no capture there.
+ */
+START_TEST(test_standby_starts_no_console_capture)
+{
+	D.bmc_funcs = &fake_bmc_console;
+	D.is_leader = 0;
+	core_round(1000, PWR_ON, 1, 0);
+	D.evs.n = 1;
+	D.evs.v[0].host_id = HOST;
+	D.evs.v[0].from = HS_ALIVE;
+	D.evs.v[0].to = HS_SUSPECT;
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "");
+	F.calls[0] = '\0';
+	D.is_leader = 1;		/* the same event on the leader */
+	act_run(&D);
+	ck_assert_str_eq(F.calls, "console suspect 7;");
+}
+END_TEST
+
 /* --- the database fails ------------------------------------------------ */
 
 START_TEST(test_db_down_no_audit_no_fence)
@@ -661,6 +683,7 @@ act_suite(void)
 	tcase_add_test(tc, test_result_recorded_before_next_fence);
 	tcase_add_test(tc,
 	    test_console_release_before_fence_result_references_it);
+	tcase_add_test(tc, test_standby_starts_no_console_capture);
 	tcase_add_test(tc, test_db_down_no_audit_no_fence);
 	tcase_add_test(tc, test_audit_fails_fence_not_sent);
 	tcase_add_test(tc, test_standby_no_audit_no_fence);

@@ -53,9 +53,14 @@ START_TEST(test_writing_host_contradicts_after_two_ticks)
 	rig_tick();				/* 6000: change, tick 0 */
 	rig_tick();				/* 7000: change, tick 1 */
 	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 0);
-	rig_tick();				/* 8000: tick 2 */
+	rig_tick();				/* 8000: tick 2: seen */
+	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 0);
+	ck_assert_int_eq(st(2), HS_ALIVE);	/* the off run proves nothing */
+	rig_tick();				/* 9000: reading +1 */
+	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 0);
+	rig_tick();				/* 10000: +2, still off */
 	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 1);
-	ck_assert_int_eq(first_t(ACT_ALERT, 2), 8000);
+	ck_assert_int_eq(first_t(ACT_ALERT, 2), 10000);
 	ck_assert_int_eq(st(2), HS_ALIVE);
 	ck_assert_int_eq(view(2)->hold, WHY_BMC_CONTRADICTION);
 	ck_assert_int_eq(view(2)->bmc_contradiction, 1);
@@ -68,6 +73,32 @@ START_TEST(test_writing_host_contradicts_after_two_ticks)
 	ck_assert_int_eq(count(ACT_FENCE, 2, -1), 0);
 	ck_assert_int_eq(count(ACT_RECONCILE, 2, -1), 0);
 	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 1);
+	rig_done();
+}
+END_TEST
+
+/*
+ * A fenced host powered on again writes before the BMC is read again: the
+ * write meets an old off reading.  The next reading is on: no
+ * contradiction, and the BMC still fences the host when it hangs again.
+ */
+START_TEST(test_power_on_write_before_next_reading_no_contradiction)
+{
+	rig_three();
+	rig_until(5000);
+	R.beat[hx(2)] = 0;			/* power lost */
+	R.h[hx(2)].power = PWR_OFF;
+	rig_until(12000);
+	ck_assert_int_eq(st(2), HS_FENCED);
+	R.beat[hx(2)] = 1;			/* powered on: it writes, */
+	R.bmc[hx(2)] = 0;			/* the BMC not read again yet */
+	rig_tick();
+	R.bmc[hx(2)] = 1;
+	R.h[hx(2)].power = PWR_ON;		/* the next reading */
+	rig_until(16000);
+	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 0);
+	ck_assert_int_eq(view(2)->bmc_contradiction, 0);
+	ck_assert_int_eq(view(2)->hold, WHY_NONE);
 	rig_done();
 }
 END_TEST
@@ -111,10 +142,13 @@ START_TEST(test_probe_answer_contradicts_silence_confirms)
 	R.h[hx(3)].probe = PROBE_SILENT;
 	R.h[hx(3)].probe_seq = 1;
 	R.h[hx(3)].probe_power_seq = R.h[hx(3)].power_seq - 1;
-	rig_tick();				/* 8000 */
-	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 1);
-	ck_assert_int_eq(first_t(ACT_ALERT, 2), 8000);
+	rig_tick();				/* 8000: answered */
+	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 0);
+	ck_assert_int_ne(st(2), HS_FENCED);	/* the off run proves nothing */
 	ck_assert_int_eq(st(3), HS_FENCED);
+	rig_until(10000);			/* two readings on, still off */
+	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 1);
+	ck_assert_int_eq(first_t(ACT_ALERT, 2), 10000);
 	ck_assert_int_eq(count(ACT_ALERT, 3, -1), 0);
 	rig_done();
 }
@@ -166,9 +200,11 @@ START_TEST(test_fence_off_confirmed_from_distrusted_bmc)
 	R.h[hx(2)].fence = FENCE_OFF_CONFIRMED;
 	R.h[hx(2)].fence_seq = 1;
 	rig_tick();				/* 12000 */
-	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 1);
+	/* the answer is not resolved yet: the result is not believed */
 	ck_assert_int_eq(st(2), HS_DEAD);
 	ck_assert_int_eq(view(2)->why, WHY_FENCE_FAILED);
+	rig_until(14000);			/* two readings on, still off */
+	ck_assert_int_eq(count(ACT_ALERT, 2, WHY_BMC_CONTRADICTION), 1);
 	ck_assert_int_eq(view(2)->hold, WHY_BMC_CONTRADICTION);
 	rig_until(30000);
 	ck_assert_int_eq(count(ACT_RECONCILE, 2, -1), 0);
@@ -230,6 +266,7 @@ guard_bmc_suite(void)
 	tcase_add_test(tc, test_no_endpoint_window_is_interval_plus_tick);
 	tcase_add_test(tc, test_writing_host_contradicts_after_two_ticks);
 	tcase_add_test(tc, test_unknown_reading_then_write_ends_run);
+	tcase_add_test(tc, test_power_on_write_before_next_reading_no_contradiction);
 	tcase_add_test(tc, test_probe_answer_contradicts_silence_confirms);
 	tcase_add_test(tc, test_open_row_restores_latch_operator_clears);
 	tcase_add_test(tc, test_fence_off_confirmed_from_distrusted_bmc);
