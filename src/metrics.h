@@ -97,6 +97,9 @@ struct metrics_pool {
 	uint64_t	 elapsed_ms;
 };
 
+/* shards listed by cluster id at the most (a region has tens of clusters) */
+#define METRICS_SHARDS_MAX	256
+
 /* One tick's view, as the scrape renders it. */
 struct metrics_snap {
 	uint64_t	 published_mono_ms;
@@ -109,6 +112,11 @@ struct metrics_snap {
 	struct metrics_sweep_counters sw;
 	unsigned	 sweep_paused, sweep_host_errors, sweep_stale;
 	unsigned	 restarts_watching, restarts_given_up;	/* last pass */
+	/* daemon.shard_by = "cluster": the shards (clusters) this instance
+	   holds, and how many there are and live instances, last look */
+	int		 sharded;
+	size_t		 nshards, nshards_held, instances_live;
+	uint64_t	 shards_held[METRICS_SHARDS_MAX];
 	uint32_t	 hosts_by_state[HS_LAST + 1];
 	uint32_t	 alerts_by_why[WHY_LAST + 1];
 	struct metrics_host *hosts;

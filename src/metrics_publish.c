@@ -67,6 +67,22 @@ snap_pools_alerts(struct daemon *d, struct metrics_snap *s)
 			s->alerts_by_why[d->alerts[i].why]++;
 }
 
+static void
+snap_shards(const struct daemon *d, struct metrics_snap *s)
+{
+	size_t	i;
+
+	s->sharded = d->cfg.daemon.shard_by == SHARD_BY_CLUSTER;
+	s->nshards = s->sharded ? d->shards.n : 0;
+	s->instances_live = s->sharded ? d->shards.live : 0;
+	s->nshards_held = 0;
+	for (i = 0; s->sharded && i < d->shards.n; i++)
+		if (d->shards.v[i].held &&
+		    s->nshards_held < METRICS_SHARDS_MAX)
+			s->shards_held[s->nshards_held++] =
+			    d->shards.v[i].cluster_id;
+}
+
 void
 metrics_publish(struct daemon *d)
 {
@@ -94,6 +110,7 @@ metrics_publish(struct daemon *d)
 	s->sweep_paused = sw.paused;
 	s->sweep_host_errors = sw.host_errors;
 	s->sweep_stale = sw.stale_backups;
+	snap_shards(d, s);
 	s->restarts_watching = d->restarts.n_watching;
 	s->restarts_given_up = d->restarts.n_given_up;
 	metrics_server_publish(d->metrics, s);

@@ -25,6 +25,28 @@ one(struct sbuf *o, const char *name, const char *type, const char *help,
 	sbuf_add(o, "%s %.9g\n", name, v);
 }
 
+/* Shard ownership (daemon.shard_by = "cluster"): one series per held shard. */
+static void
+render_shards(const struct metrics_snap *s, struct sbuf *o)
+{
+	size_t	i;
+
+	one(o, "hawatch_shards_held", "gauge", "Shards (CloudStack clusters) "
+	    "this instance holds the lock of; 0 when not sharded.",
+	    (double)s->nshards_held);
+	if (!s->sharded)
+		return;
+	one(o, "hawatch_shards", "gauge", "Shards (clusters) in the zone.",
+	    (double)s->nshards);
+	one(o, "hawatch_instances_live", "gauge", "hawatch instances alive in "
+	    "hawatch's instance table, last look.", (double)s->instances_live);
+	sbuf_add(o, "# HELP hawatch_shard_owned 1 for each shard (cluster) "
+	    "this instance owns.\n# TYPE hawatch_shard_owned gauge\n");
+	for (i = 0; i < s->nshards_held; i++)
+		sbuf_add(o, "hawatch_shard_owned{cluster_id=\"%llu\"} 1\n",
+		    (unsigned long long)s->shards_held[i]);
+}
+
 static void
 render_daemon(const struct metrics_snap *s, uint64_t now, struct sbuf *o)
 {
@@ -34,6 +56,7 @@ render_daemon(const struct metrics_snap *s, uint64_t now, struct sbuf *o)
 	    "daemon since the Unix epoch.", (double)s->start_wall_ms / 1000);
 	one(o, "hawatch_leader", "gauge", "1 when this instance holds the "
 	    "leadership lock (fences and reconciles).", s->is_leader);
+	render_shards(s, o);
 	one(o, "hawatch_database_up", "gauge", "1 when the CloudStack "
 	    "database answered this tick.", s->db_up);
 	one(o, "hawatch_tick_interval_seconds", "gauge", "Configured "

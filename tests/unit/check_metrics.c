@@ -226,12 +226,42 @@ START_TEST(test_render)
 	ck_assert(has_line(o.s, "hawatch_restart_verdicts_total{verdict=\"requeue\"} 0"));
 	ck_assert_uint_eq(count_of(o.s, "verdict=\"wait\""), 0);
 	ck_assert(has_line(o.s, "hawatch_restarts_given_up 1"));
+	ck_assert(has_line(o.s, "hawatch_shards_held 0"));	/* not sharded */
+	ck_assert_uint_eq(count_of(o.s, "hawatch_shard_owned"), 0);
 	/* one TYPE per family, and as many HELP */
 	ck_assert_uint_eq(count_of(o.s, "# TYPE hawatch_host_state gauge\n"), 1);
 	ck_assert_uint_eq(count_of(o.s, "# TYPE "), count_of(o.s, "# HELP "));
 	ck_assert(o.s[o.len - 1] == '\n');
 	sbuf_free(&o);
 	metrics_snap_free(&copy);
+}
+END_TEST
+
+/* daemon.shard_by = "cluster": the shards held, one series each */
+START_TEST(test_render_shards)
+{
+	struct metrics_snap	s;
+	struct sbuf		o;
+
+	sample(&s);
+	s.sharded = 1;
+	s.nshards = 6;
+	s.instances_live = 3;
+	s.nshards_held = 2;
+	s.shards_held[0] = 2;
+	s.shards_held[1] = 5;
+	sbuf_init(&o);
+	metrics_render(&s, 12500, &o);
+	ck_assert(has_line(o.s, "hawatch_shards_held 2"));
+	ck_assert(has_line(o.s, "hawatch_shards 6"));
+	ck_assert(has_line(o.s, "hawatch_instances_live 3"));
+	ck_assert(has_line(o.s, "hawatch_shard_owned{cluster_id=\"2\"} 1"));
+	ck_assert(has_line(o.s, "hawatch_shard_owned{cluster_id=\"5\"} 1"));
+	ck_assert_uint_eq(count_of(o.s, "hawatch_shard_owned{"), 2);
+	ck_assert_uint_eq(count_of(o.s, "# TYPE hawatch_shard_owned gauge\n"), 1);
+	ck_assert_uint_eq(count_of(o.s, "# TYPE "), count_of(o.s, "# HELP "));
+	sbuf_free(&o);
+	metrics_snap_free(&s);
 }
 END_TEST
 
@@ -293,6 +323,7 @@ main(void)
 	tcase_add_test(tc, test_sweep_tally);
 	tcase_add_test(tc, test_restart_tally);
 	tcase_add_test(tc, test_render);
+	tcase_add_test(tc, test_render_shards);
 	tcase_add_loop_test(tc, test_listen_parse, 0,
 	    (int)(sizeof(listens) / sizeof(listens[0])));
 	suite_add_tcase(s, tc);
