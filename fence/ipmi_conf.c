@@ -14,12 +14,10 @@
 #include <freeipmi/freeipmi.h>
 
 #include "ipmi.h"
+#include "flag_names.h"
 #include "util.h"
 
-static const struct {
-	const char	*name;
-	unsigned	 flag;
-} ipmi_wa[] = {
+static const struct flag_name ipmi_wa[] = {
 	{ "authcap",	IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_AUTHENTICATION_CAPABILITIES },
 	{ "intel20",	IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_INTEL_2_0_SESSION },
 	{ "supermicro20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUPERMICRO_2_0_SESSION },
@@ -256,23 +254,7 @@ ipmi_workarounds_parse(const char *csv, unsigned *out, char *err)
 void
 ipmi_workarounds_format(unsigned flags, char *buf, size_t len)
 {
-	size_t	i, o = 0;
-	int	n;
-
-	if (len == 0)
-		return;
-	buf[0] = '\0';
-	for (i = 0; i < NELEM(ipmi_wa); i++) {
-		if ((flags & ipmi_wa[i].flag) == 0)
-			continue;
-		n = snprintf(buf + o, len - o, "%s%s", o ? "," : "",
-		    ipmi_wa[i].name);
-		if (n < 0 || (size_t)n >= len - o)
-			return;
-		o += (size_t)n;
-	}
-	if (o == 0)
-		snprintf(buf, len, "none");
+	flag_names_format(ipmi_wa, NELEM(ipmi_wa), flags, buf, len);
 }
 
 int

@@ -9,12 +9,10 @@
 #include <ipmiconsole.h>
 
 #include "sol_conf.h"
+#include "flag_names.h"
 #include "util.h"
 
-static const struct {
-	const char	*name;
-	unsigned	 flag;
-} sol_wa[] = {
+static const struct flag_name sol_wa[] = {
 	{ "authcap",		IPMICONSOLE_WORKAROUND_AUTHENTICATION_CAPABILITIES },
 	{ "intel20",		IPMICONSOLE_WORKAROUND_INTEL_2_0_SESSION },
 	{ "supermicro20",	IPMICONSOLE_WORKAROUND_SUPERMICRO_2_0_SESSION },
@@ -94,23 +92,7 @@ sol_workarounds_parse(const char *csv, unsigned *out, char *err)
 void
 sol_workarounds_format(unsigned flags, char *buf, size_t len)
 {
-	size_t	i, o = 0;
-	int	n;
-
-	if (len == 0)
-		return;
-	buf[0] = '\0';
-	for (i = 0; i < NELEM(sol_wa); i++) {
-		if ((flags & sol_wa[i].flag) == 0)
-			continue;
-		n = snprintf(buf + o, len - o, "%s%s", o ? "," : "",
-		    sol_wa[i].name);
-		if (n < 0 || (size_t)n >= len - o)
-			return;
-		o += (size_t)n;
-	}
-	if (o == 0)
-		snprintf(buf, len, "none");
+	flag_names_format(sol_wa, NELEM(sol_wa), flags, buf, len);
 }
 
 int
